@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { commandContext } from '../context.js';
+
+export function registerTransform(program: Command): void {
+  program
+    .command('transform')
+    .description('build the bronze, silver and gold tables from the lake')
+    .option('--full-refresh', 'rebuild every table from raw (every build does this for now)')
+    .action(async (_options: { fullRefresh?: boolean }, command: Command) => {
+      const { config, out } = commandContext(command);
+      const { openLake } = await import('../../lake/open.js');
+      const { transform } = await import('../../pipeline/transform.js');
+      const lake = openLake(config.settings.lake);
+      const result = await transform({
+        config,
+        lake,
+        onProgress: ({ phase, model, index, total, result: built }) => {
+          if (phase === 'done' && built) {
+            const rows =
+              built.rows === null ? 'view' : `${built.rows.toLocaleString('en-US')} rows`;
+            out.log(
+              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s`,
+            );
+          }
+        },
+      });
+      if (out.json) {
+        out.printJson(result);
+      } else if (result.models.length === 0) {
+        out.print(`No models in ${config.settings.modelsDir}: nothing to build.`);
+      } else {
+        out.print(
+          `Built ${result.models.length} models (load ${result.load_id}). Next: wrapped check`,
+        );
+      }
+    });
+}

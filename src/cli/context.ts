@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { type Config, loadConfig } from '../config/load.js';
+import { createOutput, type Output } from './output.js';
+
+export interface GlobalFlags {
+  home?: string;
+  lake?: string;
+  timezone?: string;
+  models?: string;
+  json?: boolean;
+}
+
+export interface CommandContext {
+  config: Config;
+  out: Output;
+}
+
+/** Loads and validates the configuration for a command (exits 2 on a bad setting, via ConfigError). */
+export function commandContext(command: Command): CommandContext {
+  const flags = command.optsWithGlobals<GlobalFlags>();
+  const out = createOutput({ json: Boolean(flags.json) });
+  const config = loadConfig({
+    flags: {
+      home: flags.home,
+      lake: flags.lake,
+      timezone: flags.timezone,
+      modelsDir: flags.models,
+    },
+  });
+  lastConfig = config;
+  return { config, out };
+}
+
+let lastConfig: Config | undefined;
+
+/** The configuration of the running command, if it got that far: the error printer redacts with it. */
+export function currentConfig(): Config | undefined {
+  return lastConfig;
+}

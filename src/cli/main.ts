@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, isWrappedError } from '../errors.js';
+import { registerCheck } from './commands/check.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerQuery } from './commands/query.js';
+import { registerTransform } from './commands/transform.js';
+import { currentConfig } from './context.js';
+
+/**
+ * The `wrapped` command line. Command files are thin and import their heavy modules (DuckDB,
+ * the pipeline) only when they run, so `wrapped --help` stays fast.
+ */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('wrapped')
+    .description(
+      'Your Spotify Wrapped, any day of the year: a personal ELT pipeline over your listening data.',
+    )
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(
+      new Option(
+        '--home <dir>',
+        'data folder: tokens, state, warehouse, default lake (env WRAPPED_HOME)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--lake <url>',
+        'lake location: folder, file://, az://, abfss://, s3:// (env WRAPPED_LAKE)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--timezone <iana>',
+        'time zone for days, weeks and the clock (env WRAPPED_TIMEZONE)',
+      ),
+    )
+    .addOption(new Option('--models <dir>', 'folder of SQL models (env WRAPPED_MODELS)'))
+    .option('--json', 'machine-readable output on stdout')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 data checks failed, 130 interrupted.\n' +
+        'Settings come from flags, then the environment, then .env, then HOME/config.json, then defaults.',
+    );
+  registerDoctor(program);
+  registerQuery(program);
+  registerTransform(program);
+  registerCheck(program);
+  for (const sub of program.commands) sub.exitOverride().showSuggestionAfterError(true);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const onSignal = () => process.exit(ExitCode.interrupted);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error, argv.includes('--json'));
+  }
+}
+
+function reportError(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    if (error.exitCode === 0) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  const redact = (text: string) => currentConfig()?.redact(text) ?? text;
+  if (isWrappedError(error)) {
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: { type: error.name, message: redact(error.message), hint: error.hint ?? null, exit_code: error.exitCode } })}\n`,
+      );
+    }
+    process.stderr.write(`error: ${redact(error.message)}\n`);
+    if (error.hint) process.stderr.write(`hint: ${redact(error.hint)}\n`);
+    return error.exitCode;
+  }
+  // A bug, not an expected outcome: show the stack so it can be reported.
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`unexpected error: ${redact(text)}\n`);
+  return ExitCode.failed;
+}

@@ -1,0 +1,154 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as v from './validators.js';
+
+/** The validated settings every command receives. */
+export interface Settings {
+  home: string;
+  lake: v.LakeLocation;
+  timezone: string;
+  modelsDir: string;
+  spotifyClientId: string | undefined;
+  spotifyClientSecret: string | undefined;
+  spotifyRedirectUri: string;
+  spotifyAccountsUrl: string;
+  spotifyApiUrl: string;
+  slackWebhookUrl: string | undefined;
+  schedule: string;
+}
+
+export type SettingKey = keyof Settings;
+
+export interface DefaultContext {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+}
+
+export interface SettingSpec<K extends SettingKey = SettingKey> {
+  key: K;
+  /** Environment variable (also read from `.env`). */
+  env: string;
+  /** Command-line flag, when the setting has one. Secrets never do: argv is visible in `ps`. */
+  flag?: string;
+  /** Key in HOME/config.json; `home` has none, since the file lives inside it. */
+  configKey?: string;
+  secret?: boolean;
+  description: string;
+  defaultValue?: (ctx: DefaultContext) => string;
+  parse: (raw: string, ctx: { cwd: string }) => Settings[K];
+}
+
+/** Where the product keeps its data when nothing says otherwise (XDG base directories). */
+export function defaultHome(env: Readonly<Record<string, string | undefined>>): string {
+  const dataHome = env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share');
+  return join(dataHome, 'wrapped-me');
+}
+
+/** The `models/` folder shipped with the package (dist/config/settings.js -> ../../models). */
+export function packagedModelsDir(): string {
+  return resolve(fileURLToPath(new URL('../../models', import.meta.url)));
+}
+
+function spec<K extends SettingKey>(s: SettingSpec<K>): SettingSpec<K> {
+  return s;
+}
+
+/** Order matters only for display: `wrapped doctor` lists settings in this order. */
+export const SETTINGS = [
+  spec({
+    key: 'home',
+    env: 'WRAPPED_HOME',
+    flag: '--home',
+    description: 'folder for tokens, state, the warehouse and (by default) the lake',
+    defaultValue: ({ env }) => defaultHome(env),
+    parse: (raw, { cwd }) => v.absolutePath(cwd)(raw),
+  }),
+  spec({
+    key: 'lake',
+    env: 'WRAPPED_LAKE',
+    flag: '--lake',
+    configKey: 'lake',
+    description: 'where raw files and tables live: a folder, az://, abfss:// or s3://',
+    defaultValue: ({ home }) => join(home, 'lake'),
+    parse: (raw, { cwd }) => v.lakeLocation(cwd)(raw),
+  }),
+  spec({
+    key: 'timezone',
+    env: 'WRAPPED_TIMEZONE',
+    flag: '--timezone',
+    configKey: 'timezone',
+    description: 'IANA time zone that days, weeks and the listening clock are cut in',
+    defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    parse: (raw) => v.timeZone(raw),
+  }),
+  spec({
+    key: 'modelsDir',
+    env: 'WRAPPED_MODELS',
+    flag: '--models',
+    configKey: 'models',
+    description: 'folder of SQL models (bronze/, silver/, gold/)',
+    defaultValue: () => packagedModelsDir(),
+    parse: (raw, { cwd }) => v.absolutePath(cwd)(raw),
+  }),
+  spec({
+    key: 'spotifyClientId',
+    env: 'SPOTIFY_CLIENT_ID',
+    configKey: 'spotify_client_id',
+    description: "your Spotify app's client id (developer dashboard)",
+    parse: v.nonEmpty('the client id shown in the Spotify developer dashboard'),
+  }),
+  spec({
+    key: 'spotifyClientSecret',
+    env: 'SPOTIFY_CLIENT_SECRET',
+    configKey: 'spotify_client_secret',
+    secret: true,
+    description: 'client secret (optional: without it, login uses PKCE)',
+    parse: v.nonEmpty('the client secret shown in the Spotify developer dashboard'),
+  }),
+  spec({
+    key: 'spotifyRedirectUri',
+    env: 'SPOTIFY_REDIRECT_URI',
+    configKey: 'spotify_redirect_uri',
+    description: 'redirect URI registered in the Spotify app',
+    defaultValue: () => 'http://127.0.0.1:8888/callback',
+    parse: v.redirectUri,
+  }),
+  spec({
+    key: 'spotifyAccountsUrl',
+    env: 'SPOTIFY_ACCOUNTS_URL',
+    configKey: 'spotify_accounts_url',
+    description: 'Spotify accounts service (the simulator in tests and the demo)',
+    defaultValue: () => 'https://accounts.spotify.com',
+    parse: v.httpUrl,
+  }),
+  spec({
+    key: 'spotifyApiUrl',
+    env: 'SPOTIFY_API_URL',
+    configKey: 'spotify_api_url',
+    description: 'Spotify Web API base (the simulator in tests and the demo)',
+    defaultValue: () => 'https://api.spotify.com/v1',
+    parse: v.httpUrl,
+  }),
+  spec({
+    key: 'slackWebhookUrl',
+    env: 'SLACK_WEBHOOK_URL',
+    configKey: 'slack_webhook_url',
+    secret: true,
+    description: 'Slack incoming webhook for alerts and the weekly summary (optional)',
+    parse: v.webhookUrl,
+  }),
+  spec({
+    key: 'schedule',
+    env: 'WRAPPED_SCHEDULE',
+    configKey: 'schedule',
+    description: 'cron expression for pipeline runs',
+    defaultValue: () => '0 * * * *',
+    parse: v.cronExpression,
+  }),
+] as const satisfies readonly SettingSpec[];
+
+export const SECRET_KEYS: readonly SettingKey[] = SETTINGS.filter(
+  (s): boolean => 'secret' in s && s.secret === true,
+).map((s) => s.key);

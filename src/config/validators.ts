@@ -1,0 +1,149 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Each validator turns a raw string into a typed value or throws `Invalid` with what was
+ * expected. The loader adds which setting and which source, so the messages here stay short.
+ */
+export class Invalid extends Error {}
+
+export function timeZone(raw: string): string {
+  const name = raw.trim();
+  try {
+    // Intl knows the IANA database shipped with Node; it throws RangeError for unknown zones.
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    throw new Invalid('an IANA time zone name such as Europe/Berlin, America/New_York or UTC');
+  }
+}
+
+export function absolutePath(cwd: string) {
+  return (raw: string): string => {
+    if (raw.trim() === '') throw new Invalid('a folder path');
+    if (raw.includes('\0')) throw new Invalid('a folder path without NUL characters');
+    return isAbsolute(raw) ? raw : resolve(cwd, raw);
+  };
+}
+
+export type LakeLocation =
+  | { kind: 'fs'; url: string; root: string }
+  | { kind: 'azure'; url: string; container: string; account?: string; prefix: string }
+  | { kind: 's3'; url: string; bucket: string; prefix: string };
+
+const LAKE_EXPECTED =
+  'a folder path, file:///path, az://container/prefix, ' +
+  'abfss://container@account.dfs.core.windows.net/prefix or s3://bucket/prefix';
+
+export function lakeLocation(cwd: string) {
+  return (raw: string): LakeLocation => {
+    const text = raw.trim();
+    if (text === '' || text.includes('\0')) throw new Invalid(LAKE_EXPECTED);
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+    if (scheme === undefined) {
+      const root = isAbsolute(text) ? text : resolve(cwd, text);
+      return { kind: 'fs', url: root, root };
+    }
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new Invalid(LAKE_EXPECTED);
+    }
+    const prefix = url.pathname.replace(/^\/+|\/+$/g, '');
+    switch (scheme) {
+      case 'file':
+        return { kind: 'fs', url: text, root: fileURLToPath(url) };
+      case 'az':
+        if (!url.hostname) throw new Invalid(LAKE_EXPECTED);
+        return { kind: 'azure', url: text, container: url.hostname, prefix };
+      case 'abfss': {
+        const account = /^([a-z0-9]+)\.dfs\.core\.windows\.net$/i.exec(url.hostname)?.[1];
+        if (!url.username || account === undefined) throw new Invalid(LAKE_EXPECTED);
+        return { kind: 'azure', url: text, container: url.username, account, prefix };
+      }
+      case 's3':
+        if (!url.hostname) throw new Invalid(LAKE_EXPECTED);
+        return { kind: 's3', url: text, bucket: url.hostname, prefix };
+      default:
+        throw new Invalid(LAKE_EXPECTED);
+    }
+  };
+}
+
+function isLoopbackLiteral(hostname: string): boolean {
+  return hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** Spotify accepts HTTPS redirects, or plain HTTP to a loopback IP literal; never `localhost`. */
+export function redirectUri(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Invalid('a URL such as http://127.0.0.1:8888/callback');
+  }
+  if (url.hostname === 'localhost') {
+    throw new Invalid(
+      'a loopback IP literal instead of "localhost" (Spotify refuses localhost redirects ' +
+        'since 2025-11-27): http://127.0.0.1:PORT/callback',
+    );
+  }
+  if (url.protocol === 'https:') return url.toString();
+  if (url.protocol === 'http:' && isLoopbackLiteral(url.hostname)) return url.toString();
+  throw new Invalid(
+    'an https:// URL, or http:// to 127.0.0.1 or [::1], such as http://127.0.0.1:8888/callback',
+  );
+}
+
+/** Service base URLs: the real Spotify, or the simulator on loopback. */
+export function httpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Invalid('an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Invalid('an http:// or https:// URL');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Slack webhooks are HTTPS; plain HTTP is allowed only to loopback (a local stand-in). */
+export function webhookUrl(raw: string): string {
+  const expected = 'an https:// Slack incoming-webhook URL (https://hooks.slack.com/services/...)';
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Invalid(expected);
+  }
+  if (url.protocol === 'https:') return url.toString();
+  if (
+    url.protocol === 'http:' &&
+    (isLoopbackLiteral(url.hostname) || url.hostname === 'localhost')
+  ) {
+    return url.toString();
+  }
+  throw new Invalid(expected);
+}
+
+export function nonEmpty(what: string) {
+  return (raw: string): string => {
+    const text = raw.trim();
+    if (text === '') throw new Invalid(what);
+    return text;
+  };
+}
+
+const CRON_FIELD =
+  /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
+
+/** Five-field cron. Only the shape is checked here; the scheduler parses it fully. */
+export function cronExpression(raw: string): string {
+  const fields = raw.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) {
+    throw new Invalid('a five-field cron expression such as "0 * * * *" (every hour)');
+  }
+  return fields.join(' ');
+}

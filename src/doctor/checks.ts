@@ -1,0 +1,227 @@
+import { constants } from 'node:fs';
+import { access, stat, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Config } from '../config/load.js';
+import { newLoadId } from '../lake/load-id.js';
+import { openLake } from '../lake/open.js';
+
+export type DoctorStatus = 'ok' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  name: string;
+  status: DoctorStatus;
+  summary: string;
+  /** What to do about a warning or failure. */
+  hint?: string;
+}
+
+const MIN_NODE = [20, 12] as const;
+const GiB = 1024 ** 3;
+
+/**
+ * `wrapped doctor`: is this machine ready? Each check says what it found and, when something is
+ * off, what to do. It writes nothing except a probe file in an existing lake, removed at once.
+ */
+export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
+  return [
+    checkNode(),
+    await checkHome(config),
+    await checkLake(config),
+    checkTimezone(config),
+    checkCredentials(config),
+    checkSlack(config),
+    await checkDisk(config),
+    await checkEngine(),
+  ];
+}
+
+function checkNode(): DoctorCheck {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return ok
+    ? { name: 'node', status: 'ok', summary: `Node.js ${process.versions.node}` }
+    : {
+        name: 'node',
+        status: 'fail',
+        summary: `Node.js ${process.versions.node} is too old`,
+        hint: `Install Node.js ${MIN_NODE.join('.')} or newer.`,
+      };
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    try {
+      await stat(current);
+      return current;
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return current;
+      current = parent;
+    }
+  }
+}
+
+async function checkHome(config: Config): Promise<DoctorCheck> {
+  const home = config.settings.home;
+  try {
+    const info = await stat(home);
+    if (!info.isDirectory()) {
+      return {
+        name: 'home',
+        status: 'fail',
+        summary: `${home} is not a folder`,
+        hint: 'Point --home or WRAPPED_HOME at a folder.',
+      };
+    }
+    await access(home, constants.W_OK);
+    return { name: 'home', status: 'ok', summary: home };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const parent = await nearestExisting(home);
+      try {
+        await access(parent, constants.W_OK);
+        return { name: 'home', status: 'ok', summary: `${home} (created on first use)` };
+      } catch {
+        return {
+          name: 'home',
+          status: 'fail',
+          summary: `${home} cannot be created: ${parent} is not writable`,
+          hint: 'Choose another --home.',
+        };
+      }
+    }
+    return {
+      name: 'home',
+      status: 'fail',
+      summary: `${home} is not writable`,
+      hint: 'Fix its permissions or choose another --home.',
+    };
+  }
+}
+
+async function checkLake(config: Config): Promise<DoctorCheck> {
+  const location = config.settings.lake;
+  let lake: ReturnType<typeof openLake>;
+  try {
+    lake = openLake(location);
+  } catch (error) {
+    return {
+      name: 'lake',
+      status: 'fail',
+      summary: (error as Error).message,
+      hint: (error as { hint?: string }).hint,
+    };
+  }
+  if (lake.localRoot !== undefined) {
+    try {
+      await stat(lake.localRoot);
+    } catch {
+      return {
+        name: 'lake',
+        status: 'ok',
+        summary: `${lake.location} (local folder, created on first write)`,
+      };
+    }
+  }
+  // A real round trip: write, read, list and delete a probe file.
+  const probe = `_doctor/probe-${newLoadId()}.txt`;
+  try {
+    await lake.put(probe, 'probe', { createOnly: true });
+    const back = (await lake.get(probe)).toString();
+    let listed = false;
+    for await (const entry of lake.list('_doctor/')) if (entry.path === probe) listed = true;
+    await lake.delete(probe);
+    if (back !== 'probe' || !listed) throw new Error('the probe file did not read back');
+    return { name: 'lake', status: 'ok', summary: `${lake.location} (read, write, list ok)` };
+  } catch (error) {
+    return {
+      name: 'lake',
+      status: 'fail',
+      summary: `${lake.location}: ${(error as Error).message}`,
+      hint: 'Check the folder permissions or the --lake value.',
+    };
+  }
+}
+
+function checkTimezone(config: Config): DoctorCheck {
+  const tz = config.settings.timezone;
+  const now = new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date());
+  return { name: 'timezone', status: 'ok', summary: `${tz} (now ${now} there)` };
+}
+
+function checkCredentials(config: Config): DoctorCheck {
+  const { spotifyClientId, spotifyClientSecret, spotifyRedirectUri } = config.settings;
+  if (!spotifyClientId) {
+    return {
+      name: 'spotify',
+      status: 'warn',
+      summary: 'SPOTIFY_CLIENT_ID is not set: the pipeline cannot reach Spotify yet',
+      hint: `Create an app in Spotify's developer dashboard with redirect URI ${spotifyRedirectUri}, then put SPOTIFY_CLIENT_ID (and optionally SPOTIFY_CLIENT_SECRET) in .env.`,
+    };
+  }
+  const flow = spotifyClientSecret
+    ? 'client secret set: authorization code flow'
+    : 'no client secret: PKCE flow';
+  return {
+    name: 'spotify',
+    status: 'ok',
+    summary: `client id set, ${flow}, redirect ${spotifyRedirectUri}`,
+  };
+}
+
+function checkSlack(config: Config): DoctorCheck {
+  return config.settings.slackWebhookUrl
+    ? { name: 'slack', status: 'ok', summary: 'webhook set (alerts and weekly summary)' }
+    : {
+        name: 'slack',
+        status: 'ok',
+        summary: 'no webhook: alerts only in the terminal (optional: SLACK_WEBHOOK_URL)',
+      };
+}
+
+async function checkDisk(config: Config): Promise<DoctorCheck> {
+  const where = await nearestExisting(config.settings.home);
+  const info = await statfs(where);
+  const free = info.bavail * info.bsize;
+  const text = `${(free / GiB).toFixed(1)} GiB free at ${where}`;
+  if (free < 0.1 * GiB)
+    return {
+      name: 'disk',
+      status: 'fail',
+      summary: text,
+      hint: 'Free some space; the lake and warehouse need room to grow.',
+    };
+  if (free < 1 * GiB)
+    return {
+      name: 'disk',
+      status: 'warn',
+      summary: text,
+      hint: 'Less than 1 GiB free: a large export import may not fit.',
+    };
+  return { name: 'disk', status: 'ok', summary: text };
+}
+
+async function checkEngine(): Promise<DoctorCheck> {
+  try {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll('SELECT version() AS v');
+    const v = String(reader.getRowObjectsJson()[0]?.v ?? '?');
+    connection.closeSync();
+    instance.closeSync();
+    return { name: 'engine', status: 'ok', summary: `DuckDB ${v}` };
+  } catch (error) {
+    return {
+      name: 'engine',
+      status: 'fail',
+      summary: `DuckDB does not load: ${(error as Error).message}`,
+      hint: 'Reinstall with `npm install`.',
+    };
+  }
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { LakeConflictError, LakeNotFoundError } from '../../errors.js';
+import type { Lake, LakeBody, LakeEntry, PutOptions } from '../lake.js';
+import { checkLakePath, checkLakePrefix, TEMP_PREFIX } from '../paths.js';
+
+/**
+ * The lake as a folder on this machine.
+ *
+ * Atomicity: bytes go to a hidden temporary file in the target's folder, are flushed to disk,
+ * and the file is then renamed over the target (rename is atomic within one file system).
+ * A create-only write uses link() instead of rename(): link fails with EEXIST when the target
+ * exists, so two writers racing for the same path cannot both win. A process killed mid-write
+ * leaves only a `.tmp-*` file, which listings ignore.
+ */
+export class FsLake implements Lake {
+  readonly location: string;
+  readonly localRoot: string;
+
+  constructor(root: string) {
+    this.localRoot = root;
+    this.location = root;
+  }
+
+  private resolve(path: string): string {
+    return join(this.localRoot, ...checkLakePath(path).split('/'));
+  }
+
+  async put(path: string, body: LakeBody, options: PutOptions = {}): Promise<void> {
+    const target = this.resolve(path);
+    const folder = dirname(target);
+    await mkdir(folder, { recursive: true });
+    const temp = join(folder, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    try {
+      await writeDurably(temp, body);
+      if (options.createOnly) {
+        try {
+          await link(temp, target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+            throw new LakeConflictError(
+              `${path} already exists in the lake; it was not overwritten.`,
+            );
+          }
+          throw error;
+        }
+        await unlink(temp);
+      } else {
+        await rename(temp, target);
+      }
+      await syncFolder(folder);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(path: string): Promise<Buffer> {
+    try {
+      return await readFile(this.resolve(path));
+    } catch (error) {
+      throw this.translateReadError(path, error);
+    }
+  }
+
+  async getStream(path: string): Promise<Readable> {
+    const file = this.resolve(path);
+    // Open first so a missing file fails here, not later as a stream 'error' event.
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      throw this.translateReadError(path, error);
+    }
+    return handle.createReadStream({ autoClose: true });
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      return (await lstat(this.resolve(path))).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await unlink(this.resolve(path));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async *list(prefix = ''): AsyncIterable<LakeEntry> {
+    checkLakePrefix(prefix);
+    // Start at the deepest folder the prefix names in full; filter the rest by string prefix.
+    const cut = prefix.lastIndexOf('/');
+    yield* this.walk(cut >= 0 ? prefix.slice(0, cut) : '', prefix);
+  }
+
+  /**
+   * Depth-first walk in byte order of full paths. Sorting a folder's entries with `/` appended
+   * to sub-folder names makes the output match object-store order exactly ("a-b" < "a/x").
+   * Only one folder's names are held at a time, so a huge tree streams.
+   */
+  private async *walk(folderPath: string, prefix: string): AsyncGenerator<LakeEntry> {
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(
+        folderPath === '' ? this.localRoot : join(this.localRoot, ...folderPath.split('/')),
+        {
+          withFileTypes: true,
+        },
+      );
+    } catch (error) {
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw error;
+    }
+    const items = dirents
+      // Symlinks and other special files are skipped: they could point outside the lake.
+      .filter((d) => !d.name.startsWith(TEMP_PREFIX) && (d.isFile() || d.isDirectory()))
+      .map((d) => {
+        const path = folderPath === '' ? d.name : `${folderPath}/${d.name}`;
+        return {
+          path,
+          isFolder: d.isDirectory(),
+          sortKey: Buffer.from(d.isDirectory() ? `${path}/` : path),
+        };
+      })
+      .sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+    for (const item of items) {
+      if (item.isFolder) {
+        const folderKey = `${item.path}/`;
+        if (folderKey.startsWith(prefix) || prefix.startsWith(folderKey))
+          yield* this.walk(item.path, prefix);
+      } else if (item.path.startsWith(prefix)) {
+        try {
+          const stats = await lstat(join(this.localRoot, ...item.path.split('/')));
+          yield { path: item.path, size: stats.size, modifiedAt: stats.mtime };
+        } catch (error) {
+          if (!isMissing(error)) throw error; // deleted while listing: simply not there
+        }
+      }
+    }
+  }
+
+  private translateReadError(path: string, error: unknown): Error {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+      return new LakeNotFoundError(`${path} does not exist in the lake at ${this.location}.`);
+    }
+    return error as Error;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+async function writeDurably(file: string, body: LakeBody): Promise<void> {
+  const handle = await open(file, 'wx', 0o644);
+  try {
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      await handle.writeFile(body);
+    } else {
+      // Chunk by chunk, so a large body never has to fit in memory.
+      for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        let written = 0;
+        while (written < bytes.length) {
+          written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+        }
+      }
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes the rename itself durable: without it a power cut can forget the new name. */
+async function syncFolder(folder: string): Promise<void> {
+  if (sep === '\\') return; // Windows cannot open folders for fsync.
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

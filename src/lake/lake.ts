@@ -1,0 +1,49 @@
+import type { Readable } from 'node:stream';
+
+/** Bytes to write: whole in memory, or streamed (large files never need to fit in memory). */
+export type LakeBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+export interface PutOptions {
+  /**
+   * Refuse to replace an existing object (`If-None-Match: *` on object stores). Raw files and
+   * ledger entries are written this way: what landed is never overwritten.
+   */
+  createOnly?: boolean;
+}
+
+export interface LakeEntry {
+  /** Lake-relative path with `/` separators, e.g. `raw/spotify/profile/dt=2026-11-24/x.json`. */
+  path: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+/**
+ * The data lake: a flat namespace of immutable-by-convention files addressed by relative paths.
+ * Every driver (local folder, Azure Blob / ADLS, S3) implements this and passes the same
+ * contract suite (src/lake/testing/contract.ts).
+ *
+ * Guarantees every driver gives:
+ * - a reader never sees a partly written file: `put` publishes all bytes or nothing;
+ * - `list` yields entries sorted by path (byte order), lazily, so huge prefixes stream;
+ * - paths are checked: `..`, absolute paths, backslashes and NUL are refused with LakePathError.
+ */
+export interface Lake {
+  /** Human-readable location for messages, e.g. `/home/me/.local/share/wrapped-me/lake`. */
+  readonly location: string;
+  /**
+   * When the lake is a folder on this machine, its root: the warehouse then reads and writes
+   * files in place. Remote drivers leave it undefined.
+   */
+  readonly localRoot: string | undefined;
+
+  put(path: string, body: LakeBody, options?: PutOptions): Promise<void>;
+  get(path: string): Promise<Buffer>;
+  /** Streams a file; for large raw files that should not be read whole. */
+  getStream(path: string): Promise<Readable>;
+  exists(path: string): Promise<boolean>;
+  /** Entries whose path starts with `prefix` (a plain string prefix, as on object stores). */
+  list(prefix?: string): AsyncIterable<LakeEntry>;
+  /** Removes a file; removing a missing file is not an error. */
+  delete(path: string): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import { isLoadId } from './load-id.js';
+import { checkLakePath } from './paths.js';
+
+/**
+ * Where things live in the lake (DESIGN.md, "Lake layout"). Every module builds paths here,
+ * never by hand, so the layout can be read in one place.
+ *
+ * raw/spotify/<resource>/dt=YYYY-MM-DD/<load_id>.json   API responses in an envelope
+ * raw/export/<import_id>/<relative path>                 export files as the user gave them
+ * bronze|silver|gold/<table>/...                         Parquet
+ * _loads/<load_id>.json                                  the load ledger
+ * _state/<name>                                          cursors, blocks, gaps, run records
+ */
+export const LAYERS = ['bronze', 'silver', 'gold'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+function checkName(kind: string, name: string): string {
+  if (!NAME.test(name)) {
+    throw new Error(
+      `${kind} name ${JSON.stringify(name)} must be lower-case letters, digits and _`,
+    );
+  }
+  return name;
+}
+
+function checkLoad(loadId: string): string {
+  if (!isLoadId(loadId)) throw new Error(`not a load id: ${JSON.stringify(loadId)}`);
+  return loadId;
+}
+
+/** `dt=YYYY-MM-DD` of a moment, in UTC (dates in lake paths are always UTC). */
+export function utcPartition(at: Date): string {
+  return `dt=${at.toISOString().slice(0, 10)}`;
+}
+
+export const layout = {
+  rawSpotifyPrefix: (resource: string) => `raw/spotify/${checkName('resource', resource)}/`,
+  rawSpotify: (resource: string, fetchedAt: Date, loadId: string) =>
+    `raw/spotify/${checkName('resource', resource)}/${utcPartition(fetchedAt)}/${checkLoad(loadId)}.json`,
+  rawExportPrefix: (importId: string) => `raw/export/${checkLoad(importId)}/`,
+  rawExport: (importId: string, relativePath: string) =>
+    checkLakePath(`raw/export/${checkLoad(importId)}/${relativePath}`),
+  tablePrefix: (layer: Layer, table: string) => `${layer}/${checkName('table', table)}/`,
+  ledgerPrefix: () => '_loads/',
+  ledger: (loadId: string) => `_loads/${checkLoad(loadId)}.json`,
+  state: (name: string) => checkLakePath(`_state/${name}`),
+} as const;

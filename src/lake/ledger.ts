@@ -1,0 +1,78 @@
+import { WrappedError } from '../errors.js';
+import type { Lake } from './lake.js';
+import { layout } from './layout.js';
+
+export type LoadKind = 'extract' | 'import' | 'transform';
+export type LoadStatus = 'ok' | 'partial' | 'failed';
+
+export interface LedgerFile {
+  path: string;
+  bytes: number;
+  sha256?: string;
+  records?: number;
+}
+
+/**
+ * One entry per load: what it wrote and how it ended. The entry is written last and create-only,
+ * so a load whose entry exists finished writing every file it lists; a crash before that leaves
+ * files with no entry, which readers of the ledger do not see.
+ */
+export interface LedgerEntry {
+  load_id: string;
+  kind: LoadKind;
+  /** Which source or command made the load: `recently_played`, `export`, `transform`... */
+  source: string;
+  status: LoadStatus;
+  started_at: string;
+  finished_at: string;
+  files: LedgerFile[];
+  counts: Record<string, number>;
+  error?: { message: string; retryable: boolean };
+  details?: Record<string, unknown>;
+}
+
+export class LedgerError extends WrappedError {}
+
+export class LoadLedger {
+  constructor(private readonly lake: Lake) {}
+
+  async record(entry: LedgerEntry): Promise<void> {
+    await this.lake.put(layout.ledger(entry.load_id), `${JSON.stringify(entry, null, 2)}\n`, {
+      createOnly: true,
+    });
+  }
+
+  async get(loadId: string): Promise<LedgerEntry | undefined> {
+    const path = layout.ledger(loadId);
+    if (!(await this.lake.exists(path))) return undefined;
+    return parseEntry(path, await this.lake.get(path));
+  }
+
+  /** Every entry, oldest first (load ids sort by time). */
+  async *entries(): AsyncIterable<LedgerEntry> {
+    for await (const item of this.lake.list(layout.ledgerPrefix())) {
+      if (!item.path.endsWith('.json')) continue;
+      yield parseEntry(item.path, await this.lake.get(item.path));
+    }
+  }
+}
+
+function parseEntry(path: string, bytes: Buffer): LedgerEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new LedgerError(`Ledger entry ${path} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'The ledger is written create-only and never edited; restore the file from a backup or move it aside.',
+    });
+  }
+  const entry = value as Partial<LedgerEntry>;
+  if (
+    typeof entry?.load_id !== 'string' ||
+    typeof entry.kind !== 'string' ||
+    !Array.isArray(entry.files)
+  ) {
+    throw new LedgerError(`Ledger entry ${path} lacks load_id, kind or files.`);
+  }
+  return entry as LedgerEntry;
+}

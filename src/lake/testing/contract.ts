@@ -1,0 +1,293 @@
+/**
+ * The lake driver contract: every driver (local folder, Azure, S3) runs this same suite.
+ * A driver that cannot honour a case (an emulator's limitation, say) must name it in `skip`
+ * with the reason, and the reason is printed with the skipped test.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { LakeConflictError, LakeNotFoundError, LakePathError } from '../../errors.js';
+import type { Lake } from '../lake.js';
+import { CHUNK_BYTES, expectedContent } from './pattern.js';
+
+export type ContractCase = 'concurrentCreateOnly' | 'crashMidPut' | 'largeListing';
+
+export interface ContractTarget {
+  /** A fresh, empty lake for each call. */
+  create(): Promise<{ lake: Lake; cleanup?: () => Promise<void> }>;
+  /**
+   * For the crash test: a module exporting `createLake(options)` and options that open the same
+   * lake as `create()` last returned, so a child process can write into it.
+   */
+  childWriter?: (lake: Lake) => { module: string; options: unknown };
+  skip?: Partial<Record<ContractCase, string>>;
+}
+
+const HOSTILE_PATHS = [
+  '../../etc/passwd',
+  '/etc/passwd',
+  'raw/../../etc/passwd',
+  'raw/./x.json',
+  'raw\\x.json',
+  'raw/x\0.json',
+  'raw//x.json',
+  'raw/x.json/',
+  '',
+  'raw/.tmp-abc',
+  'C:/Windows/win.ini',
+  'raw/\u001b[31mred',
+];
+
+async function collect(iterable: AsyncIterable<{ path: string }>): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of iterable) paths.push(entry.path);
+  return paths;
+}
+
+export function lakeContract(name: string, target: ContractTarget): void {
+  describe(`lake contract: ${name}`, () => {
+    let lake: Lake;
+    let cleanups: Array<() => Promise<void>> = [];
+    const fresh = async () => {
+      const made = await target.create();
+      if (made.cleanup) cleanups.push(made.cleanup);
+      return made.lake;
+    };
+    before(async () => {
+      lake = await fresh();
+    });
+    after(async () => {
+      for (const cleanup of cleanups) await cleanup();
+      cleanups = [];
+    });
+    const skipped = (c: ContractCase) => {
+      const reason = target.skip?.[c];
+      return reason ? { skip: `${name}: ${reason}` } : {};
+    };
+
+    it('puts and gets text and bytes unchanged', async () => {
+      await lake.put('raw/a/text.json', '{"ü":"ß ✓"}');
+      assert.equal((await lake.get('raw/a/text.json')).toString('utf8'), '{"ü":"ß ✓"}');
+      const bytes = new Uint8Array([0, 1, 2, 255, 254, 0]);
+      await lake.put('raw/a/bytes.bin', bytes);
+      assert.deepEqual(new Uint8Array(await lake.get('raw/a/bytes.bin')), bytes);
+      await lake.put('raw/a/empty.json', '');
+      assert.equal((await lake.get('raw/a/empty.json')).length, 0);
+    });
+
+    it('puts a streamed body and streams it back', async () => {
+      const parts = ['part one;', 'part two;', 'part three'];
+      await lake.put('raw/stream/s.txt', Readable.from(parts.map((p) => Buffer.from(p))));
+      const stream = await lake.getStream('raw/stream/s.txt');
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      assert.equal(Buffer.concat(chunks).toString(), parts.join(''));
+    });
+
+    it('replaces a file on a plain put', async () => {
+      await lake.put('state/cursor.json', 'one');
+      await lake.put('state/cursor.json', 'two');
+      assert.equal((await lake.get('state/cursor.json')).toString(), 'two');
+    });
+
+    it('refuses to overwrite in create-only mode and keeps the original', async () => {
+      await lake.put('raw/once/x.json', 'first', { createOnly: true });
+      await assert.rejects(
+        lake.put('raw/once/x.json', 'second', { createOnly: true }),
+        LakeConflictError,
+      );
+      assert.equal((await lake.get('raw/once/x.json')).toString(), 'first');
+    });
+
+    it(
+      'lets exactly one of many racing create-only writers win',
+      skipped('concurrentCreateOnly'),
+      async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            lake.put('raw/race/x.json', `writer ${i}`, { createOnly: true }),
+          ),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        assert.equal(won.length, 1);
+        for (const r of results)
+          if (r.status === 'rejected') assert.ok(r.reason instanceof LakeConflictError);
+        assert.match((await lake.get('raw/race/x.json')).toString(), /^writer \d$/);
+      },
+    );
+
+    it('reports missing files as not found', async () => {
+      assert.equal(await lake.exists('raw/missing.json'), false);
+      await assert.rejects(lake.get('raw/missing.json'), LakeNotFoundError);
+      await assert.rejects(lake.getStream('raw/missing.json'), LakeNotFoundError);
+      await lake.put('raw/present.json', 'x');
+      assert.equal(await lake.exists('raw/present.json'), true);
+      // A "folder" is not a file.
+      assert.equal(await lake.exists('raw'), false);
+    });
+
+    it('deletes files, and deleting a missing file is fine', async () => {
+      await lake.put('tmp/del.json', 'x');
+      await lake.delete('tmp/del.json');
+      assert.equal(await lake.exists('tmp/del.json'), false);
+      await lake.delete('tmp/del.json');
+    });
+
+    it('lists by prefix in byte order, as object stores do', async () => {
+      const own = await fresh();
+      const paths = [
+        'raw/spotify/recently_played/dt=2026-11-02/b.json',
+        'raw/spotify/recently_played/dt=2026-11-02/a.json',
+        'raw/spotify/recently_played/dt=2026-11-01/z.json',
+        'raw/spotify/recently-x/file.json',
+        'raw/spotify/profile/dt=2026-11-01/p.json',
+        'raw/spotify/Zed.json',
+        'raw/export/i1/Spotify Extended Streaming History/Streaming_History_Audio_2024.json',
+        'raw/export/i1/ñandú – playlist.json',
+        'gold/t/part.parquet',
+      ];
+      for (const p of paths) await own.put(p, p);
+      const all = await collect(own.list());
+      assert.deepEqual(
+        all,
+        [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      );
+      assert.deepEqual(await collect(own.list('raw/spotify/recently_played/')), [
+        'raw/spotify/recently_played/dt=2026-11-01/z.json',
+        'raw/spotify/recently_played/dt=2026-11-02/a.json',
+        'raw/spotify/recently_played/dt=2026-11-02/b.json',
+      ]);
+      // A prefix that ends mid-name matches like a string prefix.
+      assert.deepEqual(await collect(own.list('raw/spotify/recently')), [
+        'raw/spotify/recently-x/file.json',
+        'raw/spotify/recently_played/dt=2026-11-01/z.json',
+        'raw/spotify/recently_played/dt=2026-11-02/a.json',
+        'raw/spotify/recently_played/dt=2026-11-02/b.json',
+      ]);
+      assert.deepEqual(await collect(own.list('nothing/here/')), []);
+      const entries = [];
+      for await (const e of own.list('gold/')) entries.push(e);
+      assert.equal(entries[0]?.size, Buffer.byteLength('gold/t/part.parquet'));
+      assert.ok(entries[0]?.modifiedAt instanceof Date);
+    });
+
+    it('streams a large listing and can stop early', skipped('largeListing'), async () => {
+      const own = await fresh();
+      const count = 1500;
+      const names = Array.from(
+        { length: count },
+        (_, i) => `raw/many/dt=2026-01-01/${String(i).padStart(5, '0')}.json`,
+      );
+      for (let i = 0; i < names.length; i += 100) {
+        await Promise.all(names.slice(i, i + 100).map((n) => own.put(n, '{}')));
+      }
+      let seen = 0;
+      for await (const _ of own.list('raw/many/')) {
+        seen++;
+        if (seen === 10) break;
+      }
+      assert.equal(seen, 10);
+      const all = await collect(own.list('raw/many/'));
+      assert.deepEqual(all, names);
+    });
+
+    it('refuses paths that could leave the lake, with a clear error', async () => {
+      for (const path of HOSTILE_PATHS) {
+        for (const op of [
+          () => lake.put(path, 'x'),
+          () => lake.get(path),
+          () => lake.exists(path),
+          () => lake.delete(path),
+        ]) {
+          await assert.rejects(op(), (error: unknown) => {
+            assert.ok(error instanceof LakePathError, `${JSON.stringify(path)}: ${String(error)}`);
+            assert.match(error.message, /^Refused lake path /);
+            return true;
+          });
+        }
+      }
+      await assert.rejects(collect(lake.list('../')), LakePathError);
+      const err = await lake.get('../../etc/passwd').catch((e: Error) => e);
+      assert.match(String((err as Error).message), /"\.\.\/\.\.\/etc\/passwd".*leave the lake/);
+    });
+
+    it(
+      'never shows a partial file when the writer is killed mid-put',
+      skipped('crashMidPut'),
+      async () => {
+        assert.ok(target.childWriter, 'a driver must provide childWriter for the crash test');
+        const own = await fresh();
+        const child = target.childWriter(own);
+        const chunks = 64; // 64 MiB
+        const path = 'raw/export/big/Streaming_History_Audio_2024.json';
+
+        const killed = await runWriter(child, path, chunks, 8, true);
+        assert.equal(killed.signal, 'SIGKILL');
+        assert.match(killed.stdout, /halfway/);
+        // Absent or complete: never a prefix of the content.
+        if (await own.exists(path)) {
+          assert.ok(
+            (await own.get(path)).equals(expectedContent(chunks)),
+            'file exists but is not complete',
+          );
+        }
+        assert.deepEqual(
+          (await collect(own.list('raw/export/big/'))).filter((p) => p !== path),
+          [],
+          'no temporary file is visible',
+        );
+
+        // The next writer finishes the job.
+        const finished = await runWriter(child, path, chunks, chunks + 1, false);
+        assert.equal(finished.code, 0, finished.stderr);
+        const content = await own.get(path);
+        assert.equal(content.length, chunks * CHUNK_BYTES);
+        assert.ok(content.equals(expectedContent(chunks)));
+      },
+    );
+  });
+}
+
+const KILL_WRITER = fileURLToPath(new URL('./kill-writer.ts', import.meta.url));
+
+function runWriter(
+  child: { module: string; options: unknown },
+  path: string,
+  chunks: number,
+  announceAfter: number,
+  killAtHalfway: boolean,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        KILL_WRITER,
+        child.module,
+        JSON.stringify(child.options),
+        path,
+        String(chunks),
+        String(announceAfter),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    proc.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (killAtHalfway && stdout.includes('halfway')) proc.kill('SIGKILL');
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import type { Config } from '../config/load.js';
+import { WrappedError } from '../errors.js';
+import type { Lake } from '../lake/lake.js';
+import { LoadLedger } from '../lake/ledger.js';
+import { newLoadId } from '../lake/load-id.js';
+import {
+  buildModels,
+  loadModels,
+  type ModelBuildResult,
+  openWarehouse,
+} from '../warehouse/index.js';
+import type { Model } from '../warehouse/models.js';
+
+export interface TransformResult {
+  load_id: string;
+  status: 'ok' | 'failed';
+  models: ModelBuildResult[];
+  error?: string;
+}
+
+export interface TransformOptions {
+  config: Config;
+  lake: Lake;
+  onProgress?: Parameters<typeof buildModels>[0]['onProgress'];
+}
+
+/**
+ * The T of the pipeline: builds every model (bronze -> silver -> gold) and records the build in
+ * the load ledger, success or failure, so `wrapped status` can tell what happened.
+ * Every build is currently a full rebuild from the models' inputs.
+ */
+export async function transform(options: TransformOptions): Promise<TransformResult> {
+  const { config, lake } = options;
+  const models: Model[] = loadModels(config.settings.modelsDir);
+  const loadId = newLoadId();
+  const startedAt = new Date().toISOString();
+  if (models.length === 0) return { load_id: loadId, status: 'ok', models: [] };
+
+  const warehouse = await openWarehouse(config, lake);
+  const ledger = new LoadLedger(lake);
+  let results: ModelBuildResult[] = [];
+  try {
+    results = await buildModels({
+      warehouse,
+      lake,
+      models,
+      loadId,
+      onProgress: (event) => {
+        if (event.result) results.push(event.result);
+        options.onProgress?.(event);
+      },
+    });
+  } catch (error) {
+    await ledger.record({
+      load_id: loadId,
+      kind: 'transform',
+      source: 'transform',
+      status: 'failed',
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      files: [],
+      counts: { models_built: results.length, models_total: models.length },
+      error: {
+        message: config.redact((error as Error).message),
+        retryable: error instanceof WrappedError && error.retryable,
+      },
+    });
+    throw error;
+  } finally {
+    warehouse.close();
+  }
+  await ledger.record({
+    load_id: loadId,
+    kind: 'transform',
+    source: 'transform',
+    status: 'ok',
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    files: [],
+    counts: { models_built: results.length },
+    details: { models: results.map((r) => ({ model: r.model, rows: r.rows, files: r.files })) },
+  });
+  return { load_id: loadId, status: 'ok', models: results };
+}

@@ -1,0 +1,238 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ModelError } from '../errors.js';
+import { LAYERS, type Layer } from '../lake/layout.js';
+import { type CheckSpec, parseCheck } from './checks.js';
+
+export type Materialization = 'table' | 'view';
+
+/**
+ * One model: one SQL file, `models/<layer>/<name>.sql`, whose leading `--` comment lines form
+ * a header:
+ *   -- Free text describing the model.
+ *   -- depends_on: bronze.stg_x, silver.dim_y     models this one reads (checked against the SQL)
+ *   -- key: play_id                               the declared key (a unique + not_null check)
+ *   -- materialized: table | view                 table (default): Parquet in the lake
+ *   -- check: not_null(user_id)                   see checks.ts
+ * The body is a single SELECT. `{{ lake_path('raw/...') }}` and `{{ timezone }}` are replaced
+ * by SQL string literals before it runs.
+ */
+export interface Model {
+  id: string; // "silver.fct_play"
+  layer: Layer;
+  name: string;
+  file: string;
+  description: string;
+  dependsOn: string[];
+  key: string[];
+  materialized: Materialization;
+  checks: CheckSpec[];
+  sql: string;
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+const HEADER_LINE = /^--\s?(.*)$/;
+const HEADER_FIELD = /^([a-z_]+):\s*(.*)$/;
+const KNOWN_FIELDS = new Set(['depends_on', 'key', 'materialized', 'check']);
+
+export function parseModel(file: string, layer: Layer, text: string): Model {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  const name = base.replace(/\.sql$/, '');
+  if (!NAME.test(name)) {
+    throw new ModelError(
+      `${file}: model file names must be lower-case letters, digits and _ (got "${name}").`,
+    );
+  }
+  const lines = text.split(/\r?\n/);
+  const description: string[] = [];
+  const dependsOn: string[] = [];
+  const checks: CheckSpec[] = [];
+  let key: string[] = [];
+  let materialized: Materialization = 'table';
+  let bodyStart = lines.length;
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '') continue;
+    const comment = HEADER_LINE.exec(line);
+    if (!comment) {
+      bodyStart = i;
+      break;
+    }
+    const content = (comment[1] ?? '').trim();
+    const field = HEADER_FIELD.exec(content);
+    const where = `${file}:${i + 1}`;
+    if (!field) {
+      description.push(content);
+      continue;
+    }
+    if (!KNOWN_FIELDS.has(field[1] ?? '')) {
+      // A lower-case `word:` line is meant as a field; a typo must not silently become prose.
+      throw new ModelError(
+        `${where}: unknown header field "${field[1]}". Known: ${[...KNOWN_FIELDS].join(', ')}.`,
+      );
+    }
+    const [, fieldName, value = ''] = field;
+    switch (fieldName) {
+      case 'depends_on':
+        for (const dep of value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          if (!/^(bronze|silver|gold)\.[a-z][a-z0-9_]*$/.test(dep)) {
+            throw new ModelError(
+              `${where}: depends_on entry "${dep}" must look like layer.model (e.g. bronze.stg_plays).`,
+            );
+          }
+          dependsOn.push(dep);
+        }
+        break;
+      case 'key':
+        key = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const column of key) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column))
+            throw new ModelError(`${where}: key "${column}" is not a column name.`);
+        }
+        break;
+      case 'materialized':
+        if (value !== 'table' && value !== 'view') {
+          throw new ModelError(`${where}: materialized must be "table" or "view", not "${value}".`);
+        }
+        materialized = value;
+        break;
+      case 'check':
+        checks.push(...parseCheck(value, where));
+        break;
+    }
+  }
+  const sql = lines.slice(bodyStart).join('\n').trim().replace(/;\s*$/, '');
+  if (sql === '') throw new ModelError(`${file}: the model has no SQL body.`);
+  if (key.length > 0) {
+    checks.unshift(
+      { kind: 'unique', columns: key },
+      ...key.map((column) => ({ kind: 'not_null' as const, column })),
+    );
+  }
+  return {
+    id: `${layer}.${name}`,
+    layer,
+    name,
+    file,
+    description: description.join(' ').trim(),
+    dependsOn,
+    key,
+    materialized,
+    checks,
+    sql,
+  };
+}
+
+/** Reads `<dir>/{bronze,silver,gold}/*.sql`. A missing layer folder is simply empty. */
+export function loadModels(dir: string): Model[] {
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new ModelError(`The models folder ${dir} does not exist or is not a folder.`, {
+      hint: 'Point --models (or WRAPPED_MODELS) at a folder holding bronze/, silver/ and gold/.',
+    });
+  }
+  const models: Model[] = [];
+  for (const layer of LAYERS) {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, layer))
+        .filter((n) => n.endsWith('.sql'))
+        .sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const file = join(dir, layer, name);
+      models.push(
+        parseModel(relative(process.cwd(), file) || file, layer, readFileSync(file, 'utf8')),
+      );
+    }
+  }
+  validateGraph(models);
+  return models;
+}
+
+const REFERENCE = /\b(bronze|silver|gold)\.([a-z][a-z0-9_]*)\b/g;
+
+function stripCommentsAndStrings(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
+}
+
+/**
+ * Every reference in the SQL must be declared, every declared model must exist, layers only read
+ * the same or lower layers (bronze < silver < gold), and there is no cycle.
+ */
+export function validateGraph(models: Model[]): void {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const rank = (layer: string) => LAYERS.indexOf(layer as Layer);
+  for (const model of models) {
+    for (const dep of model.dependsOn) {
+      const target = byId.get(dep);
+      if (!target)
+        throw new ModelError(`${model.file}: depends_on names ${dep}, but there is no such model.`);
+      if (dep === model.id) throw new ModelError(`${model.file}: a model cannot depend on itself.`);
+      if (rank(target.layer) > rank(model.layer)) {
+        throw new ModelError(
+          `${model.file}: ${model.layer} cannot read ${target.layer} (${dep}); layers flow bronze -> silver -> gold.`,
+        );
+      }
+    }
+    for (const match of stripCommentsAndStrings(model.sql).matchAll(REFERENCE)) {
+      const ref = `${match[1]}.${match[2]}`;
+      if (ref !== model.id && byId.has(ref) && !model.dependsOn.includes(ref)) {
+        throw new ModelError(
+          `${model.file}: the SQL reads ${ref} but the header does not declare it.`,
+          {
+            hint: `Add "-- depends_on: ${ref}" to the header so it is built first.`,
+          },
+        );
+      }
+    }
+    for (const check of model.checks) {
+      if (check.kind === 'relationships' && !byId.has(check.target)) {
+        throw new ModelError(
+          `${model.file}: check relationships names ${check.target}, but there is no such model.`,
+        );
+      }
+    }
+  }
+  buildOrder(models);
+}
+
+/** Models in dependency order (Kahn's algorithm; ties broken by layer, then name, for stable runs). */
+export function buildOrder(models: Model[]): Model[] {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const remaining = new Map(
+    models.map((m) => [m.id, new Set(m.dependsOn.filter((d) => byId.has(d)))]),
+  );
+  const order: Model[] = [];
+  const compare = (a: Model, b: Model) =>
+    LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) || a.name.localeCompare(b.name);
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([id]) => byId.get(id) as Model)
+      .sort(compare);
+    if (ready.length === 0) {
+      throw new ModelError(
+        `Models depend on each other in a cycle: ${[...remaining.keys()].sort().join(', ')}.`,
+      );
+    }
+    for (const model of ready) {
+      order.push(model);
+      remaining.delete(model.id);
+      for (const deps of remaining.values()) deps.delete(model.id);
+    }
+  }
+  return order;
+}

@@ -1,0 +1,210 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ModelError, WrappedError } from '../errors.js';
+import type { Lake } from '../lake/lake.js';
+import { LAYERS } from '../lake/layout.js';
+import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
+import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
+import { buildOrder, type Model } from './models.js';
+
+/**
+ * A table model's published state, written last (after its Parquet file is complete) so a reader
+ * that follows the manifest only ever sees whole files. Cloud lakes publish the same way.
+ */
+export interface TableManifest {
+  table: string;
+  load_id: string;
+  built_at: string;
+  rows: number;
+  files: string[];
+  columns: Array<{ name: string; type: string }>;
+}
+
+export interface ModelBuildResult {
+  model: string;
+  materialized: 'table' | 'view';
+  rows: number | null;
+  seconds: number;
+  files: string[];
+}
+
+export interface BuildOptions {
+  warehouse: Warehouse;
+  lake: Lake;
+  models: Model[];
+  loadId: string;
+  /** Called before and after each model, for progress output. */
+  onProgress?: (event: {
+    phase: 'start' | 'done';
+    model: Model;
+    index: number;
+    total: number;
+    result?: ModelBuildResult;
+  }) => void;
+}
+
+export const manifestPath = (model: Pick<Model, 'layer' | 'name'>) =>
+  `${model.layer}/${model.name}/_manifest.json`;
+
+function requireLocalRoot(lake: Lake): string {
+  if (lake.localRoot === undefined) {
+    throw new WrappedError(`The warehouse needs a local lake; ${lake.location} is remote.`, {
+      hint: 'Remote lakes are not supported yet: use a local folder.',
+    });
+  }
+  return lake.localRoot;
+}
+
+/** Replaces `{{ lake_path('...') }}` and `{{ timezone }}` with SQL literals. */
+export function renderModelSql(
+  model: Model,
+  context: { lakeRoot: string; timezone: string },
+): string {
+  return model.sql.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_whole, expression: string) => {
+    const lakePath = /^lake_path\(\s*'([^']+)'\s*\)$/.exec(expression);
+    if (lakePath?.[1] !== undefined) {
+      // Globs are allowed in the last parts; the path itself must stay inside the lake.
+      const relative =
+        checkLakePath(lakePath[1].replace(/\*\*/g, 'x').replace(/[*?]/g, 'x')) && lakePath[1];
+      return sqlString(join(context.lakeRoot, ...relative.split('/')));
+    }
+    if (expression === 'timezone') return sqlString(context.timezone);
+    throw new ModelError(
+      `${model.file}: unknown template {{ ${expression} }}; known: lake_path('...'), timezone.`,
+    );
+  });
+}
+
+export async function ensureSchemas(warehouse: Warehouse): Promise<void> {
+  for (const layer of LAYERS) await warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
+}
+
+/**
+ * Builds models in dependency order. A table model is written to a hidden temporary Parquet
+ * file, renamed to `part-<load_id>.parquet`, published by its manifest, and only then exposed
+ * as `<layer>.<name>`; older parts are removed last. A model that fails leaves its previous
+ * version in place and stops the build (later models would read stale inputs).
+ */
+export async function buildModels(options: BuildOptions): Promise<ModelBuildResult[]> {
+  const { warehouse, lake, loadId } = options;
+  const lakeRoot = requireLocalRoot(lake);
+  await ensureSchemas(warehouse);
+  const order = buildOrder(options.models);
+  const results: ModelBuildResult[] = [];
+  for (const [index, model] of order.entries()) {
+    options.onProgress?.({ phase: 'start', model, index, total: order.length });
+    const started = performance.now();
+    const sql = renderModelSql(model, { lakeRoot, timezone: warehouse.timezone });
+    const target = `${model.layer}.${sqlIdentifier(model.name)}`;
+    let result: ModelBuildResult;
+    try {
+      if (model.materialized === 'view') {
+        await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${sql}`);
+        result = { model: model.id, materialized: 'view', rows: null, seconds: 0, files: [] };
+      } else {
+        result = await buildTable(warehouse, lake, lakeRoot, model, sql, loadId);
+      }
+    } catch (error) {
+      if (error instanceof WrappedError) throw error;
+      throw new ModelError(
+        `Model ${model.id} (${model.file}) failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    result.seconds = (performance.now() - started) / 1000;
+    results.push(result);
+    options.onProgress?.({ phase: 'done', model, index, total: order.length, result });
+  }
+  return results;
+}
+
+async function buildTable(
+  warehouse: Warehouse,
+  lake: Lake,
+  lakeRoot: string,
+  model: Model,
+  sql: string,
+  loadId: string,
+): Promise<ModelBuildResult> {
+  const folder = join(lakeRoot, model.layer, model.name);
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `${TEMP_PREFIX}${loadId}.parquet`);
+  const partName = `part-${loadId}.parquet`;
+  const partPath = `${model.layer}/${model.name}/${partName}`;
+  try {
+    const copied = await warehouse.query(
+      `COPY (${sql}) TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const rows = Number(copied.rows[0]?.Count ?? 0);
+    await rename(temp, join(folder, partName));
+    const described = await warehouse.query(
+      `DESCRIBE SELECT * FROM read_parquet(${sqlString(join(folder, partName))})`,
+    );
+    const manifest: TableManifest = {
+      table: model.id,
+      load_id: loadId,
+      built_at: new Date().toISOString(),
+      rows,
+      files: [partPath],
+      columns: described.rows.map((r) => ({
+        name: String(r.column_name),
+        type: String(r.column_type),
+      })),
+    };
+    await lake.put(manifestPath(model), `${JSON.stringify(manifest, null, 2)}\n`);
+    await exposeTable(warehouse, lakeRoot, manifest);
+    await removeUnpublishedParts(lake, model, manifest);
+    return { model: model.id, materialized: 'table', rows, seconds: 0, files: manifest.files };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function exposeTable(
+  warehouse: Warehouse,
+  lakeRoot: string,
+  manifest: TableManifest,
+): Promise<void> {
+  const [layer, name] = manifest.table.split('.') as [string, string];
+  const files = manifest.files.map((f) =>
+    sqlString(join(lakeRoot, ...checkLakePath(f).split('/'))),
+  );
+  await warehouse.run(
+    `CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS SELECT * FROM read_parquet([${files.join(', ')}])`,
+  );
+}
+
+async function removeUnpublishedParts(
+  lake: Lake,
+  model: Model,
+  manifest: TableManifest,
+): Promise<void> {
+  const keep = new Set(manifest.files);
+  for await (const entry of lake.list(`${model.layer}/${model.name}/`)) {
+    if (entry.path.endsWith('.parquet') && !keep.has(entry.path)) await lake.delete(entry.path);
+  }
+}
+
+/**
+ * Re-creates the warehouse views of every published table from the manifests in the lake: a new
+ * HOME pointed at an existing lake (or a deleted warehouse file) sees the same tables.
+ */
+export async function attachPublishedTables(warehouse: Warehouse, lake: Lake): Promise<string[]> {
+  const lakeRoot = requireLocalRoot(lake);
+  await ensureSchemas(warehouse);
+  const attached: string[] = [];
+  for (const layer of LAYERS) {
+    for await (const entry of lake.list(`${layer}/`)) {
+      if (!/^[a-z]+\/[a-z][a-z0-9_]*\/_manifest\.json$/.test(entry.path)) continue;
+      const manifest = JSON.parse((await lake.get(entry.path)).toString('utf8')) as TableManifest;
+      if (
+        !/^(bronze|silver|gold)\.[a-z][a-z0-9_]*$/.test(manifest.table) ||
+        !Array.isArray(manifest.files)
+      )
+        continue;
+      await exposeTable(warehouse, lakeRoot, manifest);
+      attached.push(manifest.table);
+    }
+  }
+  return attached;
+}
