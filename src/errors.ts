@@ -17,18 +17,22 @@ export interface WrappedErrorOptions {
   hint?: string;
   retryable?: boolean;
   cause?: unknown;
+  /** The command already printed its --json result (e.g. failed checks); print no error object. */
+  resultPrinted?: boolean;
 }
 
 export class WrappedError extends Error {
   readonly exitCode: ExitCode = ExitCode.failed;
   readonly hint: string | undefined;
   readonly retryable: boolean;
+  readonly resultPrinted: boolean;
 
   constructor(message: string, options: WrappedErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
     this.retryable = options.retryable ?? false;
+    this.resultPrinted = options.resultPrinted ?? false;
   }
 }
 

@@ -82,7 +82,7 @@ function reportError(error: unknown, json: boolean): number {
   }
   const redact = (text: string) => currentConfig()?.redact(text) ?? text;
   if (isWrappedError(error)) {
-    if (json) {
+    if (json && !error.resultPrinted) {
       process.stdout.write(
         `${JSON.stringify({ error: { type: error.name, message: redact(error.message), hint: error.hint ?? null, exit_code: error.exitCode } })}\n`,
       );

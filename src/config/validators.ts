@@ -11,7 +11,9 @@ export function timeZone(raw: string): string {
   const name = raw.trim();
   try {
     // Intl knows the IANA database shipped with Node; it throws RangeError for unknown zones.
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    // Keep the name as given: Intl would canonicalise some to old aliases (Asia/Kolkata -> Asia/Calcutta).
+    return name;
   } catch {
     throw new Invalid('an IANA time zone name such as Europe/Berlin, America/New_York or UTC');
   }

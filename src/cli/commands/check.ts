@@ -43,6 +43,7 @@ export function registerCheck(program: Command): void {
               : ''),
           {
             hint: 'Look at the failing rows with `wrapped query`, fix the model or its input, then run `wrapped transform`.',
+            resultPrinted: out.json,
           },
         );
       }

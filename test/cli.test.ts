@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FsLake } from '../src/lake/drivers/fs.js';
+import { SMALL_MODELS, tempDir, wrapped } from './helpers.js';
+
+describe('wrapped command line', () => {
+  it('answers --help and --version', async () => {
+    const help = await wrapped(['--help']);
+    assert.equal(help.code, 0);
+    for (const command of ['doctor', 'query', 'transform', 'check'])
+      assert.match(help.stdout, new RegExp(`\\n  ${command}\\b`));
+    assert.match(help.stdout, /Exit codes: 0 ok, 1 failed, 2 usage/);
+    const version = await wrapped(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const home = await tempDir();
+    assert.equal((await wrapped(['no-such-command'], { env: { WRAPPED_HOME: home } })).code, 2);
+    assert.equal((await wrapped(['query'], { env: { WRAPPED_HOME: home } })).code, 2);
+    const both = await wrapped(['query', 'select 1', '--json', '--csv'], {
+      env: { WRAPPED_HOME: home },
+    });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /Choose one of --json and --csv/);
+  });
+
+  it('query prints JSON, CSV and a table', async () => {
+    const env = { WRAPPED_HOME: await tempDir() };
+    const json = await wrapped(['query', 'select 42 as answer', '--json'], { env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stdout, '[{"answer":42}]\n');
+    const csv = await wrapped(['query', 'select 1 as n, \'a,"b"\' as s', '--csv'], { env });
+    assert.equal(csv.stdout, 'n,s\r\n1,"a,""b"""\n');
+    const table = await wrapped(['query', "select 7 as n, 'x' as label"], { env });
+    assert.equal(table.stdout, 'n  label\n-  -----\n7  x\n(1 row)\n');
+    const bad = await wrapped(['query', 'selec 1', '--json'], { env });
+    assert.equal(bad.code, 1);
+    assert.match(JSON.parse(bad.stdout).error.message, /Query failed: Parser Error/);
+  });
+
+  it('doctor reports in JSON and never prints a secret', async () => {
+    const home = await tempDir();
+    const env = {
+      WRAPPED_HOME: home,
+      SPOTIFY_CLIENT_ID: 'my-client-id',
+      SPOTIFY_CLIENT_SECRET: 's3cr3t-value',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/w3bh00k-s3cr3t',
+    };
+    for (const args of [['doctor', '--json'], ['doctor']]) {
+      const result = await wrapped(args, { env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-value|w3bh00k-s3cr3t/);
+    }
+    const report = JSON.parse((await wrapped(['doctor', '--json'], { env })).stdout);
+    assert.equal(report.ok, true);
+    const byName = Object.fromEntries(
+      report.checks.map((c: { name: string; status: string }) => [c.name, c.status]),
+    );
+    assert.deepEqual(Object.keys(byName), [
+      'node',
+      'home',
+      'lake',
+      'timezone',
+      'spotify',
+      'slack',
+      'disk',
+      'engine',
+    ]);
+    assert.equal(byName.spotify, 'ok');
+    const secret = report.settings.find((s: { env: string }) => s.env === 'SPOTIFY_CLIENT_SECRET');
+    assert.deepEqual(secret, {
+      key: 'spotifyClientSecret',
+      env: 'SPOTIFY_CLIENT_SECRET',
+      value: '[redacted]',
+      secret: true,
+      source: 'environment variable SPOTIFY_CLIENT_SECRET',
+    });
+  });
+
+  it('doctor probes an existing lake with a real write, read and list', async () => {
+    const home = await tempDir();
+    const lake = new FsLake(join(home, 'lake'));
+    await lake.put('raw/keep.json', '{}');
+    const report = JSON.parse(
+      (await wrapped(['doctor', '--json'], { env: { WRAPPED_HOME: home } })).stdout,
+    );
+    assert.match(
+      report.checks.find((c: { name: string }) => c.name === 'lake').summary,
+      /read, write, list ok/,
+    );
+    const left = [];
+    for await (const entry of lake.list()) left.push(entry.path);
+    assert.deepEqual(left, ['raw/keep.json']);
+  });
+
+  it('a bad time zone exits 2 and names WRAPPED_TIMEZONE', async () => {
+    const result = await wrapped(['doctor'], {
+      env: { WRAPPED_HOME: await tempDir(), WRAPPED_TIMEZONE: 'Not/AZone' },
+    });
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /WRAPPED_TIMEZONE = "Not\/AZone" \(from environment variable WRAPPED_TIMEZONE\)/,
+    );
+  });
+
+  it('reads .env in the working directory', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, '.env'),
+      `WRAPPED_HOME=${join(cwd, 'home')}\nWRAPPED_TIMEZONE=Asia/Kolkata\n`,
+    );
+    const result = await wrapped(['query', "select current_setting('TimeZone') as tz", '--json'], {
+      cwd,
+    });
+    assert.equal(result.stdout, '[{"tz":"Asia/Kolkata"}]\n');
+  });
+
+  it('transform then check: exit 0 on clean data, exit 3 naming model and check on a planted duplicate', async () => {
+    const home = await tempDir();
+    const env = { WRAPPED_HOME: home, WRAPPED_MODELS: SMALL_MODELS, WRAPPED_TIMEZONE: 'UTC' };
+    const lake = new FsLake(join(home, 'lake'));
+    const play = { ts: '2026-11-20T08:00:00Z', track: 'Song', artist: 'Band', ms: 180000 };
+    await lake.put(
+      'raw/test/plays/a.json',
+      JSON.stringify([play, { ...play, ts: '2026-11-20T09:00:00Z' }]),
+    );
+
+    const built = await wrapped(['transform', '--json'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    const result = JSON.parse(built.stdout);
+    assert.deepEqual(
+      result.models.map((m: { model: string }) => m.model),
+      ['bronze.stg_plays', 'silver.dim_artist', 'silver.fct_play', 'gold.agg_daily_listening'],
+    );
+    assert.match(built.stderr, /\[4\/4\] gold\.agg_daily_listening/);
+    const ledger = JSON.parse((await lake.get(`_loads/${result.load_id}.json`)).toString());
+    assert.equal(ledger.kind, 'transform');
+    assert.equal(ledger.status, 'ok');
+
+    const ok = await wrapped(['check'], { env });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /(\d+) of \1 checks passed/);
+
+    await lake.put('raw/test/plays/b.json', JSON.stringify([play]));
+    assert.equal((await wrapped(['transform'], { env })).code, 0);
+    const failed = await wrapped(['check'], { env });
+    assert.equal(failed.code, 3);
+    assert.match(failed.stdout, /✗ silver\.fct_play\s+unique\(play_id\)\s+2 rows fail/);
+    assert.match(
+      failed.stderr,
+      /1 data check failed, first: silver\.fct_play unique\(play_id\) \(2 rows fail\)/,
+    );
+    const json = JSON.parse((await wrapped(['check', '--json'], { env })).stdout);
+    assert.equal(json.failed, 1);
+
+    const queried = await wrapped(
+      ['query', 'select plays from gold.agg_daily_listening', '--json'],
+      { env },
+    );
+    assert.equal(queried.stdout, '[{"plays":3}]\n');
+  });
+
+  it('transform with no models says so plainly', async () => {
+    const home = await tempDir();
+    const empty = await tempDir();
+    const result = await wrapped(['transform'], {
+      env: { WRAPPED_HOME: home, WRAPPED_MODELS: empty },
+    });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /No models in .*: nothing to build/);
+  });
+
+  it('a cloud lake URL is refused plainly until its driver exists', async () => {
+    const result = await wrapped(['query', 'select 1', '--lake', 's3://bucket/x'], {
+      env: { WRAPPED_HOME: await tempDir() },
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /S3 lake driver is not built yet/);
+  });
+});

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FsLake } from '../src/lake/drivers/fs.js';
+import { newLoadId } from '../src/lake/load-id.js';
+import { runChecks } from '../src/warehouse/check-runner.js';
+import { Warehouse } from '../src/warehouse/engine.js';
+import { loadModels } from '../src/warehouse/models.js';
+import { attachPublishedTables, buildModels, type TableManifest } from '../src/warehouse/runner.js';
+import { SMALL_MODELS, tempDir } from './helpers.js';
+
+const PLAYS = [
+  { ts: '2026-03-28T23:30:00Z', track: 'Song A', artist: 'Artist 1', ms: 200000 },
+  { ts: '2026-03-29T00:30:00Z', track: 'Song B', artist: 'Artist 2', ms: 100000 },
+  { ts: '2026-03-29T12:00:00Z', track: 'Song A', artist: 'Artist 1', ms: 5000 },
+];
+
+async function setup() {
+  const dir = await tempDir();
+  const lake = new FsLake(join(dir, 'lake'));
+  await lake.put('raw/test/plays/one.json', JSON.stringify(PLAYS));
+  const warehouse = await Warehouse.open({
+    file: join(dir, 'warehouse.duckdb'),
+    timezone: 'Europe/Berlin',
+  });
+  return { dir, lake, warehouse };
+}
+
+describe('warehouse and model runner', () => {
+  it('runs SQL with the configured time zone and JSON-ready values', async () => {
+    const { warehouse } = await setup();
+    try {
+      const { rows } = await warehouse.query(
+        "select 42 as answer, 42::bigint as big, 9007199254740993::bigint as huge, 1.50::decimal(5,2) as d, current_setting('TimeZone') as tz, ? as param",
+        ["x'); drop table t; --"],
+      );
+      assert.deepEqual(rows, [
+        {
+          answer: 42,
+          big: 42,
+          huge: '9007199254740993',
+          d: 1.5,
+          tz: 'Europe/Berlin',
+          param: "x'); drop table t; --",
+        },
+      ]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('builds bronze -> silver -> gold in order, as Parquet in the lake, exposed as layer.name', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const models = loadModels(SMALL_MODELS);
+      const order: string[] = [];
+      const loadId = newLoadId();
+      const results = await buildModels({
+        warehouse,
+        lake,
+        models,
+        loadId,
+        onProgress: (e) => e.phase === 'start' && order.push(e.model.id),
+      });
+      assert.deepEqual(order, [
+        'bronze.stg_plays',
+        'silver.dim_artist',
+        'silver.fct_play',
+        'gold.agg_daily_listening',
+      ]);
+      assert.deepEqual(
+        results.map((r) => [r.model, r.rows]),
+        [
+          ['bronze.stg_plays', 3],
+          ['silver.dim_artist', 2],
+          ['silver.fct_play', 3],
+          ['gold.agg_daily_listening', 1],
+        ],
+      );
+      // Days are cut in Europe/Berlin: 23:30 UTC on the 28th is already the 29th there.
+      const daily = await warehouse.query(
+        'select day::varchar as day, plays, minutes from gold.agg_daily_listening',
+      );
+      assert.deepEqual(daily.rows, [{ day: '2026-03-29', plays: 2, minutes: 5.08 }]);
+      const files = await readdir(join(dir, 'lake', 'silver', 'fct_play'));
+      assert.deepEqual(files.sort(), ['_manifest.json', `part-${loadId}.parquet`]);
+      const manifest = JSON.parse(
+        (await lake.get('silver/fct_play/_manifest.json')).toString(),
+      ) as TableManifest;
+      assert.equal(manifest.rows, 3);
+      assert.deepEqual(manifest.files, [`silver/fct_play/part-${loadId}.parquet`]);
+      assert.ok(manifest.columns.some((c) => c.name === 'play_id'));
+    } finally {
+      warehouse.close();
+    }
+  });
+});
+
+describe('rebuilds and failures', () => {
+  it('replaces a table on rebuild, keeping only the published part', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const models = loadModels(SMALL_MODELS);
+      await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      await lake.put(
+        'raw/test/plays/two.json',
+        JSON.stringify([
+          { ts: '2026-04-01T10:00:00Z', track: 'Song C', artist: 'Artist 3', ms: 60000 },
+        ]),
+      );
+      const second = newLoadId();
+      await buildModels({ warehouse, lake, models, loadId: second });
+      assert.deepEqual(await readdir(join(dir, 'lake', 'bronze', 'stg_plays')), [
+        '_manifest.json',
+        `part-${second}.parquet`,
+      ]);
+      const { rows } = await warehouse.query('select count(*) as n from silver.fct_play');
+      assert.deepEqual(rows, [{ n: 4 }]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('leaves the previous version in place when a model fails, and names the model', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const models = loadModels(SMALL_MODELS);
+      const first = newLoadId();
+      await buildModels({ warehouse, lake, models, loadId: first });
+      await lake.put(
+        'raw/test/plays/bad.json',
+        '[{"ts": "not a time", "track": "x", "artist": "y", "ms": 1}]',
+      );
+      await assert.rejects(
+        buildModels({ warehouse, lake, models, loadId: newLoadId() }),
+        (error: Error) => {
+          assert.match(
+            error.message,
+            /^Model bronze\.stg_plays \(.*stg_plays\.sql\) failed: .*not a time/s,
+          );
+          return true;
+        },
+      );
+      assert.deepEqual(await readdir(join(dir, 'lake', 'bronze', 'stg_plays')), [
+        '_manifest.json',
+        `part-${first}.parquet`,
+      ]);
+      const { rows } = await warehouse.query('select count(*) as n from silver.fct_play');
+      assert.deepEqual(rows, [{ n: 3 }]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('checks pass on clean data and a planted duplicate key fails with the model, check and row count', async () => {
+    const { lake, warehouse } = await setup();
+    try {
+      const models = loadModels(SMALL_MODELS);
+      await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      const clean = await runChecks(warehouse, models);
+      assert.ok(clean.length >= 8);
+      assert.deepEqual(
+        clean.filter((r) => !r.passed),
+        [],
+      );
+
+      await lake.put('raw/test/plays/dup.json', JSON.stringify([PLAYS[0]]));
+      await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      const failed = (await runChecks(warehouse, models)).filter((r) => !r.passed);
+      assert.deepEqual(failed, [
+        { model: 'silver.fct_play', check: 'unique(play_id)', failing: 2, passed: false },
+      ]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('reports checks of a model that was never built as failures that say what to do', async () => {
+    const { warehouse } = await setup();
+    try {
+      const results = await runChecks(warehouse, loadModels(SMALL_MODELS));
+      assert.ok(results.every((r) => !r.passed));
+      assert.match(
+        results[0]?.error ?? '',
+        /bronze\.stg_plays is not built yet: run `wrapped transform` first/,
+      );
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('re-attaches published tables in a new warehouse from the manifests in the lake', async () => {
+    const { dir, lake, warehouse } = await setup();
+    await buildModels({ warehouse, lake, models: loadModels(SMALL_MODELS), loadId: newLoadId() });
+    warehouse.close();
+    const fresh = await Warehouse.open({ file: join(dir, 'other.duckdb'), timezone: 'UTC' });
+    try {
+      const attached = await attachPublishedTables(fresh, lake);
+      assert.deepEqual(attached.sort(), [
+        'bronze.stg_plays',
+        'gold.agg_daily_listening',
+        'silver.dim_artist',
+        'silver.fct_play',
+      ]);
+      assert.deepEqual((await fresh.query('select count(*) as n from silver.fct_play')).rows, [
+        { n: 3 },
+      ]);
+    } finally {
+      fresh.close();
+    }
+  });
+});
