@@ -48,7 +48,9 @@ const benchmarks: Benchmark[] = [
       const times: number[] = [];
       for (let i = 0; i < 9; i++) {
         const start = performance.now();
-        const result = spawnSync(process.execPath, [join(REPO, 'bin', 'wrapped.js'), '--help'], { stdio: 'ignore' });
+        const result = spawnSync(process.execPath, [join(REPO, 'bin', 'wrapped.js'), '--help'], {
+          stdio: 'ignore',
+        });
         if (result.status !== 0) throw new Error('wrapped --help failed');
         times.push(performance.now() - start);
       }
@@ -59,10 +61,15 @@ const benchmarks: Benchmark[] = [
     name: 'lake fs',
     async run(dir) {
       const lake = new FsLake(join(dir, 'lake'));
-      const body = JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => ({ i, name: `track ${i}` })) });
+      const body = JSON.stringify({
+        items: Array.from({ length: 50 }, (_, i) => ({ i, name: `track ${i}` })),
+      });
       const count = 1000;
       const [, putMs] = await timed(async () => {
-        for (let i = 0; i < count; i++) await lake.put(`raw/spotify/bench/dt=2026-11-24/${newLoadId()}.json`, body, { createOnly: true });
+        for (let i = 0; i < count; i++)
+          await lake.put(`raw/spotify/bench/dt=2026-11-24/${newLoadId()}.json`, body, {
+            createOnly: true,
+          });
       });
       const [listed, listMs] = await timed(async () => {
         let n = 0;
@@ -73,12 +80,19 @@ const benchmarks: Benchmark[] = [
       const mib = 256;
       const chunk = Buffer.alloc(1024 * 1024, 97);
       const [, bigMs] = await timed(() =>
-        lake.put('raw/export/bench/big.json', (async function* () {
-          for (let i = 0; i < mib; i++) yield chunk;
-        })()),
+        lake.put(
+          'raw/export/bench/big.json',
+          (async function* () {
+            for (let i = 0; i < mib; i++) yield chunk;
+          })(),
+        ),
       );
       return [
-        { figure: `durable create-only put, ${count} small files`, value: count / (putMs / 1000), unit: 'files/s' },
+        {
+          figure: `durable create-only put, ${count} small files`,
+          value: count / (putMs / 1000),
+          unit: 'files/s',
+        },
         { figure: `list ${count} files`, value: listMs, unit: 'ms' },
         { figure: `streamed put of ${mib} MiB`, value: mib / (bigMs / 1000), unit: 'MiB/s' },
       ];
@@ -97,13 +111,22 @@ const benchmarks: Benchmark[] = [
         ms: (i * 7919) % 300_000,
       }));
       await lake.put('raw/test/plays/bench.json', JSON.stringify(rows));
-      const warehouse = await Warehouse.open({ file: join(dir, 'warehouse.duckdb'), timezone: 'Europe/Berlin' });
+      const warehouse = await Warehouse.open({
+        file: join(dir, 'warehouse.duckdb'),
+        timezone: 'Europe/Berlin',
+      });
       try {
         const models = loadModels(join(REPO, 'test', 'fixtures', 'models-small'));
-        const [, buildMs] = await timed(() => buildModels({ warehouse, lake, models, loadId: newLoadId() }));
+        const [, buildMs] = await timed(() =>
+          buildModels({ warehouse, lake, models, loadId: newLoadId() }),
+        );
         const [, checkMs] = await timed(() => runChecks(warehouse, models));
         return [
-          { figure: `build 4 test models over ${plays.toLocaleString('en-US')} plays`, value: buildMs / 1000, unit: 's' },
+          {
+            figure: `build 4 test models over ${plays.toLocaleString('en-US')} plays`,
+            value: buildMs / 1000,
+            unit: 's',
+          },
           { figure: 'run their data checks', value: checkMs / 1000, unit: 's' },
         ];
       } finally {
@@ -117,16 +140,29 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const words = args.filter((a) => !a.startsWith('--'));
-  const chosen = benchmarks.filter((b) => words.length === 0 || words.some((w) => b.name.includes(w)));
-  const machine = { cores: cpus().length, memory_gib: Math.round(totalmem() / 1024 ** 3), node: process.versions.node, cpu: cpus()[0]?.model ?? 'unknown' };
+  const chosen = benchmarks.filter(
+    (b) => words.length === 0 || words.some((w) => b.name.includes(w)),
+  );
+  const machine = {
+    cores: cpus().length,
+    memory_gib: Math.round(totalmem() / 1024 ** 3),
+    node: process.versions.node,
+    cpu: cpus()[0]?.model ?? 'unknown',
+  };
   const figures: Figure[] = [];
-  if (!json) process.stdout.write(`machine: ${machine.cores} cores, ${machine.memory_gib} GiB, Node ${machine.node}, ${machine.cpu}\n`);
+  if (!json)
+    process.stdout.write(
+      `machine: ${machine.cores} cores, ${machine.memory_gib} GiB, Node ${machine.node}, ${machine.cpu}\n`,
+    );
   for (const bench of chosen) {
     const dir = await mkdtemp(join(tmpdir(), 'wrapped-bench-'));
     try {
       for (const f of await bench.run(dir)) {
         figures.push({ benchmark: bench.name, ...f });
-        if (!json) process.stdout.write(`${bench.name.padEnd(24)} ${f.figure.padEnd(48)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(10)} ${f.unit}\n`);
+        if (!json)
+          process.stdout.write(
+            `${bench.name.padEnd(24)} ${f.figure.padEnd(48)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(10)} ${f.unit}\n`,
+          );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
