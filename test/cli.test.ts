@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { FsLake } from '../src/lake/drivers/fs.js';
-import { SMALL_MODELS, tempDir, wrapped } from './helpers.js';
+import { BIN, SMALL_MODELS, tempDir, wrapped } from './helpers.js';
 
 describe('wrapped command line', () => {
   it('answers --help and --version', async () => {
@@ -181,5 +185,25 @@ describe('wrapped command line', () => {
     });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /S3 lake driver is not built yet/);
+  });
+});
+
+describe('interruption', () => {
+  it('Ctrl-C during a long query exits 130', async () => {
+    const home = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'query', 'select count(*) from range(100000000000)'],
+      {
+        env: { PATH: process.env.PATH ?? '', WRAPPED_HOME: home, TZ: 'UTC' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    // Wait until the warehouse exists (the query is running), then interrupt.
+    for (let i = 0; i < 200 && !existsSync(join(home, 'warehouse.duckdb')); i++) await delay(25);
+    await delay(200);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 130);
   });
 });

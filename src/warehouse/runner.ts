@@ -61,12 +61,12 @@ export function renderModelSql(
   context: { lakeRoot: string; timezone: string },
 ): string {
   return model.sql.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_whole, expression: string) => {
-    const lakePath = /^lake_path\(\s*'([^']+)'\s*\)$/.exec(expression);
-    if (lakePath?.[1] !== undefined) {
-      // Globs are allowed in the last parts; the path itself must stay inside the lake.
-      const relative =
-        checkLakePath(lakePath[1].replace(/\*\*/g, 'x').replace(/[*?]/g, 'x')) && lakePath[1];
-      return sqlString(join(context.lakeRoot, ...relative.split('/')));
+    const lakePath = /^lake_path\(\s*'([^']+)'\s*\)$/.exec(expression)?.[1];
+    if (lakePath !== undefined) {
+      // Glob characters are allowed; with them read as plain letters, the path must pass the
+      // same checks as any lake path, so it cannot leave the lake.
+      checkLakePath(lakePath.replace(/[*?[\]{}]/g, 'x'));
+      return sqlString(join(context.lakeRoot, ...lakePath.split('/')));
     }
     if (expression === 'timezone') return sqlString(context.timezone);
     throw new ModelError(
