@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FsLake } from '../src/lake/drivers/fs.js';
-import { BIN, SMALL_MODELS, tempDir, wrapped } from './helpers.js';
+import { BIN, SMALL_MODELS, tempDir, wrapped } from './support/helpers.js';
 
 describe('wrapped command line', () => {
   it('answers --help and --version', async () => {

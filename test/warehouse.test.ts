@@ -8,7 +8,7 @@ import { runChecks } from '../src/warehouse/check-runner.js';
 import { Warehouse } from '../src/warehouse/engine.js';
 import { loadModels } from '../src/warehouse/models.js';
 import { attachPublishedTables, buildModels, type TableManifest } from '../src/warehouse/runner.js';
-import { SMALL_MODELS, tempDir } from './helpers.js';
+import { SMALL_MODELS, tempDir } from './support/helpers.js';
 
 const PLAYS = [
   { ts: '2026-03-28T23:30:00Z', track: 'Song A', artist: 'Artist 1', ms: 200000 },

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isWrappedError } from '../errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerImport } from './commands/import.js';
 import { registerQuery } from './commands/query.js';
 import { registerTransform } from './commands/transform.js';
 import { currentConfig } from './context.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
         'Settings come from flags, then the environment, then .env, then HOME/config.json, then defaults.',
     );
   registerDoctor(program);
+  registerImport(program);
   registerQuery(program);
   registerTransform(program);
   registerCheck(program);

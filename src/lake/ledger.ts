@@ -10,6 +10,14 @@ export interface LedgerFile {
   bytes: number;
   sha256?: string;
   records?: number;
+  /** What the file is (imports: extended_history, account_history, library...). */
+  kind?: string;
+  field_set?: string | null;
+  /** Earliest and latest event time in the file (UTC, ISO 8601). */
+  first_at?: string | null;
+  last_at?: string | null;
+  /** Where the file came from, relative to what the user gave. */
+  source_path?: string;
 }
 
 /**

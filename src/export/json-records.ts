@@ -1,0 +1,228 @@
+/**
+ * Streaming reader for the export's big files: a JSON array of flat objects (stream records).
+ * It finds each object's bytes with a small state machine and parses objects one at a time, so
+ * memory follows the largest record, not the file. Every error names the record index and the
+ * byte offset where things went wrong.
+ */
+export class JsonShapeError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly record?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface JsonRecord {
+  index: number;
+  /** Byte offset of the record's `{` in the file. */
+  offset: number;
+  value: Record<string, unknown>;
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const BOM = [0xef, 0xbb, 0xbf];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function describeByte(byte: number): string {
+  return byte >= 0x20 && byte < 0x7f
+    ? `"${String.fromCharCode(byte)}"`
+    : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+}
+
+type State = 'start' | 'first' | 'value' | 'after' | 'object' | 'end';
+
+/**
+ * Yields the records of a JSON array of objects, in batches (one batch per input chunk, which
+ * keeps per-record overhead low on files with millions of rows).
+ * Throws JsonShapeError for: an empty input, a top-level value that is not an array, an element
+ * that is not an object, invalid JSON or UTF-8 inside a record, and truncation.
+ */
+export async function* readRecordBatches(
+  source: AsyncIterable<Uint8Array>,
+): AsyncGenerator<JsonRecord[]> {
+  let state: State = 'start';
+  let offset = 0; // absolute offset of the current chunk's first byte
+  let index = 0;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let recordStart = 0;
+  let parts: Uint8Array[] = [];
+  let sawBytes = false;
+
+  for await (const input of source) {
+    const chunk = input;
+    if (chunk.length === 0) continue;
+    sawBytes = true;
+    const batch: JsonRecord[] = [];
+    let objectFrom = 0; // where the current object's bytes begin within this chunk
+    const length = chunk.length;
+    for (let i = 0; i < length; i++) {
+      const c = chunk[i] as number;
+      if (state === 'object') {
+        // Hot loop: track strings and nesting until the record's closing brace.
+        for (; i < length; i++) {
+          const b = chunk[i] as number;
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (b === 0x5c) escaped = true;
+            else if (b === 0x22) inString = false;
+          } else if (b === 0x22) inString = true;
+          else if (b === 0x7b || b === 0x5b) depth++;
+          else if (b === 0x7d || b === 0x5d) {
+            depth--;
+            if (depth === 0) break;
+          }
+        }
+        if (i === length) break; // the record continues in the next chunk
+        parts.push(chunk.subarray(objectFrom, i + 1));
+        batch.push({ index, offset: recordStart, value: parseRecord(parts, index, recordStart) });
+        parts = [];
+        index++;
+        state = 'after';
+        continue;
+      }
+      if (WS.has(c)) continue;
+      const at = offset + i;
+      // A UTF-8 byte order mark may open the file (some editors write one); it can span chunks.
+      if (state === 'start' && at < 3 && c === BOM[at]) continue;
+      switch (state) {
+        case 'start':
+          if (c === 0x5b) state = 'first';
+          else if (c === 0x7b)
+            throw new JsonShapeError('expected a JSON array of records, found an object', at);
+          else
+            throw new JsonShapeError(
+              `is not JSON: expected "[" at byte ${at}, found ${describeByte(c)}`,
+              at,
+            );
+          break;
+        case 'first':
+        case 'value':
+          if (c === 0x7b) {
+            state = 'object';
+            depth = 1;
+            inString = false;
+            escaped = false;
+            recordStart = at;
+            objectFrom = i;
+          } else if (c === 0x5d && state === 'first') {
+            state = 'end';
+          } else if (c === 0x5d) {
+            throw new JsonShapeError(
+              `is not valid JSON: a comma before "]" at byte ${at}`,
+              at,
+              index,
+            );
+          } else {
+            throw new JsonShapeError(
+              `record ${index} at byte ${at} is not an object (found ${describeByte(c)})`,
+              at,
+              index,
+            );
+          }
+          break;
+        case 'after':
+          if (c === 0x2c) state = 'value';
+          else if (c === 0x5d) state = 'end';
+          else
+            throw new JsonShapeError(
+              `is not valid JSON: expected "," or "]" after record ${index - 1}, at byte ${at}`,
+              at,
+              index,
+            );
+          break;
+        case 'end':
+          throw new JsonShapeError(`has unexpected data after the closing "]" at byte ${at}`, at);
+      }
+    }
+    if (state === 'object') {
+      parts.push(chunk.subarray(objectFrom));
+      objectFrom = 0;
+    }
+    offset += length;
+    if (batch.length > 0) yield batch;
+  }
+
+  if (!sawBytes) throw new JsonShapeError('is empty (0 bytes)', 0);
+  if (state === 'end') return;
+  if (state === 'start')
+    throw new JsonShapeError('holds only whitespace, not a JSON array', offset);
+  if (state === 'object') {
+    throw new JsonShapeError(
+      `ends early (truncated): record ${index} starting at byte ${recordStart} is incomplete`,
+      offset,
+      index,
+    );
+  }
+  throw new JsonShapeError(
+    `ends early (truncated) at byte ${offset}: the array is never closed with "]"`,
+    offset,
+    index,
+  );
+}
+
+function parseRecord(parts: Uint8Array[], index: number, offset: number): Record<string, unknown> {
+  const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new JsonShapeError(
+      `record ${index} at byte ${offset} is not valid UTF-8 text`,
+      offset,
+      index,
+    );
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new JsonShapeError(
+      `record ${index} at byte ${offset} is not valid JSON (${(error as Error).message})`,
+      offset,
+      index,
+    );
+  }
+}
+
+/**
+ * Reads a whole (small) JSON document, for kinds that are one object: YourLibrary, PlaylistN,
+ * WrappedYYYY. Refuses more than `maxBytes` rather than filling memory.
+ */
+export async function readJsonDocument(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<unknown> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new JsonShapeError(
+        `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB, too large for its kind`,
+        maxBytes,
+      );
+    }
+    parts.push(chunk);
+  }
+  if (size === 0) throw new JsonShapeError('is empty (0 bytes)', 0);
+  let bytes = Buffer.concat(parts);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new JsonShapeError('is not valid UTF-8 text', 0);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new JsonShapeError(
+      `is not valid JSON (${(error as Error).message})`,
+      position ? Number(position) : 0,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import type { Colors } from '../cli/output.js';
+import { escapeControlCharacters } from '../text.js';
+import type { FileReport, ImportReport } from './importer.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '?');
+
+function describe(file: FileReport): string {
+  const parts = [file.kind ?? ''];
+  if (file.field_set) parts.push(file.field_set);
+  if (file.media) parts.push(file.media);
+  if (file.records !== undefined) parts.push(`${n(file.records)} records`);
+  if (file.first_at) parts.push(`${day(file.first_at)} -> ${day(file.last_at)}`);
+  return parts.filter(Boolean).join(', ');
+}
+
+/** The text summary of `wrapped import`: per input, per file, then totals. */
+export function renderImportReport(report: ImportReport, color: Colors): string {
+  const lines: string[] = [];
+  const label: Record<FileReport['status'], string> = {
+    landed: color.green('landed  '),
+    would_land: color.green('would land'),
+    already_imported: color.dim('already '),
+    skipped: color.dim('skipped '),
+    failed: color.red('FAILED  '),
+  };
+  for (const input of report.inputs) {
+    const where = input.import_id ? ` -> import ${input.import_id}` : '';
+    lines.push(
+      color.bold(
+        `${escapeControlCharacters(input.input)}${input.kind ? ` (${input.kind})` : ''}${where}`,
+      ),
+    );
+    if (input.error)
+      lines.push(`  ${color.red('FAILED')}  ${escapeControlCharacters(input.error)}`);
+    for (const file of input.files) {
+      const detail =
+        file.status === 'failed'
+          ? file.error
+          : file.status === 'skipped' || file.status === 'already_imported'
+            ? file.reason
+            : describe(file);
+      lines.push(
+        `  ${label[file.status]}  ${escapeControlCharacters(file.path)}: ${escapeControlCharacters(detail ?? '')}`,
+      );
+    }
+  }
+  const t = report.totals;
+  const landedText = report.dry_run
+    ? `${t.would_land} files would land`
+    : `${t.landed} files landed`;
+  lines.push(
+    `${report.dry_run ? 'Dry run: ' : ''}${landedText} (${n(t.records)} records), ${t.already_imported} already imported, ${t.skipped} skipped, ${t.failed} failed` +
+      (t.inputs_failed > 0
+        ? `; ${t.inputs_failed} input${t.inputs_failed === 1 ? '' : 's'} could not be read.`
+        : '.'),
+  );
+  if (!report.ok)
+    lines.push(
+      color.red(
+        'Some files failed: fix or re-download them and import again; the files that passed were kept.',
+      ),
+    );
+  else if (!report.dry_run && t.landed > 0) lines.push('Next: wrapped transform');
+  return lines.join('\n');
+}

@@ -1,0 +1,190 @@
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { WrappedError } from '../errors.js';
+import { quoteForDisplay } from '../text.js';
+import type { ExportFile } from './inspect.js';
+
+/**
+ * Bounds that make a hostile zip harmless. A real export (years of history) is a few hundred MB
+ * unpacked and JSON compresses about 10:1; a zip bomb is thousands to one.
+ */
+export interface ZipLimits {
+  maxTotalBytes: number;
+  maxEntries: number;
+  /** Highest uncompressed/compressed ratio allowed for entries larger than `ratioFloorBytes`. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxTotalBytes: 16 * 1024 ** 3,
+  maxEntries: 100_000,
+  maxRatio: 100,
+  ratioFloorBytes: 1024 * 1024,
+};
+
+/** The whole zip is refused: nothing of it is landed. */
+export class ZipRefusedError extends WrappedError {}
+
+export interface OpenedZip {
+  files: ExportFile[];
+  skipped: Array<{ path: string; reason: string }>;
+  close(): void;
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const UTF8_FLAG = 0x800;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function entryName(entry: yauzl.Entry, number: number, zipName: string): string {
+  const raw = entry.fileNameRaw;
+  const refuse = (why: string): never => {
+    throw new ZipRefusedError(
+      `${zipName}: entry ${number} ${why}; nothing from this zip was imported.`,
+      {
+        hint: 'Import the my_spotify_data.zip exactly as Spotify sent it, or unzip it yourself and import the folder.',
+      },
+    );
+  };
+  let name: string;
+  const ascii = raw.every((b) => b < 0x80);
+  if (ascii) name = raw.toString('latin1');
+  else if (entry.generalPurposeBitFlag & UTF8_FLAG) {
+    try {
+      name = utf8.decode(raw);
+    } catch {
+      return refuse('has a file name that is not valid UTF-8');
+    }
+  } else {
+    return refuse(`has a file name that is not UTF-8 (bytes ${raw.toString('hex').slice(0, 40)})`);
+  }
+  const shown = quoteForDisplay(name);
+  if (name.includes('\0')) refuse(`(${shown}) has a NUL character in its name`);
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) refuse(`(${shown}) has an absolute path`);
+  if (name.includes('\\')) refuse(`(${shown}) has a backslash in its path`);
+  if (name.split('/').includes('..'))
+    refuse(`(${shown}) has ".." in its path and would land outside its folder`);
+  return name;
+}
+
+/**
+ * Opens an export zip and checks every entry before anything is read: names (no "..", absolute
+ * paths, backslashes or non-UTF-8 bytes), no symbolic links, no encryption, and bounded expansion.
+ * Any violation refuses the whole zip. Entries are then read as streams, never unpacked whole.
+ */
+export async function openExportZip(
+  path: string,
+  displayName: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<OpenedZip> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(path, {
+      decodeStrings: false,
+      validateEntrySizes: true,
+      autoClose: false,
+      strictFileNames: false,
+    });
+  } catch (error) {
+    throw new ZipRefusedError(
+      `${displayName} is not a readable zip file: ${(error as Error).message}.`,
+      {
+        hint: 'The download may be incomplete: download my_spotify_data.zip again.',
+      },
+    );
+  }
+  const files: ExportFile[] = [];
+  const skipped: OpenedZip['skipped'] = [];
+  let total = 0;
+  let number = 0;
+  try {
+    for (;;) {
+      const entry = await nextEntry(zip);
+      if (!entry) break;
+      number++;
+      if (number > limits.maxEntries) {
+        throw new ZipRefusedError(
+          `${displayName} has more than ${limits.maxEntries} entries; nothing from this zip was imported.`,
+        );
+      }
+      const name = entryName(entry, number, displayName);
+      const shown = quoteForDisplay(name);
+      const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
+      if ((unixMode & S_IFMT) === S_IFLNK) {
+        throw new ZipRefusedError(
+          `${displayName}: entry ${shown} is a symbolic link; nothing from this zip was imported.`,
+        );
+      }
+      if (entry.isEncrypted()) {
+        throw new ZipRefusedError(
+          `${displayName}: entry ${shown} is encrypted; nothing from this zip was imported.`,
+          {
+            hint: 'Spotify exports are not encrypted: re-download the original my_spotify_data.zip.',
+          },
+        );
+      }
+      if (name.endsWith('/')) continue; // a folder entry
+      total += entry.uncompressedSize;
+      const ratio =
+        entry.compressedSize === 0
+          ? Number.POSITIVE_INFINITY
+          : entry.uncompressedSize / entry.compressedSize;
+      if (entry.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxRatio) {
+        throw new ZipRefusedError(
+          `${displayName}: entry ${shown} would expand ${Math.round(ratio)}-fold to ${entry.uncompressedSize} bytes (a zip bomb?); nothing from this zip was imported.`,
+        );
+      }
+      if (total > limits.maxTotalBytes) {
+        throw new ZipRefusedError(
+          `${displayName} would expand to more than ${Math.round(limits.maxTotalBytes / 1024 ** 3)} GiB; nothing from this zip was imported.`,
+        );
+      }
+      if (name.startsWith('__MACOSX/') || name.split('/').pop() === '.DS_Store') {
+        skipped.push({ path: name, reason: 'macOS folder metadata, not part of the export' });
+        continue;
+      }
+      files.push({
+        path: name,
+        size: entry.uncompressedSize,
+        open: () => zip.openReadStreamPromise(entry) as Promise<Readable>,
+      });
+    }
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+  if (files.length === 0 && skipped.length === 0) {
+    zip.close();
+    throw new ZipRefusedError(`${displayName} contains no files.`, {
+      hint: 'Check that this is the my_spotify_data.zip Spotify sent.',
+    });
+  }
+  return { files, skipped, close: () => zip.close() };
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const onEntry = (entry: yauzl.Entry) => {
+      cleanup();
+      resolve(entry);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(undefined);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new ZipRefusedError(`the zip is damaged: ${error.message}`));
+    };
+    const cleanup = () => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
