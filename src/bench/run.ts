@@ -18,24 +18,17 @@ import { runChecks } from '../warehouse/check-runner.js';
 import { Warehouse } from '../warehouse/engine.js';
 import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
-
-interface Figure {
-  benchmark: string;
-  figure: string;
-  value: number;
-  unit: string;
-}
-
-type Benchmark = { name: string; run: (dir: string) => Promise<Omit<Figure, 'benchmark'>[]> };
+import { importBenchmark } from './import.js';
+import type { Benchmark, Figure } from './types.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, performance.now() - start];
@@ -134,6 +127,7 @@ const benchmarks: Benchmark[] = [
       }
     },
   },
+  importBenchmark,
 ];
 
 async function main(): Promise<void> {

@@ -29,9 +29,10 @@ export function createProgressBar(options: {
     const width = 24;
     const ratio = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(ratio * width);
-    const columns = stream.columns ?? 100;
+    const columns = Math.max(40, stream.columns || 100);
     const line = `${options.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${size(done)}/${size(total)} ${detail}`;
-    stream.write(`\r${line.slice(0, columns - 1).padEnd(columns - 1)}`);
+    // \r then "erase line" (ESC [2K): the bar redraws in place.
+    stream.write(`\r\u001b[2K${line.slice(0, columns - 1)}`);
     drawn = true;
   };
   return {
@@ -46,7 +47,7 @@ export function createProgressBar(options: {
       total = value;
     },
     finish() {
-      if (enabled && drawn) stream.write(`\r${' '.repeat((stream.columns ?? 100) - 1)}\r`);
+      if (enabled && drawn) stream.write('\r\u001b[2K');
     },
   };
 }

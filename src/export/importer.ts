@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { WrappedError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { type LedgerFile, LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
 import { checkLakePath } from '../lake/paths.js';
+import { ByteChannel } from './channel.js';
 import { type ExportInput, openInput } from './inputs.js';
-import { type ExportFile, type Inspection, inspectFile } from './inspect.js';
+import { type ExportFile, type Inspection, inspectFile, skipByName } from './inspect.js';
 import type { ZipLimits } from './zip.js';
 
 export type FileStatus = 'landed' | 'would_land' | 'already_imported' | 'skipped' | 'failed';
@@ -74,9 +74,10 @@ export interface ImportOptions {
 const markerPath = (sha256: string) => layout.state(`export/imported/${sha256}.json`);
 
 /**
- * `wrapped import`: each PATH is one import with its own id. Every file is read and checked in
- * full before anything lands; files that fail are reported with the position of the problem and
- * do not land, while the good files of the same import do. A refused zip lands nothing.
+ * `wrapped import`: each PATH is one import with its own id. Each file is read once and checked
+ * in full before it is published in the lake: a file that fails is reported with the position
+ * of the problem and leaves nothing behind, while the good files of the same import land.
+ * A refused zip lands nothing at all.
  * Order of writes: raw files, then the ledger entry, then the content markers, so a crash
  * can at worst make a later import land a file again (silver deduplicates plays by their
  * natural key), never lose one.
@@ -136,72 +137,41 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
       bytes: input.files.reduce((n, f) => n + f.size, 0),
     });
 
-    // 1. Check every file completely; nothing is written yet.
-    const toLand: Array<{ file: ExportFile; report: FileReport; sha256: string }> = [];
+    // Each file is read once: its chunks are checked and, at the same time, written to a hidden
+    // temporary file in the lake, which is published only if every record passed, and only if
+    // the same content was not imported before.
+    const landed: LedgerFile[] = [];
     const seenThisImport = new Map<string, string>();
     for (const file of input.files) {
-      onProgress?.({ type: 'file', phase: 'check', path: file.path, size: file.size });
-      const inspection = await inspectFile(file, {
-        explicit: input.kind === 'file',
-        onBytes: (bytes) => onProgress?.({ type: 'bytes', bytes }),
-        onRecords: (records) => onProgress?.({ type: 'records', records }),
+      onProgress?.({
+        type: 'file',
+        phase: options.dryRun ? 'check' : 'land',
+        path: file.path,
+        size: file.size,
       });
-      const report = reportOf(file, inspection);
-      if (inspection.status === 'ok') {
-        const lakePath = landingPath(importId, file.path);
-        const earlier =
-          seenThisImport.get(inspection.sha256) ?? (await importedBefore(lake, inspection.sha256));
-        if (lakePath === undefined) {
-          Object.assign(report, {
-            status: 'failed',
-            error: 'has a name that cannot be stored in the lake (control characters?)',
-          });
-        } else if (earlier) {
-          Object.assign(report, {
-            status: 'already_imported',
-            reason: `same content already landed by ${earlier}`,
-          });
-        } else {
-          seenThisImport.set(inspection.sha256, `${file.path}, earlier in this import`);
-          report.lake_path = lakePath;
-          toLand.push({ file, report, sha256: inspection.sha256 });
-        }
-      }
+      const report = await checkAndLand(file, {
+        lake,
+        importId,
+        explicit: input.kind === 'file',
+        dryRun: Boolean(options.dryRun),
+        seenThisImport,
+        onProgress,
+      });
       files.push(report);
-      if (options.dryRun || report.status !== 'landed')
-        onProgress?.({ type: 'done', report: dryRunView(report, options.dryRun) });
-    }
-
-    // 2. Land the good files, unchanged.
-    const landed: LedgerFile[] = [];
-    if (!options.dryRun) {
-      for (const item of toLand) {
-        onProgress?.({ type: 'file', phase: 'land', path: item.file.path, size: item.file.size });
-        const problem = await landFile(
-          lake,
-          item.file,
-          item.report.lake_path as string,
-          item.sha256,
-        );
-        if (problem) {
-          Object.assign(item.report, { status: 'failed', error: problem, lake_path: undefined });
-        } else {
-          landed.push({
-            path: item.report.lake_path as string,
-            bytes: item.report.bytes ?? 0,
-            sha256: item.sha256,
-            records: item.report.records,
-            kind: item.report.kind,
-            field_set: item.report.field_set ?? null,
-            first_at: item.report.first_at ?? null,
-            last_at: item.report.last_at ?? null,
-            source_path: item.file.path,
-          });
-        }
-        onProgress?.({ type: 'done', report: item.report });
+      if (report.status === 'landed') {
+        landed.push({
+          path: report.lake_path as string,
+          bytes: report.bytes ?? 0,
+          sha256: report.sha256,
+          records: report.records,
+          kind: report.kind,
+          field_set: report.field_set ?? null,
+          first_at: report.first_at ?? null,
+          last_at: report.last_at ?? null,
+          source_path: file.path,
+        });
       }
-    } else {
-      for (const item of toLand) item.report.status = 'would_land';
+      onProgress?.({ type: 'done', report });
     }
 
     const failed = files.filter((f) => f.status === 'failed');
@@ -257,10 +227,6 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
   }
 }
 
-function dryRunView(report: FileReport, dryRun: boolean | undefined): FileReport {
-  return dryRun && report.status === 'landed' ? { ...report, status: 'would_land' } : report;
-}
-
 function reportOf(file: ExportFile, inspection: Inspection): FileReport {
   switch (inspection.status) {
     case 'skipped':
@@ -296,25 +262,90 @@ async function importedBefore(lake: Lake, sha256: string): Promise<string | unde
   }
 }
 
-/** Streams the file into the lake a second time, checking it is still the content that was checked. */
-async function landFile(
-  lake: Lake,
-  file: ExportFile,
-  lakePath: string,
-  sha256: string,
-): Promise<string | undefined> {
-  const hash = createHash('sha256');
-  const source = await file.open();
-  async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) {
-      hash.update(chunk);
-      yield chunk;
+class NotPublished extends Error {}
+
+interface CheckAndLandContext {
+  lake: Lake;
+  importId: string;
+  explicit: boolean;
+  dryRun: boolean;
+  seenThisImport: Map<string, string>;
+  onProgress: ImportOptions['onProgress'];
+}
+
+async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise<FileReport> {
+  const byName = skipByName(file.path, ctx.explicit);
+  if (byName) return reportOf(file, byName);
+  const lakePath = landingPath(ctx.importId, file.path);
+  if (lakePath === undefined) {
+    return {
+      path: file.path,
+      status: 'failed',
+      error: 'has a name that cannot be stored in the lake (control characters?)',
+    };
+  }
+  const progress = {
+    onBytes: (bytes: number) => ctx.onProgress?.({ type: 'bytes', bytes }),
+    onRecords: (records: number) => ctx.onProgress?.({ type: 'records', records }),
+  };
+
+  let channel: ByteChannel | undefined;
+  let writing: Promise<Error | undefined> = Promise.resolve(undefined);
+  if (!ctx.dryRun) {
+    const open = new ByteChannel();
+    channel = open;
+    writing = ctx.lake.put(lakePath, open, { createOnly: true }).then(
+      () => undefined,
+      (error: Error) => {
+        open.abandon(error);
+        return error;
+      },
+    );
+  }
+  let inspection: Inspection;
+  try {
+    inspection = await inspectFile(file, {
+      ...progress,
+      explicit: ctx.explicit,
+      sink: channel ? (chunk) => channel.push(chunk) : undefined,
+    });
+  } catch (error) {
+    channel?.fail(new NotPublished('the check failed'));
+    await writing;
+    throw error;
+  }
+  const report = reportOf(file, inspection);
+  if (inspection.status === 'ok') {
+    const earlier =
+      ctx.seenThisImport.get(inspection.sha256) ??
+      (await importedBefore(ctx.lake, inspection.sha256));
+    if (earlier) {
+      Object.assign(report, {
+        status: 'already_imported',
+        reason: `same content already landed by ${earlier}`,
+      });
+    } else {
+      ctx.seenThisImport.set(inspection.sha256, `${file.path}, earlier in this import`);
+      Object.assign(report, {
+        status: ctx.dryRun ? 'would_land' : 'landed',
+        lake_path: ctx.dryRun ? undefined : lakePath,
+      });
     }
   }
-  await lake.put(lakePath, hashed(), { createOnly: true });
-  if (hash.digest('hex') !== sha256) {
-    await lake.delete(lakePath);
-    return 'changed while it was being imported; it was not landed. Import it again.';
+  if (channel) {
+    if (report.status === 'landed') channel.end();
+    else channel.fail(new NotPublished(report.status));
   }
-  return undefined;
+  const writeError = await writing;
+  if (report.status === 'landed' && writeError) {
+    return {
+      ...report,
+      status: 'failed',
+      lake_path: undefined,
+      error: `could not be written to the lake: ${writeError.message}`,
+    };
+  }
+  // When the file was not to be published, the write ends with NotPublished (or an error caused
+  // by the failed check): the report already says why.
+  return report;
 }

@@ -52,6 +52,28 @@ export interface InspectOptions {
   explicit?: boolean;
   onBytes?: (bytes: number) => void;
   onRecords?: (records: number) => void;
+  /** Receives every chunk as it is read (awaited: it may hold the reading back). */
+  sink?: (chunk: Uint8Array) => Promise<void>;
+}
+
+/** Files decided by their name alone, without reading them: personal details, non-JSON files. */
+export function skipByName(path: string, explicit: boolean): Inspection | undefined {
+  const base = path.split('/').pop() ?? path;
+  if (isPersonal(base)) {
+    return {
+      status: 'skipped',
+      reason: 'holds personal details the product never needs: not landed, not read',
+    };
+  }
+  if (!base.toLowerCase().endsWith('.json')) {
+    return explicit
+      ? { status: 'failed', error: 'is not a JSON file of the Spotify data export' }
+      : {
+          status: 'skipped',
+          reason: 'not a file of the Spotify data export that this product reads',
+        };
+  }
+  return undefined;
 }
 
 /**
@@ -86,6 +108,7 @@ export async function inspectFile(
       hash.update(chunk);
       bytes += chunk.length;
       options.onBytes?.(chunk.length);
+      if (options.sink) await options.sink(chunk);
       yield chunk;
     }
   }

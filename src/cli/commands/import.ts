@@ -37,8 +37,7 @@ export function registerImport(program: Command): void {
               break;
             case 'file':
               current = event.path.split('/').pop() ?? event.path;
-              phase = event.phase === 'check' ? 'checking' : 'landing';
-              if (event.phase === 'land') done = 0;
+              phase = event.phase === 'check' ? 'checking' : 'importing';
               break;
             case 'bytes':
               done += event.bytes;

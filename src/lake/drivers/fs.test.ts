@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { lakeContract } from '../testing/contract.js';
 import { FsLake } from './fs.js';
@@ -17,4 +19,25 @@ lakeContract('local folder', {
     module: fileURLToPath(new URL('../testing/fs-factory.ts', import.meta.url)),
     options: { root: lake.localRoot },
   }),
+});
+
+describe('local folder specifics', () => {
+  it('a failed put leaves no empty folders behind, but keeps folders that were there', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wrapped-lake-'));
+    try {
+      const lake = new FsLake(join(root, 'lake'));
+      await lake.put('raw/keep.json', '{}');
+      async function* failing(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('x');
+        throw new Error('broken');
+      }
+      await assert.rejects(
+        lake.put('raw/export/id/Spotify Extended Streaming History/a.json', failing()),
+        /broken/,
+      );
+      assert.deepEqual(await readdir(join(root, 'lake', 'raw')), ['keep.json']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

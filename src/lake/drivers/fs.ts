@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import {
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rmdir,
+  unlink,
+} from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LakeConflictError, LakeNotFoundError } from '../../errors.js';
@@ -32,7 +42,8 @@ export class FsLake implements Lake {
   async put(path: string, body: LakeBody, options: PutOptions = {}): Promise<void> {
     const target = this.resolve(path);
     const folder = dirname(target);
-    await mkdir(folder, { recursive: true });
+    // mkdir reports the first folder it had to create; a failed put removes what it created.
+    const created = await mkdir(folder, { recursive: true });
     const temp = join(folder, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
     try {
       await writeDurably(temp, body);
@@ -54,6 +65,7 @@ export class FsLake implements Lake {
       await syncFolder(folder);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
+      if (created !== undefined) await removeEmptyFolders(folder, created);
       throw error;
     }
   }
@@ -154,6 +166,22 @@ export class FsLake implements Lake {
       return new LakeNotFoundError(`${path} does not exist in the lake at ${this.location}.`);
     }
     return error as Error;
+  }
+}
+
+/** Removes `folder` and its parents up to and including `top`, as long as they are empty. */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  let current = folder;
+  for (;;) {
+    try {
+      await rmdir(current);
+    } catch {
+      return; // not empty (another writer put something there) or already gone
+    }
+    if (current === top) return;
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
   }
 }
 

@@ -118,6 +118,21 @@ export function lakeContract(name: string, target: ContractTarget): void {
       },
     );
 
+    it('a put whose body fails publishes nothing', async () => {
+      const own = await fresh();
+      async function* failing(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('[{"partial": ');
+        throw new Error('the source broke');
+      }
+      await assert.rejects(own.put('raw/export/x/deep/file.json', failing()), /the source broke/);
+      await assert.rejects(
+        own.put('raw/export/y/file.json', failing(), { createOnly: true }),
+        /the source broke/,
+      );
+      assert.equal(await own.exists('raw/export/x/deep/file.json'), false);
+      assert.deepEqual(await collect(own.list()), []);
+    });
+
     it('reports missing files as not found', async () => {
       assert.equal(await lake.exists('raw/missing.json'), false);
       await assert.rejects(lake.get('raw/missing.json'), LakeNotFoundError);

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXTENDED_COLUMNS } from '../export/natural-key.js';
+import { sqlString, Warehouse } from '../warehouse/engine.js';
+import { writeSyntheticExtendedExport } from './export-generator.js';
+import type { Benchmark } from './types.js';
+
+const STREAMS = Number(process.env.BENCH_IMPORT_STREAMS ?? 500_000);
+
+/**
+ * `wrapped import` of a generated extended export (500,000 streams by default, in files of
+ * 33,000 like Spotify's; BENCH_IMPORT_STREAMS=1400000 makes about 1 GB), against the floor
+ * of a bare DuckDB read_json + aggregate over the same files, in the same run.
+ */
+export const importBenchmark: Benchmark = {
+  name: 'import export',
+  async run(dir) {
+    const exportDir = join(dir, 'export');
+    const { files, bytes } = await writeSyntheticExtendedExport(exportDir, STREAMS);
+    const child = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('./import-child.js', import.meta.url)), join(dir, 'lake'), exportDir],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024,
+      },
+    );
+    if (child.status !== 0) throw new Error(`import failed: ${child.stderr}`);
+    const result = JSON.parse(child.stdout) as {
+      seconds: number;
+      records: number;
+      max_rss_bytes: number;
+    };
+    if (result.records !== STREAMS)
+      throw new Error(`imported ${result.records} of ${STREAMS} records`);
+
+    const warehouse = await Warehouse.open({ file: ':memory:', timezone: 'UTC' });
+    let duckSeconds: number;
+    try {
+      const start = performance.now();
+      const { rows } = await warehouse.query(
+        `SELECT count(*) AS n, sum(ms_played) AS ms, count(DISTINCT spotify_track_uri) AS tracks
+         FROM read_json(${sqlString(join(exportDir, 'Spotify Extended Streaming History', '*.json'))}, format = 'array', columns = ${EXTENDED_COLUMNS})`,
+      );
+      duckSeconds = (performance.now() - start) / 1000;
+      if (rows[0]?.n !== STREAMS) throw new Error('DuckDB counted a different number of streams');
+    } finally {
+      warehouse.close();
+    }
+    const mb = bytes / 1024 / 1024;
+    return [
+      { figure: `generated export: ${files.length} files`, value: mb, unit: 'MB' },
+      {
+        figure: `import ${STREAMS.toLocaleString('en-US')} streams (check + land)`,
+        value: result.seconds,
+        unit: 's',
+      },
+      { figure: 'import speed', value: result.records / result.seconds, unit: 'records/s' },
+      { figure: 'import peak RSS', value: result.max_rss_bytes / 1024 / 1024, unit: 'MB' },
+      { figure: 'bare DuckDB read_json + aggregate (floor)', value: duckSeconds, unit: 's' },
+      {
+        figure: 'import / DuckDB floor (transform not yet built)',
+        value: result.seconds / duckSeconds,
+        unit: 'x',
+      },
+    ];
+  },
+};
