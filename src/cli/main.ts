@@ -5,6 +5,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerImport } from './commands/import.js';
 import { registerQuery } from './commands/query.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerTransform } from './commands/transform.js';
 import { currentConfig } from './context.js';
 
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerImport(program);
   registerQuery(program);
+  registerSimulate(program);
   registerTransform(program);
   registerCheck(program);
   for (const sub of program.commands) sub.exitOverride().showSuggestionAfterError(true);

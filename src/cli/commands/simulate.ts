@@ -1,0 +1,74 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { createOutput } from '../output.js';
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port number from 0 to 65535 (0: any free port)');
+  return n;
+};
+const isoTime = (value: string) => {
+  if (Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('an ISO 8601 time such as 2026-11-24T12:00:00Z');
+  return new Date(value);
+};
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run the local Spotify simulator (accounts service, Web API, synthetic listener)')
+    .option('--host <ip>', 'address to bind (loopback)', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free port)', port, 8900)
+    .option('--seed <text>', 'seed of the simulated world', 'wrapped-demo')
+    .option('--start <iso>', 'simulated clock at start (default: now)', isoTime)
+    .option('--client-id <id>', 'the one app it knows', 'wrapped-demo')
+    .option('--client-secret <secret>', "that app's secret", 'wrapped-demo-secret')
+    .addHelpText(
+      'after',
+      '\nControl API (for tests and the demo): POST /_sim/clock {"advance":"PT1H"}, GET /_sim/truth/plays,\n' +
+        'GET /_sim/requests, POST /_sim/faults, POST /_sim/settings. Ctrl-C stops it.',
+    )
+    .action(
+      async (
+        options: {
+          host: string;
+          port: number;
+          seed: string;
+          start?: Date;
+          clientId: string;
+          clientSecret: string;
+        },
+        command: Command,
+      ) => {
+        const out = createOutput({
+          json: Boolean(command.optsWithGlobals<{ json?: boolean }>().json),
+        });
+        const { startSimulator } = await import('../../simulator/server.js');
+        const sim = await startSimulator({
+          host: options.host,
+          port: options.port,
+          seed: options.seed,
+          start: options.start,
+          clientId: options.clientId,
+          clientSecret: options.clientSecret,
+        });
+        const info = {
+          url: sim.url,
+          accounts_url: sim.url,
+          api_url: `${sim.url}/v1`,
+          seed: options.seed,
+          now: new Date(sim.world.now).toISOString(),
+        };
+        if (out.json) out.printJson(info);
+        else {
+          out.print(`Spotify simulator on ${sim.url} (seed "${options.seed}", clock ${info.now})`);
+          out.print(`  SPOTIFY_ACCOUNTS_URL=${info.accounts_url}`);
+          out.print(`  SPOTIFY_API_URL=${info.api_url}`);
+          out.print(`  SPOTIFY_CLIENT_ID=${options.clientId}`);
+          out.print('Press Ctrl-C to stop.');
+        }
+        // Runs until the process is interrupted (SIGINT/SIGTERM end it with code 130).
+        await new Promise(() => undefined);
+      },
+    );
+}
