@@ -44,10 +44,7 @@ export class Taste {
   readonly artistOrder: string[];
   private readonly trackOrder = new Map<string, string[]>();
 
-  constructor(
-    private readonly catalog: Catalog,
-    seed: string,
-  ) {
+  constructor(catalog: Catalog, seed: string) {
     const random = randomStream(seed, 'taste');
     this.artistOrder = shuffle(
       random,

@@ -1,6 +1,7 @@
 import type { Accounts } from './accounts.js';
 import type { Album, Artist, Episode, Track } from './catalog.js';
 import { apiError, json, type SimRequest, type SimResponse } from './http.js';
+import type { Stream } from './listener.js';
 import {
   fullAlbum,
   fullArtist,
@@ -46,10 +47,10 @@ export class WebApi {
       ),
       r(
         /^\/me\/player\/currently-playing$/,
-        () => this.currentlyPlaying(false),
+        (q) => this.currentlyPlaying(q, false),
         'user-read-currently-playing',
       ),
-      r(/^\/me\/player$/, () => this.currentlyPlaying(true), 'user-read-playback-state'),
+      r(/^\/me\/player$/, (q) => this.currentlyPlaying(q, true), 'user-read-playback-state'),
       r(
         /^\/me\/top\/(artists|tracks)$/,
         (q, [type]) => this.top(q, type as string),
@@ -206,7 +207,7 @@ export class WebApi {
           shape,
         ),
         played_at: new Date(s.endedAt).toISOString(),
-        context: null,
+        context: this.context(s),
       })),
       next: hasOlder ? next.toString() : null,
       cursors:
@@ -216,7 +217,7 @@ export class WebApi {
     });
   }
 
-  private currentlyPlaying(withDevice: boolean): SimResponse {
+  private currentlyPlaying(req: SimRequest, withDevice: boolean): SimResponse {
     const now = this.world.now;
     const stream = this.world.playingAt(now);
     if (!stream || stream.private) return { status: 204 };
@@ -228,12 +229,14 @@ export class WebApi {
           this.world.catalog,
           shape,
         );
+    // Without additional_types=episode, Spotify answers an episode with `item: null`.
+    const episodes = (req.query.get('additional_types') ?? '').split(',').includes('episode');
     const body: Record<string, unknown> = {
       timestamp: stream.startedAt,
-      context: null,
+      context: stream.trackId ? this.context(stream) : null,
       progress_ms: now - stream.startedAt,
       is_playing: true,
-      item: stream.trackId ? item : null,
+      item: stream.trackId || episodes ? item : null,
       currently_playing_type: stream.trackId ? 'track' : 'episode',
       actions: { disallows: { resuming: true } },
     };
@@ -251,10 +254,25 @@ export class WebApi {
         },
         repeat_state: 'off',
         shuffle_state: stream.shuffle,
-        item,
       });
     }
     return json(200, body);
+  }
+
+  /**
+   * Where a stream was played from. Spotify often sends null (SPOTIFY.md); here an album played
+   * in order has the album as context, and shuffled listening has none.
+   */
+  private context(stream: Stream): Record<string, unknown> | null {
+    if (stream.shuffle || !stream.trackId) return null;
+    const albumId = this.world.catalog.track.get(stream.trackId)?.albumId;
+    if (!albumId) return null;
+    return {
+      type: 'album',
+      href: `${this.apiBase()}/albums/${albumId}`,
+      external_urls: { spotify: `https://open.spotify.com/album/${albumId}` },
+      uri: `spotify:album:${albumId}`,
+    };
   }
 
   private top(req: SimRequest, type: string): SimResponse {
