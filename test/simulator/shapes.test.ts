@@ -36,7 +36,10 @@ function relaxDeprecated(spec: Json): Json {
   };
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     const obj = node as Json;
     if (Array.isArray(obj.required)) {
       const deprecated = deprecatedIn(obj);
