@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImportReport } from '../src/export/importer.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
+import { makeZip } from '../src/simulator/zip-writer.js';
 import { tempDir, wrapped } from './support/helpers.js';
-import { makeZip } from './support/zip-writer.js';
 
 const GOOD_RECORD = {
   ts: '2024-08-02T11:56:55Z',

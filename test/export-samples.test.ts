@@ -9,8 +9,8 @@ import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { importExport } from '../src/export/importer.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
+import { makeZip } from '../src/simulator/zip-writer.js';
 import { REPO, tempDir, wrapped } from './support/helpers.js';
-import { makeZip } from './support/zip-writer.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 

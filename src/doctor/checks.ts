@@ -15,7 +15,7 @@ export interface DoctorCheck {
   hint?: string;
 }
 
-const MIN_NODE = [20, 12] as const;
+const MIN_NODE = [20, 15] as const; // zlib.crc32 (20.15), util.parseEnv (20.12)
 const GiB = 1024 ** 3;
 
 /**

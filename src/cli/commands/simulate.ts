@@ -14,8 +14,58 @@ const isoTime = (value: string) => {
 };
 
 export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+  const simulate = program.command('simulate');
+  simulate
+    .command('export')
+    .description("write the simulated listener's Spotify data export (my_spotify_data.zip)")
+    .requiredOption('--out <file>', 'where to write the zip')
+    .option('--field-set <set>', 'extended history field set: 2025-26, 2024 or 2021-23')
+    .option('--endsong', 'old layout: MyData/endsong_N.json (2021-23 field set)')
+    .addHelpText(
+      'after',
+      '\n--seed and --start (of `wrapped simulate`) choose the world and its "now"; the export ends two days before now.',
+    )
+    .action(
+      async (_own: { out: string; fieldSet?: string; endsong?: boolean }, command: Command) => {
+        // --seed and --start are declared once, on `simulate`, which parses them wherever they stand.
+        const options = command.optsWithGlobals<{
+          out: string;
+          seed: string;
+          start?: Date;
+          fieldSet?: string;
+          endsong?: boolean;
+          json?: boolean;
+        }>();
+        const out = createOutput({ json: Boolean(options.json) });
+        if (
+          options.fieldSet !== undefined &&
+          !['2025-26', '2024', '2021-23'].includes(options.fieldSet)
+        ) {
+          const { UsageError } = await import('../../errors.js');
+          throw new UsageError(
+            `--field-set must be 2025-26, 2024 or 2021-23, not ${JSON.stringify(options.fieldSet)}.`,
+          );
+        }
+        const { World } = await import('../../simulator/world.js');
+        const { exportEntries } = await import('../../simulator/export.js');
+        const { makeZip } = await import('../../simulator/zip-writer.js');
+        const { writeFile, rename } = await import('node:fs/promises');
+        const { resolve } = await import('node:path');
+        const world = new World({ seed: options.seed, start: options.start ?? new Date() });
+        const entries = exportEntries(world, {
+          fieldSet: options.fieldSet as '2025-26' | undefined,
+          endsong: options.endsong,
+        });
+        const target = resolve(options.out);
+        const temp = `${target}.partial`;
+        await writeFile(temp, makeZip(entries));
+        await rename(temp, target); // a reader never sees half a zip
+        const summary = { out: target, seed: options.seed, files: entries.map((e) => e.name) };
+        if (out.json) out.printJson(summary);
+        else out.print(`Wrote ${target}: ${entries.length} files (seed "${options.seed}").`);
+      },
+    );
+  simulate
     .description('run the local Spotify simulator (accounts service, Web API, synthetic listener)')
     .option('--host <ip>', 'address to bind (loopback)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free port)', port, 8900)

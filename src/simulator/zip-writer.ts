@@ -1,7 +1,10 @@
 /**
- * A minimal zip writer for tests, able to make the hostile zips a real writer refuses to make:
- * ".." and absolute names, symbolic links, encrypted flags, non-UTF-8 names, lying sizes.
- * Format: PKWARE APPNOTE, local headers + central directory + end record (no zip64).
+ * A small, deterministic zip writer: the same entries always give the same bytes (fixed
+ * timestamps, fixed order), which the simulator's export generator needs. It can also make the
+ * hostile zips that real writers refuse to make (".." and absolute names, symbolic links,
+ * encrypted flags, non-UTF-8 names, lying sizes) for the importer's tests.
+ * Format: PKWARE APPNOTE 6.3, local headers + central directory + end record; no zip64, so
+ * each entry and the whole archive stay under 4 GiB.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 
@@ -16,6 +19,18 @@ export interface ZipEntrySpec {
   unixMode?: number;
   /** Override the declared uncompressed size (a lying header). */
   declaredSize?: number;
+  /** Modification time stored for the entry (default 1980-01-01, the zip epoch). */
+  modified?: Date;
+}
+
+/** MS-DOS date and time, as zip stores them (local time fields, here taken from UTC). */
+function dosDateTime(date: Date | undefined): [number, number] {
+  if (!date) return [0, (0 << 9) | (1 << 5) | 1];
+  const time =
+    (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2);
+  const day =
+    ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  return [time, day];
 }
 
 export function makeZip(entries: ZipEntrySpec[]): Buffer {
@@ -33,13 +48,15 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     if (spec.utf8Flag ?? (typeof spec.name === 'string' && nonAscii)) flags |= 0x800;
     if (spec.encrypted) flags |= 0x1;
     const crc = crc32(raw);
+    const [dosTime, dosDate] = dosDateTime(spec.modified);
     const size = spec.declaredSize ?? raw.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(deflate ? 8 : 0, 8);
-    local.writeUInt32LE(0, 10); // time, date
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
@@ -53,7 +70,8 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(deflate ? 8 : 0, 10);
-    central.writeUInt32LE(0, 12);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
