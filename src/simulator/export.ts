@@ -177,12 +177,10 @@ export function exportEntries(world: World, options: ExportOptions = {}): ZipEnt
       .map((s) => ({ name: s.name, publisher: s.publisher, uri: `spotify:show:${s.id}` })),
     episodes: [],
     bannedTracks: [],
-    artists: world
-      .followedArtists(cutoff)
-      .map((f) => ({
-        name: catalog.artist.get(f.artistId)?.name ?? '',
-        uri: `spotify:artist:${f.artistId}`,
-      })),
+    artists: world.followedArtists(cutoff).map((f) => ({
+      name: catalog.artist.get(f.artistId)?.name ?? '',
+      uri: `spotify:artist:${f.artistId}`,
+    })),
     bannedArtists: [],
     other: [],
   };

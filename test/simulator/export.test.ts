@@ -163,3 +163,34 @@ describe('simulator: the data export generator', () => {
     assert.equal(bad.code, 2);
   });
 });
+
+describe('wrapped simulate', () => {
+  it('serves the accounts service and the Web API until interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { once } = await import('node:events');
+    const { BIN } = await import('../support/helpers.js');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'simulate', '--port', '0', '--seed', 'cli', '--start', START.toISOString(), '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const info = JSON.parse(line.toString()) as { url: string; api_url: string; now: string };
+      assert.equal(info.now, START.toISOString());
+      assert.equal(info.api_url, `${info.url}/v1`);
+      const unauthorised = await fetch(`${info.api_url}/me`);
+      assert.equal(unauthorised.status, 401);
+      const refused = await fetch(
+        `${info.url}/authorize?client_id=wrapped-demo&response_type=code&redirect_uri=http://localhost:8888/callback`,
+      );
+      assert.equal(refused.status, 400);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(code, 130);
+  });
+});
