@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { importExport } from '../../src/export/importer.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { exportCutoff, exportEntries, exportZip } from '../../src/simulator/export.js';
 import { World } from '../../src/simulator/world.js';
-import { REPO, tempDir, wrapped } from '../support/helpers.js';
+import { BIN, REPO, tempDir, wrapped } from '../support/helpers.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 const START = new Date('2026-11-20T12:00:00Z');
@@ -166,9 +168,6 @@ describe('simulator: the data export generator', () => {
 
 describe('wrapped simulate', () => {
   it('serves the accounts service and the Web API until interrupted', async () => {
-    const { spawn } = await import('node:child_process');
-    const { once } = await import('node:events');
-    const { BIN } = await import('../support/helpers.js');
     const child = spawn(
       process.execPath,
       [BIN, 'simulate', '--port', '0', '--seed', 'cli', '--start', START.toISOString(), '--json'],
