@@ -9,8 +9,11 @@ export default async function* summary(source) {
     if (event.type === 'test:pass' && !isSuite(event.data)) {
       if (event.data.skip || event.data.todo) skipped++;
       else passed++;
-    } else if (event.type === 'test:fail' && !isSuite(event.data)) {
-      failed++;
+    } else if (event.type === 'test:fail') {
+      // A suite fails on its own account when a hook (before/after) fails; when only its
+      // tests failed, those were counted already.
+      const why = event.data.details?.error?.failureType;
+      if (!isSuite(event.data) || why !== 'subtestsFailed') failed++;
     }
   }
   yield `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isWrappedError } from '../errors.js';
+import { registerApi } from './commands/api.js';
+import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerImport } from './commands/import.js';
@@ -55,13 +57,21 @@ export function buildProgram(): Command {
       '\nExit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 data checks failed, 130 interrupted.\n' +
         'Settings come from flags, then the environment, then .env, then HOME/config.json, then defaults.',
     );
+  registerAuth(program);
+  registerApi(program);
   registerDoctor(program);
   registerImport(program);
   registerQuery(program);
   registerSimulate(program);
   registerTransform(program);
   registerCheck(program);
-  for (const sub of program.commands) sub.exitOverride().showSuggestionAfterError(true);
+  const override = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride().showSuggestionAfterError(true);
+      override(sub);
+    }
+  };
+  override(program);
   return program;
 }
 

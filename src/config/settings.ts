@@ -16,6 +16,7 @@ export interface Settings {
   spotifyApiUrl: string;
   slackWebhookUrl: string | undefined;
   schedule: string;
+  spotifyMaxWaitSeconds: number;
 }
 
 export type SettingKey = keyof Settings;
@@ -146,6 +147,14 @@ export const SETTINGS = [
     description: 'cron expression for pipeline runs',
     defaultValue: () => '0 * * * *',
     parse: v.cronExpression,
+  }),
+  spec({
+    key: 'spotifyMaxWaitSeconds',
+    env: 'SPOTIFY_MAX_WAIT_SECONDS',
+    configKey: 'spotify_max_wait_seconds',
+    description: 'a 429 Retry-After up to this is waited out; longer ones block calls until then',
+    defaultValue: () => '60',
+    parse: v.wholeNumber(0, 3600),
   }),
 ] as const satisfies readonly SettingSpec[];
 

@@ -149,3 +149,12 @@ export function cronExpression(raw: string): string {
   }
   return fields.join(' ');
 }
+
+export function wholeNumber(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
+      throw new Invalid(`a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
