@@ -6,6 +6,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
 import { registerQuery } from './commands/query.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTransform } from './commands/transform.js';
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
       '\nExit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 data checks failed, 130 interrupted.\n' +
         'Settings come from flags, then the environment, then .env, then HOME/config.json, then defaults.',
     );
+  registerInit(program);
   registerAuth(program);
   registerApi(program);
   registerDoctor(program);
