@@ -70,11 +70,13 @@ describe('wrapped command line', () => {
       'lake',
       'timezone',
       'spotify',
+      'login',
       'slack',
       'disk',
       'engine',
     ]);
     assert.equal(byName.spotify, 'ok');
+    assert.equal(byName.login, 'warn', 'not logged in yet');
     const secret = report.settings.find((s: { env: string }) => s.env === 'SPOTIFY_CLIENT_SECRET');
     assert.deepEqual(secret, {
       key: 'spotifyClientSecret',

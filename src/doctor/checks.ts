@@ -29,6 +29,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     await checkLake(config),
     checkTimezone(config),
     checkCredentials(config),
+    await checkLogin(config),
     checkSlack(config),
     await checkDisk(config),
     await checkEngine(),
@@ -172,6 +173,56 @@ function checkCredentials(config: Config): DoctorCheck {
     status: 'ok',
     summary: `client id set, ${flow}, redirect ${spotifyRedirectUri}`,
   };
+}
+
+async function checkLogin(config: Config): Promise<DoctorCheck> {
+  const { TokenStore, refreshTokenExpiry } = await import('../spotify/token-store.js');
+  const { BlockStore } = await import('../spotify/block-store.js');
+  let tokens: Awaited<ReturnType<InstanceType<typeof TokenStore>['read']>>;
+  try {
+    tokens = await new TokenStore(config.settings.home).read();
+  } catch (error) {
+    return {
+      name: 'login',
+      status: 'fail',
+      summary: (error as Error).message,
+      hint: 'Run `wrapped auth login`.',
+    };
+  }
+  if (!tokens)
+    return {
+      name: 'login',
+      status: 'warn',
+      summary: 'not logged in to Spotify',
+      hint: 'Run `wrapped auth login` (or `wrapped init`).',
+    };
+  const daysLeft = Math.floor(
+    (refreshTokenExpiry(tokens.authorized_at).getTime() - Date.now()) / 86_400_000,
+  );
+  const who = `${tokens.display_name ?? '?'} (${tokens.account_id ?? '?'})`;
+  const block = await new BlockStore(config.settings.home).current();
+  if (daysLeft < 0)
+    return {
+      name: 'login',
+      status: 'fail',
+      summary: `${who}: the login expired ${-daysLeft} days ago`,
+      hint: 'Run `wrapped auth login`.',
+    };
+  if (block)
+    return {
+      name: 'login',
+      status: 'warn',
+      summary: `${who}: Spotify asked to wait until ${block.until}`,
+      hint: 'Nothing to do: runs resume by themselves after that.',
+    };
+  if (daysLeft < 14)
+    return {
+      name: 'login',
+      status: 'warn',
+      summary: `${who}: ${daysLeft} days until you must log in again`,
+      hint: 'Run `wrapped auth login` soon.',
+    };
+  return { name: 'login', status: 'ok', summary: `${who}, ${daysLeft} days until the next login` };
 }
 
 function checkSlack(config: Config): DoctorCheck {

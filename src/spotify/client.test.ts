@@ -132,6 +132,24 @@ describe('Spotify API client against the simulator', () => {
     );
   });
 
+  it('a long Retry-After blocks until its time, then calls resume', async () => {
+    await control(sim.url, 'POST', 'faults', {
+      rules: [{ path: '/v1/me', kind: 'rate_limit', retry_after: 90000, count: 1 }],
+    });
+    const now = Date.parse('2026-11-24T15:00:00Z');
+    await assert.rejects(
+      client({ now: () => now }).get('/me'),
+      (e: unknown) =>
+        e instanceof RateLimited && !e.quota && e.until.getTime() === now + 90_000_000,
+    );
+    const blocked = client({ now: () => now + 89_999_000 });
+    await assert.rejects(blocked.get('/me'), RateLimited);
+    assert.equal(blocked.counts.requests, 0);
+    const later = client({ now: () => now + 90_000_001 });
+    assert.ok(await later.get('/me'));
+    assert.equal(later.counts.requests, 1);
+  });
+
   it('two clients refreshing at once both succeed, and the rotated refresh token is kept', async () => {
     await control(sim.url, 'POST', 'faults', {
       rules: [{ path: '/v1/me', kind: 'expire_tokens', count: 1 }],
