@@ -5,10 +5,12 @@ import { registerApi } from './commands/api.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExtract } from './commands/extract.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerQuery } from './commands/query.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStatus } from './commands/status.js';
 import { registerTransform } from './commands/transform.js';
 import { currentConfig } from './context.js';
 
@@ -62,9 +64,11 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerApi(program);
   registerDoctor(program);
+  registerExtract(program);
   registerImport(program);
   registerQuery(program);
   registerSimulate(program);
+  registerStatus(program);
   registerTransform(program);
   registerCheck(program);
   const override = (command: Command): void => {

@@ -17,6 +17,8 @@ export interface Settings {
   slackWebhookUrl: string | undefined;
   schedule: string;
   spotifyMaxWaitSeconds: number;
+  /** Pretend the time is this (tests and the demo run against the simulator's clock). */
+  now: string | undefined;
 }
 
 export type SettingKey = keyof Settings;
@@ -155,6 +157,12 @@ export const SETTINGS = [
     description: 'a 429 Retry-After up to this is waited out; longer ones block calls until then',
     defaultValue: () => '60',
     parse: v.wholeNumber(0, 3600),
+  }),
+  spec({
+    key: 'now',
+    env: 'WRAPPED_NOW',
+    description: 'for tests and the demo: the time it is, as ISO 8601 (default: the real time)',
+    parse: v.isoTime,
   }),
 ] as const satisfies readonly SettingSpec[];
 

@@ -158,3 +158,10 @@ export function wholeNumber(min: number, max: number) {
     return n;
   };
 }
+
+export function isoTime(raw: string): string {
+  const text = raw.trim();
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(Date.parse(text)))
+    throw new Invalid('an ISO 8601 time such as 2026-11-24T12:00:00Z');
+  return new Date(text).toISOString();
+}

@@ -37,8 +37,9 @@ export function utcPartition(at: Date): string {
 
 export const layout = {
   rawSpotifyPrefix: (resource: string) => `raw/spotify/${checkName('resource', resource)}/`,
-  rawSpotify: (resource: string, fetchedAt: Date, loadId: string) =>
-    `raw/spotify/${checkName('resource', resource)}/${utcPartition(fetchedAt)}/${checkLoad(loadId)}.json`,
+  /** One response of a load; a load of several responses numbers them (`<load_id>-0002.json`). */
+  rawSpotify: (resource: string, fetchedAt: Date, loadId: string, part?: number) =>
+    `raw/spotify/${checkName('resource', resource)}/${utcPartition(fetchedAt)}/${checkLoad(loadId)}${part === undefined ? '' : `-${String(part).padStart(4, '0')}`}.json`,
   rawExportPrefix: (importId: string) => `raw/export/${checkLoad(importId)}/`,
   rawExport: (importId: string, relativePath: string) =>
     checkLakePath(`raw/export/${checkLoad(importId)}/${relativePath}`),

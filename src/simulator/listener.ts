@@ -109,6 +109,8 @@ function planDay(random: Random, weekday: number): SessionPlan[] {
         [0.8, 18 * 60, 22 * 60, 8, 25],
         [0.15, 23 * 60, 24 * 60 + 30, 3, 10],
       ];
+  // Some weekdays the listener works from home with music on all day: a long session.
+  if (!weekend) slots.push([0.2, 9 * 60 + 30, 10 * 60 + 30, 70, 110]);
   const plans: SessionPlan[] = [];
   for (const [p, from, to, min, max] of slots) {
     if (chance(random, p))

@@ -103,9 +103,16 @@ describe('simulator: the data export generator', () => {
     );
     const yearAgo = cutoff - 365 * 86_400_000;
     const lastYear = truth.filter((s) => s.endedAt >= yearAgo);
-    const music = files.get('Spotify Account Data/StreamingHistory_music_0.json') as Array<
-      Record<string, unknown>
-    >;
+    const musicFiles = [...files.keys()]
+      .filter((n) => /StreamingHistory_music_\d+\.json$/.test(n))
+      .sort((a, b) => Number(/(\d+)\.json$/.exec(a)?.[1]) - Number(/(\d+)\.json$/.exec(b)?.[1]));
+    const music = musicFiles.flatMap((n) => files.get(n) as Array<Record<string, unknown>>);
+    assert.ok(musicFiles.length >= 2, 'a year of listening takes more than one file');
+    assert.equal(
+      (files.get(musicFiles[0] as string) as unknown[]).length,
+      10_000,
+      'files of 10,000 rows',
+    );
     const expected = lastYear
       .filter((s) => s.contentType === 'track')
       .map((s) => {
