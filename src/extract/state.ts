@@ -29,7 +29,7 @@ export async function recordGap(lake: Lake, gap: Gap): Promise<void> {
 
 export async function listGaps(lake: Lake): Promise<Gap[]> {
   const gaps: Gap[] = [];
-  for await (const entry of lake.list(layout.state('gaps/'))) {
+  for await (const entry of lake.list(layout.statePrefix('gaps'))) {
     if (entry.path.endsWith('.json'))
       gaps.push(JSON.parse((await lake.get(entry.path)).toString('utf8')) as Gap);
   }

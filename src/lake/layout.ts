@@ -47,4 +47,5 @@ export const layout = {
   ledgerPrefix: () => '_loads/',
   ledger: (loadId: string) => `_loads/${checkLoad(loadId)}.json`,
   state: (name: string) => checkLakePath(`_state/${name}`),
+  statePrefix: (folder: string) => `${checkLakePath(`_state/${folder}`)}/`,
 } as const;

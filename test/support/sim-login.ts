@@ -1,0 +1,53 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Simulator } from '../../src/simulator/server.js';
+import { BlockStore } from '../../src/spotify/block-store.js';
+import { SpotifyClient } from '../../src/spotify/client.js';
+import { authorizeUrl, exchangeCode, type OAuthApp, pkcePair } from '../../src/spotify/oauth.js';
+import { TokenStore } from '../../src/spotify/token-store.js';
+
+/** A HOME logged in to the simulator (PKCE over real HTTP), and a client on the simulator's clock. */
+export async function loggedInHome(
+  sim: Simulator,
+  base?: string,
+): Promise<{ home: string; app: OAuthApp; client: () => SpotifyClient; blocks: BlockStore }> {
+  const home = await mkdtemp(join(base ?? tmpdir(), 'wrapped-home-'));
+  const app: OAuthApp = {
+    accountsUrl: sim.url,
+    clientId: 'wrapped-demo',
+    clientSecret: undefined,
+    redirectUri: 'http://127.0.0.1:8888/callback',
+  };
+  const { verifier, challenge } = pkcePair();
+  const consent = await fetch(authorizeUrl(app, 'state', challenge), { redirect: 'manual' });
+  const code = new URL(consent.headers.get('location') as string).searchParams.get(
+    'code',
+  ) as string;
+  const tokens = await exchangeCode(app, code, verifier);
+  await new TokenStore(home).write({
+    client_id: app.clientId,
+    access_token: tokens.access_token,
+    access_expires_at: sim.world.now + tokens.expires_in * 1000,
+    refresh_token: tokens.refresh_token as string,
+    scope: (tokens.scope ?? '').split(' '),
+    authorized_at: new Date(sim.world.now).toISOString(),
+    account_id: null,
+    display_name: null,
+  });
+  const blocks = new BlockStore(home);
+  return {
+    home,
+    app,
+    blocks,
+    client: () =>
+      new SpotifyClient({
+        app,
+        apiUrl: `${sim.url}/v1`,
+        store: new TokenStore(home),
+        blocks,
+        backoffMs: 5,
+        now: () => sim.world.now,
+      }),
+  };
+}
