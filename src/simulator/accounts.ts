@@ -36,8 +36,14 @@ export interface AccountsSettings {
   /** Exact redirect URIs registered for the app; empty: any URI that passes the 2025 rules. */
   redirectUris: string[];
   accessTokenTtlSeconds: number;
-  /** A new refresh token on every refresh (the old one then stops working), or none. */
+  /** A new refresh token on every refresh, or none. */
   rotateRefreshTokens: boolean;
+  /**
+   * Strict rotation: a rotated refresh token stops working at once (OAuth 2.1 style). Spotify
+   * keeps the old one usable, so this is off by default; tests turn it on to prove that
+   * concurrent refreshes never lose the live token.
+   */
+  revokeRotatedRefreshTokens: boolean;
   /** The user presses "Cancel" on the consent page. */
   denyConsent: boolean;
 }
@@ -199,7 +205,7 @@ export class Accounts {
         if (!entry.active) return tokenError(400, 'invalid_grant', 'Invalid refresh token');
         const body: Record<string, unknown> = this.issueAccess(entry.authorization);
         if (this.settings.rotateRefreshTokens) {
-          entry.active = false;
+          if (this.settings.revokeRotatedRefreshTokens) entry.active = false;
           body.refresh_token = this.issueRefresh(entry.authorization);
         }
         return json(200, body);

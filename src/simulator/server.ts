@@ -63,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     redirectUris: options.redirectUris ?? [],
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    revokeRotatedRefreshTokens: false,
     denyConsent: false,
   };
   const accounts = new Accounts(accountsSettings, () => world.now);
@@ -140,6 +141,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         const b = body();
         if (typeof b.rotate_refresh_tokens === 'boolean')
           accountsSettings.rotateRefreshTokens = b.rotate_refresh_tokens;
+        if (typeof b.revoke_rotated_refresh_tokens === 'boolean')
+          accountsSettings.revokeRotatedRefreshTokens = b.revoke_rotated_refresh_tokens;
         if (typeof b.access_token_ttl === 'number')
           accountsSettings.accessTokenTtlSeconds = b.access_token_ttl;
         if (typeof b.deny_consent === 'boolean') accountsSettings.denyConsent = b.deny_consent;

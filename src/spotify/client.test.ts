@@ -151,24 +151,30 @@ describe('Spotify API client against the simulator', () => {
   });
 
   it('two clients refreshing at once both succeed, and the rotated refresh token is kept', async () => {
-    await control(sim.url, 'POST', 'faults', {
-      rules: [{ path: '/v1/me', kind: 'expire_tokens', count: 1 }],
-    });
-    const [a, b] = [client(), client()];
-    const results = await Promise.all([a.get('/me'), b.get('/me')]);
-    assert.ok(results.every((r) => r !== null));
-    assert.equal(
-      a.counts.refreshes + b.counts.refreshes,
-      1,
-      'one refresh; the other client used its result',
-    );
-    // The stored refresh token is the live one: a third client can refresh with it.
-    await control(sim.url, 'POST', 'faults', {
-      rules: [{ path: '/v1/me', kind: 'expire_tokens', count: 1 }],
-    });
-    const c = client();
-    assert.ok(await c.get('/me'));
-    assert.equal(c.counts.refreshes, 1);
+    // Strict rotation: a refresh token used twice would fail, so only the lock saves the day.
+    await control(sim.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: true });
+    try {
+      await control(sim.url, 'POST', 'faults', {
+        rules: [{ path: '/v1/me', kind: 'expire_tokens', count: 1 }],
+      });
+      const [a, b] = [client(), client()];
+      const results = await Promise.all([a.get('/me'), b.get('/me')]);
+      assert.ok(results.every((r) => r !== null));
+      assert.equal(
+        a.counts.refreshes + b.counts.refreshes,
+        1,
+        'one refresh; the other client used its result',
+      );
+      // The stored refresh token is the live one: a third client can refresh with it.
+      await control(sim.url, 'POST', 'faults', {
+        rules: [{ path: '/v1/me', kind: 'expire_tokens', count: 1 }],
+      });
+      const c = client();
+      assert.ok(await c.get('/me'));
+      assert.equal(c.counts.refreshes, 1);
+    } finally {
+      await control(sim.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: false });
+    }
   });
 
   it('a refresh answer without a refresh token keeps the old one', async () => {

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runExtract } from '../../src/extract/extract.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
-import type { Lake } from '../../src/lake/lake.js';
-import { LoadLedger } from '../../src/lake/ledger.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { wrapped } from '../support/helpers.js';
+import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
 import { loggedInHome } from '../support/sim-login.js';
 
@@ -34,21 +33,6 @@ function windowAt(truth: TruthPlay[], t: number): string[] {
     .sort((a, b) => Date.parse(b.ended_at) - Date.parse(a.ended_at))
     .slice(0, 50)
     .map((p) => `${p.track_uri?.split(':')[2]}|${p.ended_at}`);
-}
-
-/** The distinct (track id, played_at) pairs in every ledgered recently-played file. */
-export async function landedPlays(lake: Lake): Promise<Set<string>> {
-  const plays = new Set<string>();
-  for await (const entry of new LoadLedger(lake).entries()) {
-    if (entry.source !== 'recently_played') continue;
-    for (const file of entry.files) {
-      const envelope = JSON.parse((await lake.get(file.path)).toString()) as {
-        body: { items: Array<{ played_at: string; track: { id: string } }> };
-      };
-      for (const item of envelope.body.items) plays.add(`${item.track.id}|${item.played_at}`);
-    }
-  }
-  return plays;
 }
 
 describe('extract: seven days of hourly runs', () => {

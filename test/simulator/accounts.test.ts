@@ -185,12 +185,28 @@ describe('simulator: accounts service', () => {
       });
       assert.equal(rotated.status, 200);
       assert.ok(rotated.body.refresh_token && rotated.body.refresh_token !== login.refresh_token);
-      const reused = await token(own.url, {
+      // Like Spotify, the rotated-out token still works; strict rotation (a switch) retires it.
+      const stillValid = await token(own.url, {
         grant_type: 'refresh_token',
         refresh_token: login.refresh_token,
         client_id: 'wrapped-demo',
       });
+      assert.equal(stillValid.status, 200);
+      await control(own.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: true });
+      const strict = await token(own.url, {
+        grant_type: 'refresh_token',
+        refresh_token: stillValid.body.refresh_token as string,
+        client_id: 'wrapped-demo',
+      });
+      assert.equal(strict.status, 200);
+      const reused = await token(own.url, {
+        grant_type: 'refresh_token',
+        refresh_token: stillValid.body.refresh_token as string,
+        client_id: 'wrapped-demo',
+      });
       assert.equal(reused.body.error, 'invalid_grant');
+      rotated.body.refresh_token = strict.body.refresh_token as string;
+      await control(own.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: false });
 
       await control(own.url, 'POST', 'settings', { rotate_refresh_tokens: false });
       const kept = await token(own.url, {
