@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { loggedInHome } from '../../test/support/sim-login.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 import { BlockStore } from './block-store.js';
 import { SpotifyClient } from './client.js';
 import { RateLimited, SpotifyForbidden, SpotifyNotFound, SpotifyUnavailable } from './errors.js';
-import { authorizeUrl, exchangeCode, type OAuthApp, pkcePair } from './oauth.js';
+import type { OAuthApp } from './oauth.js';
 import { TokenStore } from './token-store.js';
 
 async function control(base: string, method: string, path: string, body?: unknown) {
@@ -30,6 +29,7 @@ describe('Spotify API client against the simulator', () => {
       store: new TokenStore(home),
       blocks: new BlockStore(home),
       backoffMs: 5,
+      now: () => sim.world.now,
       ...overrides,
     });
   const requests = async (path: string) =>
@@ -42,31 +42,11 @@ describe('Spotify API client against the simulator', () => {
   });
   after(() => sim.close());
   beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), 'wrapped-client-'));
+    // A fresh login per test, over real HTTP (PKCE).
+    const login = await loggedInHome(sim);
+    home = login.home;
+    app = login.app;
     homes.push(home);
-    app = {
-      accountsUrl: sim.url,
-      clientId: 'wrapped-demo',
-      clientSecret: undefined,
-      redirectUri: 'http://127.0.0.1:8888/callback',
-    };
-    // Log in without the CLI: authorise, take the code from the redirect, exchange it.
-    const { verifier, challenge } = pkcePair();
-    const consent = await fetch(authorizeUrl(app, 'st', challenge), { redirect: 'manual' });
-    const code = new URL(consent.headers.get('location') as string).searchParams.get(
-      'code',
-    ) as string;
-    const tokens = await exchangeCode(app, code, verifier);
-    await new TokenStore(home).write({
-      client_id: 'wrapped-demo',
-      access_token: tokens.access_token,
-      access_expires_at: Date.now() + tokens.expires_in * 1000,
-      refresh_token: tokens.refresh_token as string,
-      scope: (tokens.scope ?? '').split(' '),
-      authorized_at: new Date().toISOString(),
-      account_id: null,
-      display_name: null,
-    });
     await control(sim.url, 'DELETE', 'faults');
     await control(sim.url, 'POST', 'settings', { rotate_refresh_tokens: true });
   });

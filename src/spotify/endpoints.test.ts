@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { loggedInHome } from '../../test/support/sim-login.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
-import { BlockStore } from './block-store.js';
-import { SpotifyClient } from './client.js';
+import type { SpotifyClient } from './client.js';
 import * as api from './endpoints.js';
-import { authorizeUrl, exchangeCode, type OAuthApp, pkcePair } from './oauth.js';
 import { list, nullable, number, object, optional, ShapeError, string } from './shape.js';
 import { TokenStore } from './token-store.js';
 
@@ -17,36 +14,9 @@ describe('typed endpoints against the simulator', () => {
   let client: SpotifyClient;
   before(async () => {
     sim = await startSimulator({ seed: 'endpoints', start: new Date('2026-11-20T19:00:00Z') });
-    home = await mkdtemp(join(tmpdir(), 'wrapped-endpoints-'));
-    const app: OAuthApp = {
-      accountsUrl: sim.url,
-      clientId: 'wrapped-demo',
-      clientSecret: undefined,
-      redirectUri: 'http://127.0.0.1:8888/callback',
-    };
-    const { verifier, challenge } = pkcePair();
-    const consent = await fetch(authorizeUrl(app, 's', challenge), { redirect: 'manual' });
-    const tokens = await exchangeCode(
-      app,
-      new URL(consent.headers.get('location') as string).searchParams.get('code') as string,
-      verifier,
-    );
-    await new TokenStore(home).write({
-      client_id: 'wrapped-demo',
-      access_token: tokens.access_token,
-      access_expires_at: Date.now() + 3_600_000,
-      refresh_token: tokens.refresh_token as string,
-      scope: [],
-      authorized_at: new Date().toISOString(),
-      account_id: null,
-      display_name: null,
-    });
-    client = new SpotifyClient({
-      app,
-      apiUrl: `${sim.url}/v1`,
-      store: new TokenStore(home),
-      blocks: new BlockStore(home),
-    });
+    const login = await loggedInHome(sim);
+    home = login.home;
+    client = login.client();
   });
   after(async () => {
     await sim.close();
