@@ -6,7 +6,8 @@ import { ModelError } from '../errors.js';
  *   -- check: not_null(play_id, user_id)       one check per column
  *   -- check: accepted_values(content_type: track, episode, unknown)
  *   -- check: relationships(track_id -> silver.dim_track.track_id)
- *   -- check: expression(ms_played >= 0)       rows where the condition is not true fail
+ *   -- check: expression(ms_played >= 0)       rows where the condition is false fail (NULL
+ *                                              passes, as in dbt: use not_null for NULLs)
  * Each compiles to one query that counts failing rows.
  */
 export type CheckSpec =
@@ -102,6 +103,6 @@ export function checkQuery(table: string, check: CheckSpec): string {
     case 'relationships':
       return `SELECT count(*)::BIGINT AS failing FROM ${table} AS child WHERE child.${q(check.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${check.target} AS parent WHERE parent.${q(check.targetColumn)} = child.${q(check.column)})`;
     case 'expression':
-      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE NOT coalesce((${check.condition}), false)`;
+      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE NOT (${check.condition})`;
   }
 }

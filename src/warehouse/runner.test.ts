@@ -32,7 +32,8 @@ describe('model templates', () => {
     assert.throws(
       () => render('select {{ user }}'),
       (e: unknown) =>
-        e instanceof ModelError && /stg_x\.sql: unknown template \{\{ user \}\}/.test(e.message),
+        e instanceof ModelError &&
+        /stg_x\.sql: unknown template \{\{ user \}\}; known: lake_path/.test(e.message),
     );
   });
 });

@@ -1,11 +1,13 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelError, WrappedError } from '../errors.js';
+import { ACCOUNT_STREAM_KEY_SQL, EXTENDED_STREAM_KEY_SQL } from '../export/natural-key.js';
 import type { Lake } from '../lake/lake.js';
 import { LAYERS } from '../lake/layout.js';
 import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import { buildOrder, type Model } from './models.js';
+import { registerRawSources } from './raw-sources.js';
 
 /**
  * A table model's published state, written last (after its Parquet file is complete) so a reader
@@ -69,8 +71,11 @@ export function renderModelSql(
       return sqlString(join(context.lakeRoot, ...lakePath.split('/')));
     }
     if (expression === 'timezone') return sqlString(context.timezone);
+    // The natural keys of export streams, defined once in src/export/natural-key.ts.
+    if (expression === 'extended_stream_key') return EXTENDED_STREAM_KEY_SQL;
+    if (expression === 'account_stream_key') return ACCOUNT_STREAM_KEY_SQL;
     throw new ModelError(
-      `${model.file}: unknown template {{ ${expression} }}; known: lake_path('...'), timezone.`,
+      `${model.file}: unknown template {{ ${expression} }}; known: lake_path('...'), timezone, extended_stream_key, account_stream_key.`,
     );
   });
 }
@@ -90,6 +95,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const lakeRoot = requireLocalRoot(lake);
   await ensureSchemas(warehouse);
   const order = buildOrder(options.models);
+  await registerRawSources(warehouse, lake, lakeRoot);
   const results: ModelBuildResult[] = [];
   for (const [index, model] of order.entries()) {
     options.onProgress?.({ phase: 'start', model, index, total: order.length });

@@ -1,0 +1,15 @@
+-- Listening per day, days cut in the user's time zone (WRAPPED_TIMEZONE).
+-- A play is a stream of 30 s or more; minutes are all music streams' ms_played / 60 000.
+-- depends_on: silver.fct_play
+-- key: day
+-- check: expression(minutes <= 1440)
+SELECT
+  CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day,
+  count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
+  coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track') / 60000.0, 2), 0) AS minutes,
+  coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
+  count(*) AS streams,
+  bool_or(ms_played_estimated) AS has_estimated_minutes,
+  string_agg(DISTINCT source, ',' ORDER BY source) AS sources
+FROM silver.fct_play
+GROUP BY 1

@@ -1,0 +1,134 @@
+-- One row per real stream, with where it came from (`source`: api, export_account,
+-- export_extended, or several joined by "+", in that order).
+--
+-- Matching rules (the same listening seen by several sources becomes one row):
+-- 1. Extended history rows are distinct by their natural key (src/export/natural-key.ts):
+--    exact duplicate records, and the same record in overlapping exports, collapse.
+-- 2. Account data vs extended: same artist/show and track/episode names, same ms played,
+--    and `endTime` equal to `ts` truncated to the minute. Repeats in one minute pair in order.
+-- 3. API vs extended: same track URI, `played_at` within 10 s of `ts` (`ts` is the end of the
+--    stream to the second, `played_at` to the millisecond); the nearest pairs first.
+-- 4. API vs account data (for periods no extended history covers): same names, and the
+--    account minute equal to `played_at` truncated to the minute.
+-- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
+-- the track's duration, capped by the time since the previous play ended, and flagged.
+-- depends_on: bronze.stg_export_streams, bronze.stg_export_account_streams, bronze.stg_api_recently_played
+-- key: play_id
+-- check: not_null(user_id, ended_at, content_type, source, ms_played, ms_played_estimated)
+-- check: accepted_values(content_type: track, episode, audiobook, unknown)
+-- check: accepted_values(source: api, export_account, export_extended, api+export_account, api+export_extended, export_account+export_extended, api+export_account+export_extended)
+-- check: expression(ms_played >= 0)
+WITH ext AS (
+  SELECT * FROM bronze.stg_export_streams
+  QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
+),
+acct AS (
+  SELECT * FROM bronze.stg_export_account_streams
+  QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
+),
+api AS (
+  SELECT * FROM bronze.stg_api_recently_played
+  QUALIFY row_number() OVER (PARTITION BY track_uri, played_at ORDER BY _load_id, _source_file) = 1
+),
+ext_k AS (
+  SELECT stream_key, date_trunc('minute', ended_at) AS minute,
+    coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
+    row_number() OVER (PARTITION BY date_trunc('minute', ended_at), coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
+  FROM ext
+),
+acct_k AS (
+  SELECT stream_key, ended_minute AS minute,
+    coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
+    row_number() OVER (PARTITION BY ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
+  FROM acct
+),
+acct_to_ext AS (
+  SELECT a.stream_key AS acct_key, e.stream_key AS ext_key
+  FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
+),
+api_ext AS (
+  SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs(epoch_ms(a.played_at) - epoch_ms(e.ended_at)) AS d
+  FROM api AS a
+  JOIN ext AS e ON e.track_uri = a.track_uri
+    AND e.ended_at BETWEEN a.played_at - INTERVAL 10 SECOND AND a.played_at + INTERVAL 10 SECOND
+  QUALIFY row_number() OVER (PARTITION BY a.track_uri, a.played_at ORDER BY d, e.stream_key) = 1
+),
+api_to_ext AS (
+  SELECT * FROM api_ext QUALIFY row_number() OVER (PARTITION BY ext_key ORDER BY d, played_at) = 1
+),
+acct_free AS (
+  SELECT * FROM acct WHERE stream_key NOT IN (SELECT acct_key FROM acct_to_ext)
+),
+api_free AS (
+  SELECT a.* FROM api AS a
+  WHERE NOT EXISTS (SELECT 1 FROM api_to_ext AS m WHERE m.track_uri = a.track_uri AND m.played_at = a.played_at)
+),
+api_n AS (
+  SELECT track_uri, played_at, date_trunc('minute', played_at) AS minute, artist_name AS who, track_name AS what,
+    row_number() OVER (PARTITION BY date_trunc('minute', played_at), artist_name, track_name ORDER BY played_at) AS n
+  FROM api_free
+),
+acct_n AS (
+  SELECT stream_key, ended_minute AS minute, artist_name AS who, track_name AS what,
+    row_number() OVER (PARTITION BY ended_minute, artist_name, track_name ORDER BY ms_played, stream_key) AS n
+  FROM acct_free WHERE file_kind <> 'podcast'
+),
+api_to_acct AS (
+  SELECT p.track_uri, p.played_at, c.stream_key AS acct_key
+  FROM api_n AS p JOIN acct_n AS c USING (minute, who, what, n)
+),
+plays AS (
+  SELECT
+    'ext|' || e.stream_key AS origin_key, e.ended_at, e.content_type,
+    e.track_uri, e.track_name, e.artist_name, e.album_name, e.episode_uri, e.show_name, e.episode_name,
+    e.ms_played, false AS ms_played_estimated,
+    concat_ws('+', CASE WHEN m.ext_key IS NOT NULL THEN 'api' END, CASE WHEN c.ext_key IS NOT NULL THEN 'export_account' END, 'export_extended') AS source,
+    e.reason_start, e.reason_end, e.skipped, e.shuffle, e.offline, e.incognito, e.platform, e.conn_country
+  FROM ext AS e
+  LEFT JOIN api_to_ext AS m ON m.ext_key = e.stream_key
+  LEFT JOIN acct_to_ext AS c ON c.ext_key = e.stream_key
+  UNION ALL
+  SELECT
+    'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
+    CASE WHEN c.file_kind = 'podcast' THEN 'episode' ELSE 'track' END,
+    p.track_uri, c.track_name, c.artist_name, NULL, NULL, c.show_name, c.episode_name,
+    c.ms_played, false,
+    concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM acct_free AS c
+  LEFT JOIN api_to_acct AS p ON p.acct_key = c.stream_key
+  UNION ALL
+  SELECT
+    'api|' || a.track_uri || '|' || strftime(a.played_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g'), a.played_at, 'track',
+    a.track_uri, a.track_name, a.artist_name, a.album_name, NULL, NULL, NULL,
+    CAST(least(a.duration_ms, coalesce(epoch_ms(a.played_at) - epoch_ms(lag(a.played_at) OVER (ORDER BY a.played_at)), a.duration_ms)) AS BIGINT),
+    true, 'api',
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM api_free AS a
+  WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
+)
+SELECT
+  md5(origin_key) AS play_id,
+  'me' AS user_id,
+  ended_at,
+  content_type,
+  track_uri,
+  track_name,
+  artist_name,
+  album_name,
+  episode_uri,
+  show_name,
+  episode_name,
+  ms_played,
+  ms_played_estimated,
+  ms_played >= 30000 AS counts_as_play,
+  source,
+  reason_start,
+  reason_end,
+  skipped,
+  shuffle,
+  offline,
+  incognito,
+  platform,
+  conn_country
+FROM plays

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../export/natural-key.js';
+import type { Lake } from '../lake/lake.js';
+import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
+import { sqlString, type Warehouse } from './engine.js';
+
+/**
+ * The raw lake as relations for the bronze models. Each raw source is a temporary view over
+ * exactly the files the load ledger lists for it (a file without a ledger entry belongs to a
+ * load that never finished, and is never read). A source with no files yet is an empty
+ * relation with the same columns, so the models build on an empty lake too.
+ */
+interface RawSource {
+  name: string;
+  matches(entry: LedgerEntry, file: LedgerFile): boolean;
+  /** SELECT over a list of absolute paths (a SQL list literal); must yield _load_id and _source_file. */
+  select(files: string): string;
+}
+
+const envelopeColumns = "{load_id: 'VARCHAR', fetched_at: 'VARCHAR', body: 'JSON'}";
+
+export const RAW_SOURCES: RawSource[] = [
+  {
+    name: 'raw_export_extended',
+    matches: (e, f) => e.kind === 'import' && f.kind === 'extended_history',
+    select: (files) =>
+      `SELECT *, regexp_extract(filename, 'raw/export/([^/]+)/', 1) AS _load_id, filename AS _source_file
+       FROM read_json(${files}, format = 'array', columns = ${EXTENDED_COLUMNS}, filename = true)`,
+  },
+  {
+    name: 'raw_export_account',
+    matches: (e, f) => e.kind === 'import' && f.kind === 'account_history',
+    select: (files) =>
+      `SELECT *, regexp_extract(filename, 'raw/export/([^/]+)/', 1) AS _load_id, filename AS _source_file
+       FROM read_json(${files}, format = 'array', columns = ${ACCOUNT_COLUMNS}, filename = true)`,
+  },
+  {
+    name: 'raw_api_recently_played',
+    matches: (e) => e.kind === 'extract' && e.source === 'recently_played',
+    select: (files) =>
+      `SELECT load_id AS _load_id, filename AS _source_file, fetched_at, unnest(CAST(json_extract(body, '$.items') AS JSON[])) AS item
+       FROM read_json(${files}, format = 'newline_delimited', columns = ${envelopeColumns}, filename = true)`,
+  },
+];
+
+/** Creates the raw views for this connection; returns how many files each one reads. */
+export async function registerRawSources(
+  warehouse: Warehouse,
+  lake: Lake,
+  lakeRoot: string,
+): Promise<Record<string, number>> {
+  const files = new Map<string, string[]>(RAW_SOURCES.map((s) => [s.name, []]));
+  const ingestedAt = new Map<string, string>();
+  for await (const entry of new LoadLedger(lake).entries()) {
+    ingestedAt.set(entry.load_id, entry.finished_at);
+    for (const file of entry.files) {
+      for (const source of RAW_SOURCES) {
+        if (source.matches(entry, file))
+          files.get(source.name)?.push(join(lakeRoot, ...file.path.split('/')));
+      }
+    }
+  }
+  const counts: Record<string, number> = {};
+  for (const source of RAW_SOURCES) {
+    const paths = files.get(source.name) ?? [];
+    counts[source.name] = paths.length;
+    // read_json refuses an empty file list: with no file yet, the view is the same SELECT over
+    // one empty file, materialised with no rows.
+    const body =
+      paths.length > 0
+        ? source.select(`[${paths.map(sqlString).join(', ')}]`)
+        : await emptyShape(warehouse, source);
+    await warehouse.run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${body}`);
+  }
+  const loads = [...ingestedAt.entries()].map(
+    ([id, at]) => `(${sqlString(id)}, ${sqlString(at)}::TIMESTAMPTZ)`,
+  );
+  await warehouse.run(
+    `CREATE OR REPLACE TEMP VIEW raw_loads AS SELECT * FROM (VALUES ${loads.length > 0 ? loads.join(', ') : '(NULL, NULL::TIMESTAMPTZ)'}) AS t(_load_id, _ingested_at) WHERE _load_id IS NOT NULL`,
+  );
+  return counts;
+}
+
+/** The source's columns with no rows: its SELECT over one empty file of the right format. */
+async function emptyShape(warehouse: Warehouse, source: RawSource): Promise<string> {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'wrapped-empty-'));
+  const file = join(dir, 'empty.json');
+  await writeFile(
+    file,
+    source.name === 'raw_api_recently_played'
+      ? '{"load_id":"x","fetched_at":"1970-01-01T00:00:00Z","body":{"items":[]}}\n'
+      : '[]',
+  );
+  // Materialise the empty relation so the temporary file can go.
+  const table = `${source.name}_empty`;
+  await warehouse.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (${source.select(`[${sqlString(file)}]`)}) WHERE false`,
+  );
+  const { rm } = await import('node:fs/promises');
+  await rm(dir, { recursive: true, force: true });
+  return `SELECT * FROM ${table}`;
+}
