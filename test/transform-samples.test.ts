@@ -67,7 +67,11 @@ function streamsOf(folder: string): Stream[] {
     }
   }
   const seen = new Set<string>();
-  return out.filter((s) => (seen.has(s.key) ? false : (seen.add(s.key), true)));
+  return out.filter((s) => {
+    if (seen.has(s.key)) return false;
+    seen.add(s.key);
+    return true;
+  });
 }
 
 function expected(streams: Stream[]) {

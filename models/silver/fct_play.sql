@@ -7,7 +7,9 @@
 -- 2. Account data vs extended: same artist/show and track/episode names, same ms played,
 --    and `endTime` equal to `ts` truncated to the minute. Repeats in one minute pair in order.
 -- 3. API vs extended: same track URI, `played_at` within 10 s of `ts` (`ts` is the end of the
---    stream to the second, `played_at` to the millisecond); the nearest pairs first.
+--    stream to the second, `played_at` to the millisecond); the nearest pairs first. Only
+--    streams the API can show are candidates: 30 s or more, not in a private session (a
+--    skipped repeat of the same song a second later must not take the play).
 -- 4. API vs account data (for periods no extended history covers): same names, and the
 --    account minute equal to `played_at` truncated to the minute.
 -- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
@@ -50,6 +52,7 @@ api_ext AS (
   SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs(epoch_ms(a.played_at) - epoch_ms(e.ended_at)) AS d
   FROM api AS a
   JOIN ext AS e ON e.track_uri = a.track_uri
+    AND e.ms_played >= 30000 AND NOT coalesce(e.incognito, false)
     AND e.ended_at BETWEEN a.played_at - INTERVAL 10 SECOND AND a.played_at + INTERVAL 10 SECOND
   QUALIFY row_number() OVER (PARTITION BY a.track_uri, a.played_at ORDER BY d, e.stream_key) = 1
 ),
@@ -71,7 +74,7 @@ api_n AS (
 acct_n AS (
   SELECT stream_key, ended_minute AS minute, artist_name AS who, track_name AS what,
     row_number() OVER (PARTITION BY ended_minute, artist_name, track_name ORDER BY ms_played, stream_key) AS n
-  FROM acct_free WHERE file_kind <> 'podcast'
+  FROM acct_free WHERE file_kind <> 'podcast' AND ms_played >= 30000
 ),
 api_to_acct AS (
   SELECT p.track_uri, p.played_at, c.stream_key AS acct_key

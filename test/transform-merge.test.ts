@@ -1,0 +1,117 @@
+/**
+ * Polling and an export that overlap: two weeks of hourly API runs, then the data export the
+ * simulated listener downloads at the end. silver.fct_play must equal the ground truth: every
+ * stream once, both sources on the plays both saw, and the export's real ms_played on them.
+ */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runExtract } from '../src/extract/extract.js';
+import { FsLake } from '../src/lake/drivers/fs.js';
+import { exportCutoff, exportZip } from '../src/simulator/export.js';
+import { startSimulator } from '../src/simulator/server.js';
+import { wrapped } from './support/helpers.js';
+import { control } from './support/oauth.js';
+import { loggedInHome } from './support/sim-login.js';
+
+describe('transform: API polls and the export merge into the ground truth', () => {
+  it('two weeks of overlap give one row per true stream', async () => {
+    const sim = await startSimulator({
+      seed: 'merge',
+      start: new Date('2026-11-01T00:30:00Z'),
+      historyDays: 60,
+    });
+    try {
+      const login = await loggedInHome(sim);
+      const lake = new FsLake(join(login.home, 'lake'));
+      const firstPoll = sim.world.now + 3_600_000;
+      for (let hour = 0; hour < 14 * 24; hour++) {
+        await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
+        const report = await runExtract({
+          lake,
+          client: login.client(),
+          blocks: login.blocks,
+          now: new Date(sim.world.now),
+          only: ['recently_played'],
+        });
+        assert.ok(report.ok, JSON.stringify(report.sources));
+      }
+      const zip = join(login.home, 'my_spotify_data.zip');
+      await writeFile(zip, exportZip(sim.world));
+      const env = { WRAPPED_HOME: login.home, WRAPPED_TIMEZONE: 'UTC' };
+      assert.equal((await wrapped(['import', zip], { env })).code, 0);
+      const built = await wrapped(['transform'], { env });
+      assert.equal(built.code, 0, built.stderr);
+      const checked = await wrapped(['check'], { env });
+      assert.equal(checked.code, 0, checked.stdout);
+
+      const rows = JSON.parse(
+        (
+          await wrapped(
+            [
+              'query',
+              "SELECT strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS t, coalesce(track_uri, episode_uri) AS uri, ms_played, ms_played_estimated AS est, source FROM silver.fct_play",
+              '--json',
+            ],
+            { env },
+          )
+        ).stdout,
+      ) as Array<{ t: string; uri: string; ms_played: number; est: boolean; source: string }>;
+      const cutoff = exportCutoff(sim.world.now);
+      const second = (ms: number) =>
+        new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+      const truth = sim.world.streams(sim.world.historyStart, cutoff);
+      const key = (t: string, uri: string, ms: number) => `${t}|${uri}|${ms}`;
+      // Up to the export's end: exactly the true streams, with real ms_played.
+      const exported = rows.filter((r) => Date.parse(`${r.t}Z`) < cutoff);
+      assert.deepEqual(
+        exported.map((r) => key(r.t, r.uri, r.ms_played)).sort(),
+        truth
+          .map((s) =>
+            key(
+              second(s.endedAt),
+              s.trackId ? `spotify:track:${s.trackId}` : `spotify:episode:${s.episodeId}`,
+              s.msPlayed,
+            ),
+          )
+          .sort(),
+      );
+      assert.ok(
+        exported.every((r) => !r.est),
+        'real minutes up to the cutoff',
+      );
+      // Plays the poller saw before the cutoff carry both sources.
+      const polled = new Set(
+        truth
+          .filter(
+            (s) =>
+              s.endedAt >= firstPoll - 3 * 86_400_000 &&
+              s.contentType === 'track' &&
+              s.msPlayed >= 30_000 &&
+              !s.private,
+          )
+          .map((s) => second(s.endedAt)),
+      );
+      const both = exported.filter((r) => r.source.includes('api'));
+      assert.ok(both.length > 100, `${both.length} plays seen by both`);
+      const odd = both.filter((r) => !(r.source.includes('export_extended') && polled.has(r.t)));
+      assert.deepEqual(odd.slice(0, 3), [], `${odd.length} unexpected`);
+      // The last year is also in the account data: those rows say so.
+      const lastYear = exported.filter((r) => r.uri.startsWith('spotify:track:'));
+      assert.deepEqual(
+        lastYear.filter((r) => !r.source.includes('export_account')).slice(0, 3),
+        [],
+        'account data matched',
+      );
+      // After the cutoff only the API knows: estimated minutes, flagged.
+      const after = rows.filter((r) => Date.parse(`${r.t}Z`) >= cutoff);
+      assert.ok(
+        after.length > 0 && after.every((r) => r.source === 'api' && r.est),
+        JSON.stringify(after.slice(0, 3)),
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});
