@@ -137,7 +137,17 @@ describe('transform: the real samples, checked against the JSON', () => {
           .map((a) => [a.artist_name, a.plays]),
         top_tracks: tracks.filter((t) => t.period === y.year).map((t) => [t.track_key, t.plays]),
       }));
-      assert.deepEqual(got, expected(streamsOf(join(SAMPLES, sample))));
+      const want = expected(streamsOf(join(SAMPLES, sample)));
+      assert.deepEqual(got, want);
+      // The terminal recap reads the same gold tables.
+      const last = want.filter((y) => y.plays > 0).at(-1);
+      const recap = JSON.parse((await wrapped(['recap', '--json'], { env })).stdout);
+      assert.equal(recap.year, last?.year);
+      assert.equal(recap.plays, last?.plays);
+      assert.deepEqual(
+        recap.top_artists.map((a: { artist_name: string }) => a.artist_name),
+        last?.top_artists.map(([name]) => name),
+      );
     });
   }
 });

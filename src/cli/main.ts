@@ -9,6 +9,7 @@ import { registerExtract } from './commands/extract.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerQuery } from './commands/query.js';
+import { registerRecap } from './commands/recap.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStatus } from './commands/status.js';
 import { registerTransform } from './commands/transform.js';
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
   registerExtract(program);
   registerImport(program);
   registerQuery(program);
+  registerRecap(program);
   registerSimulate(program);
   registerStatus(program);
   registerTransform(program);
