@@ -58,15 +58,15 @@ export function registerRecap(program: Command): void {
           `  ${n(row.unique_tracks)} different songs by ${n(row.unique_artists)} artists; ${n(Math.round(Number(row.podcast_minutes)))} minutes of podcasts`,
         );
         out.print('\n  Top artists');
-        artists.rows.forEach((a, i) =>
-          out.print(`    ${i + 1}. ${a.artist_name}  ${out.color.dim(`${n(a.plays)} plays`)}`),
-        );
+        for (const [i, a] of artists.rows.entries()) {
+          out.print(`    ${i + 1}. ${a.artist_name}  ${out.color.dim(`${n(a.plays)} plays`)}`);
+        }
         out.print('\n  Top songs');
-        tracks.rows.forEach((t, i) =>
+        for (const [i, t] of tracks.rows.entries()) {
           out.print(
             `    ${i + 1}. ${t.track_name} - ${t.artist_name ?? '?'}  ${out.color.dim(`${n(t.plays)} plays`)}`,
-          ),
-        );
+          );
+        }
       } finally {
         warehouse.close();
       }
