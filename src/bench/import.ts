@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXTENDED_COLUMNS } from '../export/natural-key.js';
 import { packagedModelsDir } from '../config/settings.js';
+import { EXTENDED_COLUMNS } from '../export/natural-key.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { sqlString, Warehouse } from '../warehouse/engine.js';
@@ -46,10 +46,16 @@ export const importBenchmark: Benchmark = {
     let transformSeconds: number;
     try {
       const started = performance.now();
-      await buildModels({ warehouse: built, lake, models: loadModels(packagedModelsDir()), loadId: newLoadId() });
+      await buildModels({
+        warehouse: built,
+        lake,
+        models: loadModels(packagedModelsDir()),
+        loadId: newLoadId(),
+      });
       transformSeconds = (performance.now() - started) / 1000;
       const { rows } = await built.query('SELECT count(*) AS n FROM silver.fct_play');
-      if (rows[0]?.n !== STREAMS) throw new Error(`fct_play has ${rows[0]?.n} rows, expected ${STREAMS}`);
+      if (rows[0]?.n !== STREAMS)
+        throw new Error(`fct_play has ${rows[0]?.n} rows, expected ${STREAMS}`);
     } finally {
       built.close();
     }
