@@ -16,7 +16,7 @@ import { control } from './support/oauth.js';
 import { loggedInHome } from './support/sim-login.js';
 
 describe('transform: API polls and the export merge into the ground truth', () => {
-  it('two weeks of overlap give one row per true stream', async () => {
+  it('two weeks of overlap, and two overlapping exports, give one row per true stream', async () => {
     const sim = await startSimulator({
       seed: 'merge',
       start: new Date('2026-11-01T00:30:00Z'),
@@ -37,9 +37,17 @@ describe('transform: API polls and the export merge into the ground truth', () =
         });
         assert.ok(report.ok, JSON.stringify(report.sources));
       }
+      // Two exports, as a user who downloads their data twice: the later one repeats the whole
+      // history of the earlier one (in differently cut files) and adds the days since.
+      const earlier = join(login.home, 'my_spotify_data_week1.zip');
+      await writeFile(
+        earlier,
+        exportZip(sim.world, { asOf: firstPoll + 7 * 86_400_000, recordsPerFile: 700 }),
+      );
       const zip = join(login.home, 'my_spotify_data.zip');
       await writeFile(zip, exportZip(sim.world));
       const env = { WRAPPED_HOME: login.home, WRAPPED_TIMEZONE: 'UTC' };
+      assert.equal((await wrapped(['import', earlier], { env })).code, 0);
       assert.equal((await wrapped(['import', zip], { env })).code, 0);
       const built = await wrapped(['transform'], { env });
       assert.equal(built.code, 0, built.stderr);

@@ -17,6 +17,8 @@ export interface ExportOptions {
   endsong?: boolean;
   /** Extended history records per file (Spotify cuts its files at roughly this size). */
   recordsPerFile?: number;
+  /** Export as of this time instead of the world's clock (an earlier download). */
+  asOf?: number;
 }
 
 const DAY = 86_400_000;
@@ -99,7 +101,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 export function exportEntries(world: World, options: ExportOptions = {}): ZipEntrySpec[] {
   const fieldSet = options.fieldSet ?? (options.endsong ? '2021-23' : '2025-26');
-  const cutoff = exportCutoff(world.now);
+  const cutoff = exportCutoff(options.asOf ?? world.now);
   const modified = new Date(cutoff + DAY);
   const catalog = world.catalog;
   const streams = world.streams(world.historyStart, cutoff);
