@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import { commandContext } from '../context.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'one pipeline run: extract what is due, land it, transform, check; alerts on Slack',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok (a rate-limit skip is ok), 1 failed, 3 data checks failed.',
+    )
+    .action(async (_options, command: Command) => {
+      const { config, out } = commandContext(command);
+      const { openLake } = await import('../../lake/open.js');
+      const { runPipeline } = await import('../../pipeline/run.js');
+      const record = await runPipeline({
+        config,
+        lake: openLake(config.settings.lake),
+        onStage: (stage) => out.log(`... ${stage}`),
+      });
+      if (out.json) out.printJson(record);
+      else {
+        const e = record.stages.extract;
+        if (e)
+          out.print(
+            `extract    ${e.status}: ${e.sources.filter((s) => s.status === 'ok').length} sources ran, ${e.requests} requests${e.blocked_until ? `, blocked until ${e.blocked_until}` : ''}${e.gaps.length ? `, ${e.gaps.length} gap(s)` : ''}`,
+          );
+        const t = record.stages.transform;
+        if (t) out.print(`transform  ${t.status}: ${t.models} models`);
+        const c = record.stages.check;
+        if (c) out.print(`check      ${c.status}: ${c.passed} passed, ${c.failed} failed`);
+        if (record.error)
+          out.print(out.color.red(`FAILED at ${record.error.stage}: ${record.error.message}`));
+        if (record.error?.hint) out.print(`  -> ${record.error.hint}`);
+        if (record.notifications?.error)
+          out.print(
+            out.color.yellow(
+              `Slack: ${record.notifications.error} (the message waits for the next run)`,
+            ),
+          );
+        out.print(`Run ${record.run_id}: ${record.status}.`);
+      }
+      process.exitCode =
+        record.status === 'ok'
+          ? ExitCode.ok
+          : record.status === 'checks_failed'
+            ? ExitCode.checksFailed
+            : ExitCode.failed;
+    });
+}

@@ -1,0 +1,198 @@
+import type { Config } from '../config/load.js';
+import { WrappedError } from '../errors.js';
+import type { Gap } from '../extract/context.js';
+import { type ExtractReport, runExtract } from '../extract/extract.js';
+import type { Lake } from '../lake/lake.js';
+import { layout } from '../lake/layout.js';
+import { newLoadId } from '../lake/load-id.js';
+import { type Delivery, Notifier } from '../notify/notifier.js';
+import { BlockStore } from '../spotify/block-store.js';
+import { spotifyClient } from '../spotify/login.js';
+import { refreshTokenExpiry, TokenStore } from '../spotify/token-store.js';
+import { type CheckResult, loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
+import { updateIncidents } from './incidents.js';
+import { transform } from './transform.js';
+
+export interface RunRecord {
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  /** The time the run acted at (the simulator's clock in tests and the demo). */
+  now: string;
+  status: 'ok' | 'failed' | 'checks_failed';
+  stages: {
+    extract?: {
+      status: 'ok' | 'failed';
+      seconds: number;
+      requests: number;
+      sources: ExtractReport['sources'];
+      blocked_until: string | null;
+      gaps: Gap[];
+    };
+    transform?: { status: 'ok' | 'failed'; seconds: number; models: number; load_id?: string };
+    check?: {
+      status: 'ok' | 'failed';
+      seconds: number;
+      passed: number;
+      failed: number;
+      failures: CheckResult[];
+    };
+  };
+  error?: { stage: string; type: string; message: string; hint?: string };
+  incidents?: { opened: string[]; closed: string[] };
+  notifications?: Delivery;
+}
+
+const hintFor = (error: unknown): string | undefined => {
+  if (error instanceof WrappedError && error.hint) return error.hint;
+  if (error instanceof WrappedError && error.retryable)
+    return 'This looks temporary: the next run tries again. Nothing already landed is lost.';
+  return 'Run `wrapped run` by hand to see the details; `wrapped doctor` checks the setup.';
+};
+
+/**
+ * One pipeline run: extract what is due, land it, transform, check. Every run leaves a record
+ * in `_state/runs/`, updates the incidents, and sends what the user needs to know.
+ */
+export interface RunOptions {
+  config: Config;
+  lake: Lake;
+  now?: Date;
+  onStage?: (stage: string) => void;
+  /** Client tuning (tests shorten the backoff). */
+  client?: { backoffMs?: number; attempts?: number };
+}
+
+export async function runPipeline(options: RunOptions): Promise<RunRecord> {
+  const { config, lake } = options;
+  const now = options.now ?? (config.settings.now ? new Date(config.settings.now) : new Date());
+  const record: RunRecord = {
+    run_id: newLoadId(),
+    started_at: new Date().toISOString(),
+    finished_at: '',
+    now: now.toISOString(),
+    status: 'ok',
+    stages: {},
+  };
+  const fail = (stage: string, error: unknown) => {
+    record.status = 'failed';
+    record.error ??= {
+      stage,
+      type: (error as Error).name,
+      message: config.redact((error as Error).message),
+      hint: hintFor(error),
+    };
+  };
+
+  // Extract.
+  options.onStage?.('extract');
+  let started = performance.now();
+  try {
+    const client = spotifyClient(config, { now: () => now.getTime(), ...options.client });
+    const report = await runExtract({
+      lake,
+      client,
+      blocks: new BlockStore(config.settings.home),
+      now,
+    });
+    const failed = report.sources.filter((s) => s.status === 'failed');
+    record.stages.extract = {
+      status: failed.length > 0 ? 'failed' : 'ok',
+      seconds: (performance.now() - started) / 1000,
+      requests: report.requests,
+      sources: report.sources,
+      blocked_until: report.blocked_until,
+      gaps: report.sources.flatMap((s) => s.gaps ?? []),
+    };
+    if (failed.length > 0) {
+      const first = failed[0];
+      const all = failed.length === report.sources.filter((s) => s.status !== 'skipped').length;
+      record.status = 'failed';
+      record.error = {
+        stage: 'extract',
+        type: first?.error?.type ?? 'Error',
+        message: `${failed.length} source${failed.length === 1 ? '' : 's'} failed (${failed.map((s) => s.source).join(', ')}): ${first?.error?.message ?? ''}`,
+        hint:
+          first?.error?.retryable || all
+            ? 'Spotify had trouble; the next run tries again. Nothing already landed is lost.'
+            : 'Run `wrapped extract` by hand to see the details.',
+      };
+    }
+  } catch (error) {
+    record.stages.extract = {
+      status: 'failed',
+      seconds: (performance.now() - started) / 1000,
+      requests: 0,
+      sources: [],
+      blocked_until: null,
+      gaps: [],
+    };
+    fail('extract', error);
+  }
+
+  // Transform and check, even after a partial extract: what landed deserves its tables.
+  options.onStage?.('transform');
+  started = performance.now();
+  try {
+    const built = await transform({ config, lake });
+    record.stages.transform = {
+      status: 'ok',
+      seconds: (performance.now() - started) / 1000,
+      models: built.models.length,
+      load_id: built.load_id,
+    };
+  } catch (error) {
+    record.stages.transform = {
+      status: 'failed',
+      seconds: (performance.now() - started) / 1000,
+      models: 0,
+    };
+    fail('transform', error);
+  }
+  if (record.stages.transform?.status === 'ok' && record.stages.transform.models > 0) {
+    options.onStage?.('check');
+    started = performance.now();
+    const warehouse = await openWarehouse(config, lake);
+    try {
+      const results = await runChecks(warehouse, loadModels(config.settings.modelsDir));
+      const failures = results.filter((r) => !r.passed);
+      record.stages.check = {
+        status: failures.length ? 'failed' : 'ok',
+        seconds: (performance.now() - started) / 1000,
+        passed: results.length - failures.length,
+        failed: failures.length,
+        failures,
+      };
+      if (failures.length > 0 && record.status === 'ok') record.status = 'checks_failed';
+    } finally {
+      warehouse.close();
+    }
+  }
+
+  // Incidents and notifications: never able to fail the run.
+  const tokens = await new TokenStore(config.settings.home).read().catch(() => undefined);
+  const login = tokens
+    ? {
+        authorized_at: tokens.authorized_at,
+        days_left: Math.floor(
+          (refreshTokenExpiry(tokens.authorized_at).getTime() - now.getTime()) / 86_400_000,
+        ),
+      }
+    : undefined;
+  try {
+    const { messages, opened, closed } = await updateIncidents(lake, record, login);
+    record.incidents = { opened, closed };
+    record.notifications = await new Notifier(lake, config.settings.slackWebhookUrl).deliver(
+      messages.map((m) => ({ ...m, lines: m.lines.map((l) => config.redact(l)) })),
+    );
+  } catch (error) {
+    record.notifications = { sent: 0, failed: 0, error: config.redact((error as Error).message) };
+  }
+  record.finished_at = new Date().toISOString();
+  await lake.put(
+    layout.state(`runs/${record.run_id}.json`),
+    `${JSON.stringify(record, null, 2)}\n`,
+    { createOnly: true },
+  );
+  return record;
+}
