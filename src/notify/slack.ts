@@ -15,7 +15,7 @@ function cut(text: string, max: number): string {
 }
 
 /** Slack mrkdwn treats &, < and > specially: escape what came from data. */
-function escape(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
@@ -27,7 +27,7 @@ export function renderSlack(message: Message): { text: string; blocks: unknown[]
       text: { type: 'plain_text', text: cut(`${message.title}`, SLACK_LIMITS.header), emoji: true },
     },
   ];
-  const body = message.lines.map(escape).join('\n');
+  const body = message.lines.map(escapeMrkdwn).join('\n');
   if (body)
     blocks.push({
       type: 'section',
@@ -42,7 +42,7 @@ export function renderSlack(message: Message): { text: string; blocks: unknown[]
       type: 'section',
       fields: facts.map((f) => ({
         type: 'mrkdwn',
-        text: cut(`*${escape(f.label)}*\n${escape(f.value)}`, 2000),
+        text: cut(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000),
       })),
     });
   }
@@ -50,7 +50,7 @@ export function renderSlack(message: Message): { text: string; blocks: unknown[]
     blocks.push({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: cut(`Next: ${escape(message.hint)}`, SLACK_LIMITS.section) },
+        { type: 'mrkdwn', text: cut(`Next: ${escapeMrkdwn(message.hint)}`, SLACK_LIMITS.section) },
       ],
     });
   const text = cut(
