@@ -29,6 +29,36 @@ export function registerStatus(program: Command): void {
         });
       }
       const recent = await readSourceState(lake, 'recently_played');
+      const { readIncidents } = await import('../../pipeline/incidents.js');
+      const incidents = Object.values((await readIncidents(lake)).open);
+      const runPaths: string[] = [];
+      for await (const entry of lake.list('_state/runs/')) runPaths.push(entry.path);
+      const runs = [];
+      for (const path of runPaths.slice(-5).reverse()) {
+        const r = JSON.parse((await lake.get(path)).toString('utf8')) as {
+          run_id: string;
+          now: string;
+          status: string;
+          error?: { stage: string; message: string };
+        };
+        runs.push({
+          run_id: r.run_id,
+          at: r.now,
+          status: r.status,
+          error: r.error ? `${r.error.stage}: ${r.error.message}` : null,
+        });
+      }
+      let lastSuccess: string | null = null;
+      for (const path of [...runPaths].reverse()) {
+        const r = JSON.parse((await lake.get(path)).toString('utf8')) as {
+          now: string;
+          status: string;
+        };
+        if (r.status === 'ok') {
+          lastSuccess = r.now;
+          break;
+        }
+      }
       let files = 0;
       let bytes = 0;
       for await (const entry of lake.list()) {
@@ -48,6 +78,9 @@ export function registerStatus(program: Command): void {
           : null,
         blocked_until: block?.until ?? null,
         newest_play_landed: (recent?.newest_played_at as string | undefined) ?? null,
+        last_successful_run: lastSuccess,
+        runs,
+        incidents,
         sources,
         gaps: await listGaps(lake),
         lake: { location: lake.location, files, bytes },
@@ -64,6 +97,11 @@ export function registerStatus(program: Command): void {
       if (status.blocked_until)
         out.print(`Blocked     Spotify asked to wait until ${status.blocked_until}`);
       out.print(`Newest play ${status.newest_play_landed ?? 'none landed yet'}`);
+      out.print(`Last good   ${status.last_successful_run ?? 'no successful `wrapped run` yet'}`);
+      for (const r of runs)
+        out.print(`  run ${r.run_id} at ${r.at}: ${r.status}${r.error ? ` (${r.error})` : ''}`);
+      for (const i of incidents)
+        out.print(out.color.red(`Incident    ${i.kind} since ${i.opened_at}: ${i.summary}`));
       for (const s of sources)
         out.print(`  ${s.source.padEnd(17)} last pulled ${s.last_success_at ?? 'never'}`);
       if (status.gaps.length === 0) out.print('Gaps        none recorded');
