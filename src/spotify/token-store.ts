@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writePrivateFile } from '../config/env-file.js';
 import { WrappedError } from '../errors.js';
 
 /** What the product keeps of a login. Secrets: access_token, refresh_token. */
@@ -67,15 +67,7 @@ export class TokenStore {
 
   async write(tokens: StoredTokens): Promise<void> {
     await mkdir(this.home, { recursive: true });
-    const temp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(tokens, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.file);
+    await writePrivateFile(this.file, `${JSON.stringify(tokens, null, 2)}\n`);
   }
 
   async clear(): Promise<boolean> {

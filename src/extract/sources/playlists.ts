@@ -1,4 +1,4 @@
-import { myPlaylists, playlistItems } from '../../spotify/endpoints.js';
+import { myPlaylists, offsetPages, playlistItems } from '../../spotify/endpoints.js';
 import { SpotifyForbidden } from '../../spotify/errors.js';
 import { dailyDue, type Source } from '../context.js';
 
@@ -15,19 +15,13 @@ export const playlists: Source = {
     const notReadable = { ...((ctx.state?.not_readable as Record<string, string>) ?? {}) };
     const files = [];
     const lists = [];
-    for (let offset = 0; ; ) {
-      const page = await myPlaylists(ctx.client, offset, 50);
+    for await (const page of offsetPages((offset) => myPlaylists(ctx.client, offset, 50))) {
+      const params = { limit: 50, offset: page.data.offset ?? 0 };
       files.push({
-        ...(await ctx.land(
-          'playlists',
-          { path: '/me/playlists', params: { limit: 50, offset } },
-          page.raw,
-        )),
+        ...(await ctx.land('playlists', { path: '/me/playlists', params }, page.raw)),
         records: page.data.items.length,
       });
       lists.push(...page.data.items);
-      if (page.data.next === null || page.data.items.length === 0) break;
-      offset += page.data.items.length;
     }
     const notes: string[] = [];
     let changed = 0;
@@ -38,18 +32,18 @@ export const playlists: Source = {
       )
         continue;
       try {
-        for (let offset = 0; ; ) {
-          const page = await playlistItems(ctx.client, playlist.id, offset, 50);
+        for await (const page of offsetPages((offset) =>
+          playlistItems(ctx.client, playlist.id, offset, 50),
+        )) {
+          const params = { limit: 50, offset: page.data.offset ?? 0 };
           files.push({
             ...(await ctx.land(
               'playlist_items',
-              { path: `/playlists/${playlist.id}/items`, params: { limit: 50, offset } },
+              { path: `/playlists/${playlist.id}/items`, params },
               page.raw,
             )),
             records: page.data.items.length,
           });
-          if (page.data.next === null || page.data.items.length === 0) break;
-          offset += page.data.items.length;
         }
         snapshots[playlist.id] = playlist.snapshot_id;
         delete notReadable[playlist.id];

@@ -1,4 +1,4 @@
-import { savedTracks as fetchSaved } from '../../spotify/endpoints.js';
+import { savedTracks as fetchSaved, offsetPages } from '../../spotify/endpoints.js';
 import { dailyDue, olderThan, type Source } from '../context.js';
 
 /**
@@ -15,23 +15,17 @@ export const savedTracks: Source = {
     const files = [];
     let newest = known;
     let items = 0;
-    for (let offset = 0; ; ) {
-      const page = await fetchSaved(ctx.client, offset, 50);
+    for await (const page of offsetPages((offset) => fetchSaved(ctx.client, offset, 50))) {
+      const params = { limit: 50, offset: page.data.offset ?? 0 };
       files.push({
-        ...(await ctx.land(
-          'saved_tracks',
-          { path: '/me/tracks', params: { limit: 50, offset } },
-          page.raw,
-        )),
+        ...(await ctx.land('saved_tracks', { path: '/me/tracks', params }, page.raw)),
         records: page.data.items.length,
       });
       items += page.data.items.length;
       for (const item of page.data.items)
         if (!newest || item.added_at > newest) newest = item.added_at;
-      const reachedKnown =
-        !full && known !== undefined && page.data.items.some((i) => i.added_at <= known);
-      if (reachedKnown || page.data.next === null || page.data.items.length === 0) break;
-      offset += page.data.items.length;
+      // Newest first: once a page reaches a known added_at, the rest is known too.
+      if (!full && known !== undefined && page.data.items.some((i) => i.added_at <= known)) break;
     }
     const state: Record<string, unknown> = { ...ctx.state, newest_added_at: newest ?? null };
     if (full) state.last_full_scan_at = ctx.now.toISOString();
