@@ -88,6 +88,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `wrapped ... | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
   const onSignal = () => process.exit(ExitCode.interrupted);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
