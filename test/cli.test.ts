@@ -209,3 +209,25 @@ describe('interruption', () => {
     assert.equal(code, 130);
   });
 });
+
+describe('output pipes', () => {
+  it('a reader that stops early (| head) ends the command quietly', async () => {
+    const home = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'query', 'select range as n from range(200000)', '--csv'],
+      {
+        env: { PATH: process.env.PATH ?? '', WRAPPED_HOME: home, TZ: 'UTC' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 0);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
+  });
+});
