@@ -2,6 +2,7 @@ import type { Config } from '../config/load.js';
 import { WrappedError } from '../errors.js';
 import type { Gap } from '../extract/context.js';
 import { type ExtractReport, runExtract } from '../extract/extract.js';
+import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
@@ -83,6 +84,9 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
       hint: hintFor(error),
     };
   };
+
+  // Housekeeping: in-progress files of writers that were killed (invisible to readers anyway).
+  if (lake instanceof FsLake) await lake.sweepTemporaryFiles().catch(() => 0);
 
   // Extract.
   options.onStage?.('extract');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -22,6 +22,23 @@ lakeContract('local folder', {
 });
 
 describe('local folder specifics', () => {
+  it('sweeps temporary files of killed writers, not those of live ones', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wrapped-lake-'));
+    try {
+      const lake = new FsLake(join(root, 'lake'));
+      await lake.put('raw/export/x/keep.json', '{}');
+      const folder = join(root, 'lake', 'raw', 'export', 'x');
+      await writeFile(join(folder, '.tmp-stale'), 'half');
+      await writeFile(join(folder, '.tmp-live'), 'half');
+      const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+      await utimes(join(folder, '.tmp-stale'), hourAgo, hourAgo);
+      assert.equal(await lake.sweepTemporaryFiles(), 1);
+      assert.deepEqual((await readdir(folder)).sort(), ['.tmp-live', 'keep.json']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('a failed put leaves no empty folders behind, but keeps folders that were there', async () => {
     const root = await mkdtemp(join(tmpdir(), 'wrapped-lake-'));
     try {

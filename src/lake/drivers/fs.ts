@@ -160,6 +160,35 @@ export class FsLake implements Lake {
     }
   }
 
+  /**
+   * Removes in-progress files left by writers that were killed (a `.tmp-*` name older than
+   * `maxAgeMs`; a live writer's file is younger). Returns how many were removed.
+   */
+  async sweepTemporaryFiles(maxAgeMs = 3_600_000, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const visit = async (folder: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) await visit(path);
+        else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
+          const info = await lstat(path).catch(() => undefined);
+          if (info && now - info.mtimeMs > maxAgeMs) {
+            await unlink(path).catch(() => undefined);
+            removed++;
+          }
+        }
+      }
+    };
+    await visit(this.localRoot);
+    return removed;
+  }
+
   private translateReadError(path: string, error: unknown): Error {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
