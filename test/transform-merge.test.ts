@@ -118,6 +118,47 @@ describe('transform: API polls and the export merge into the ground truth', () =
         after.length > 0 && after.every((r) => r.source === 'api' && r.est),
         JSON.stringify(after.slice(0, 3)),
       );
+      // Coverage per day says the same: real minutes up to the cutoff, estimated ones after it.
+      const coverage = JSON.parse(
+        (
+          await wrapped(
+            [
+              'query',
+              'SELECT day::VARCHAR AS day, has_api, has_export_extended, minutes_real, minutes_estimated, has_gap FROM gold.coverage_daily ORDER BY day',
+              '--json',
+            ],
+            { env },
+          )
+        ).stdout,
+      ) as Array<{
+        day: string;
+        has_api: boolean;
+        has_export_extended: boolean;
+        minutes_real: number;
+        minutes_estimated: number;
+        has_gap: boolean;
+      }>;
+      const cutoffDay = new Date(cutoff).toISOString().slice(0, 10);
+      assert.ok(
+        coverage
+          .filter((d) => d.day < cutoffDay && d.minutes_real > 0)
+          .every((d) => d.has_export_extended && d.minutes_estimated === 0),
+      );
+      const lastDays = coverage.filter((d) => d.day >= cutoffDay);
+      assert.ok(
+        lastDays.length >= 2 &&
+          lastDays.every(
+            (d) =>
+              d.has_api &&
+              !d.has_export_extended &&
+              d.minutes_real === 0 &&
+              d.minutes_estimated > 0,
+          ),
+      );
+      assert.ok(
+        coverage.every((d) => !d.has_gap),
+        'hourly polling missed nothing',
+      );
     } finally {
       await sim.close();
     }

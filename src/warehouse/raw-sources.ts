@@ -72,6 +72,18 @@ export async function registerRawSources(
         : await emptyShape(warehouse, source);
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${body}`);
   }
+  // Recorded gaps in the API coverage (src/extract/state.ts), one small JSON file each.
+  const gapFiles: string[] = [];
+  for await (const entry of lake.list('_state/gaps/'))
+    if (entry.path.endsWith('.json')) gapFiles.push(join(lakeRoot, ...entry.path.split('/')));
+  counts.raw_gaps = gapFiles.length;
+  await warehouse.run(
+    `CREATE OR REPLACE TEMP VIEW raw_gaps AS ${
+      gapFiles.length > 0
+        ? `SELECT id, source, CAST("from" AS TIMESTAMPTZ) AS gap_from, CAST("to" AS TIMESTAMPTZ) AS gap_to, reason FROM read_json([${gapFiles.map(sqlString).join(', ')}], columns = {id: 'VARCHAR', source: 'VARCHAR', "from": 'VARCHAR', "to": 'VARCHAR', reason: 'VARCHAR'})`
+        : 'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS source, NULL::TIMESTAMPTZ AS gap_from, NULL::TIMESTAMPTZ AS gap_to, NULL::VARCHAR AS reason WHERE false'
+    }`,
+  );
   const loads = [...ingestedAt.entries()].map(
     ([id, at]) => `(${sqlString(id)}, ${sqlString(at)}::TIMESTAMPTZ)`,
   );

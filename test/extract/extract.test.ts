@@ -198,6 +198,27 @@ describe('extract: gaps, failures and blocks', () => {
         `${new Date(s.endedAt).toISOString()} inside ${gap.from} .. ${gap.to}`,
       );
     }
+    // The gap reaches gold.coverage_daily too.
+    const built = await wrapped(['transform'], {
+      env: { WRAPPED_HOME: login.home, WRAPPED_TIMEZONE: 'UTC' },
+    });
+    assert.equal(built.code, 0, built.stderr);
+    const gapDays = JSON.parse(
+      (
+        await wrapped(
+          [
+            'query',
+            'SELECT day::VARCHAR AS day FROM gold.coverage_daily WHERE has_gap ORDER BY day',
+            '--json',
+          ],
+          { env: { WRAPPED_HOME: login.home, WRAPPED_TIMEZONE: 'UTC' } },
+        )
+      ).stdout,
+    ) as Array<{ day: string }>;
+    assert.ok(
+      gapDays.length >= 1 && gapDays.some((d) => d.day === gap.to.slice(0, 10)),
+      JSON.stringify(gapDays),
+    );
     const status = await wrapped(['status', '--json'], {
       env: { WRAPPED_HOME: login.home, WRAPPED_NOW: new Date(sim.world.now).toISOString() },
     });

@@ -1,0 +1,32 @@
+-- Per day (user's time zone): which sources saw plays, whether a recorded gap touches the day,
+-- and how many minutes are real (from an export) or estimated (API only).
+-- depends_on: silver.fct_play, bronze.stg_coverage_gaps
+-- key: day
+WITH plays AS (
+  SELECT CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day, source, ms_played, ms_played_estimated, content_type
+  FROM silver.fct_play
+),
+days AS (
+  SELECT day,
+    bool_or(source LIKE '%api%') AS has_api,
+    bool_or(source LIKE '%export_extended%') AS has_export_extended,
+    bool_or(source LIKE '%export_account%') AS has_export_account,
+    coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated) / 60000.0, 2), 0) AS minutes_real,
+    coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated) / 60000.0, 2), 0) AS minutes_estimated
+  FROM plays GROUP BY day
+),
+gap_days AS (
+  SELECT DISTINCT CAST(d AS DATE) AS day
+  FROM bronze.stg_coverage_gaps AS g,
+    generate_series(date_trunc('day', timezone({{ timezone }}, g.gap_from)), date_trunc('day', timezone({{ timezone }}, g.gap_to)), INTERVAL 1 DAY) AS t(d)
+)
+SELECT
+  coalesce(d.day, g.day) AS day,
+  coalesce(d.has_api, false) AS has_api,
+  coalesce(d.has_export_extended, false) AS has_export_extended,
+  coalesce(d.has_export_account, false) AS has_export_account,
+  g.day IS NOT NULL AS has_gap,
+  coalesce(d.minutes_real, 0) AS minutes_real,
+  coalesce(d.minutes_estimated, 0) AS minutes_estimated
+FROM days AS d
+FULL OUTER JOIN gap_days AS g ON g.day = d.day
