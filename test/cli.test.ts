@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -229,5 +229,66 @@ describe('output pipes', () => {
     const [code] = (await once(child, 'close')) as [number | null];
     assert.equal(code, 0);
     assert.doesNotMatch(stderr, /EPIPE|Error/);
+  });
+});
+
+describe('wrapped export', () => {
+  it('writes a table as CSV, Parquet and JSON, and refuses names that are not tables', async () => {
+    const home = await tempDir();
+    const env = { WRAPPED_HOME: home, WRAPPED_MODELS: SMALL_MODELS, WRAPPED_TIMEZONE: 'UTC' };
+    const lake = new FsLake(join(home, 'lake'));
+    const play = {
+      ts: '2026-11-20T08:00:00Z',
+      track: 'Song, "quoted"',
+      artist: 'Band',
+      ms: 180000,
+    };
+    await lake.put(
+      'raw/test/plays/a.json',
+      JSON.stringify([play, { ...play, ts: '2026-11-21T09:00:00Z' }]),
+    );
+    assert.equal((await wrapped(['transform'], { env })).code, 0);
+
+    const csv = join(home, 'daily.csv');
+    assert.equal(
+      (await wrapped(['export', 'gold.agg_daily_listening', '--out', csv], { env })).code,
+      0,
+    );
+    assert.deepEqual((await readFile(csv, 'utf8')).trim().split('\n'), [
+      'day,plays,minutes',
+      '2026-11-20,1,3.0',
+      '2026-11-21,1,3.0',
+    ]);
+    const json = join(home, 'plays.json');
+    assert.equal((await wrapped(['export', 'silver.fct_play', '--out', json], { env })).code, 0);
+    assert.deepEqual(
+      (JSON.parse(await readFile(json, 'utf8')) as Array<{ track_name: string }>).map(
+        (r) => r.track_name,
+      ),
+      ['Song, "quoted"', 'Song, "quoted"'],
+    );
+    const parquet = join(home, 'daily.parquet');
+    const written = await wrapped(
+      ['export', 'gold.agg_daily_listening', '--out', parquet, '--json'],
+      { env },
+    );
+    assert.equal(JSON.parse(written.stdout).rows, 2);
+    const back = await wrapped(
+      ['query', `select sum(plays) as plays from read_parquet('${parquet}')`, '--json'],
+      { env },
+    );
+    assert.equal(back.stdout, '[{"plays":2}]\n');
+
+    const hostile = await wrapped(['export', "gold.x'; drop table y; --", '--out', csv], { env });
+    assert.equal(hostile.code, 2);
+    const missing = await wrapped(['export', 'gold.nope', '--out', join(home, 'nope.csv')], {
+      env,
+    });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /There is no table gold\.nope/);
+    assert.deepEqual(
+      (await readdir(home)).filter((f) => f.includes('nope') || f.endsWith('.partial')),
+      [],
+    );
   });
 });

@@ -5,6 +5,7 @@ import { registerApi } from './commands/api.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExport } from './commands/export.js';
 import { registerExtract } from './commands/extract.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerQuery(program);
   registerNotify(program);
+  registerExport(program);
   registerRecap(program);
   registerSimulate(program);
   registerStatus(program);
