@@ -56,10 +56,14 @@ export class LoadLedger {
     return parseEntry(path, await this.lake.get(path));
   }
 
-  /** Every entry, oldest first (load ids sort by time). */
-  async *entries(): AsyncIterable<LedgerEntry> {
+  /**
+   * Every entry, oldest first (load ids sort by time). With `after`, only entries of later loads:
+   * older ones are skipped by their file name, without being read.
+   */
+  async *entries(options: { after?: string } = {}): AsyncIterable<LedgerEntry> {
+    const after = options.after === undefined ? undefined : layout.ledger(options.after);
     for await (const item of this.lake.list(layout.ledgerPrefix())) {
-      if (!item.path.endsWith('.json')) continue;
+      if (!item.path.endsWith('.json') || (after !== undefined && item.path <= after)) continue;
       yield parseEntry(item.path, await this.lake.get(item.path));
     }
   }

@@ -59,13 +59,9 @@ export const catalog: Source = {
 
     // 1. Read what landed since the last scan (the ledger lists it; a load without ledger entry never finished).
     let scannedThrough = state.scanned_through as string | undefined;
-    for await (const entry of new LoadLedger(ctx.lake).entries()) {
-      if (
-        entry.kind !== 'extract' ||
-        entry.source === 'catalog' ||
-        (scannedThrough && entry.load_id <= scannedThrough)
-      )
-        continue;
+    // Only loads since the last scan are read: the ledger grows every hour.
+    for await (const entry of new LoadLedger(ctx.lake).entries({ after: scannedThrough })) {
+      if (entry.kind !== 'extract' || entry.source === 'catalog') continue;
       const full = sets(empty());
       const referenced = sets(empty());
       for (const file of entry.files) {

@@ -9,25 +9,19 @@ export const top: Source = {
   due: dailyDue,
   async run(ctx) {
     const files = [];
+    const lists = [
+      { resource: 'top_artists', path: '/me/top/artists', fetch: topArtists },
+      { resource: 'top_tracks', path: '/me/top/tracks', fetch: topTracks },
+    ] as const;
     for (const range of RANGES) {
-      const artists = await topArtists(ctx.client, range);
-      files.push({
-        ...(await ctx.land(
-          'top_artists',
-          { path: '/me/top/artists', params: { time_range: range, limit: 50 } },
-          artists.raw,
-        )),
-        records: artists.data.items.length,
-      });
-      const tracks = await topTracks(ctx.client, range);
-      files.push({
-        ...(await ctx.land(
-          'top_tracks',
-          { path: '/me/top/tracks', params: { time_range: range, limit: 50 } },
-          tracks.raw,
-        )),
-        records: tracks.data.items.length,
-      });
+      for (const list of lists) {
+        const response = await list.fetch(ctx.client, range);
+        const params = { time_range: range, limit: 50 };
+        files.push({
+          ...(await ctx.land(list.resource, { path: list.path, params }, response.raw)),
+          records: response.data.items.length,
+        });
+      }
     }
     return { files, counts: { requests: files.length }, state: {} };
   },
