@@ -58,7 +58,7 @@ export const catalog: Source = {
     const pendingSet = sets(pending);
 
     // 1. Read what landed since the last scan (the ledger lists it; a load without ledger entry never finished).
-    let scannedThrough = state.scanned_through as string | undefined;
+    let scannedThrough = (state.scanned_through as string | null | undefined) ?? undefined;
     // Only loads since the last scan are read: the ledger grows every hour.
     for await (const entry of new LoadLedger(ctx.lake).entries({ after: scannedThrough })) {
       if (entry.kind !== 'extract' || entry.source === 'catalog') continue;
