@@ -13,6 +13,7 @@ const SAMPLES = join(REPO, '..', 'shared', 'samples');
 
 interface Stream {
   year: string;
+  ts: string; // when the stream ended, ISO UTC (to the minute for account data)
   key: string; // identity of the stream, for exact duplicates
   track: string | null; // track identity (URI, else artist/name)
   trackName: string | null;
@@ -40,6 +41,7 @@ function streamsOf(folder: string): Stream[] {
           : null;
         out.push({
           year: r.ts.slice(0, 4),
+          ts: r.ts,
           key: JSON.stringify([
             r.ts,
             r.spotify_track_uri ||
@@ -57,6 +59,7 @@ function streamsOf(folder: string): Stream[] {
       for (const r of rows) {
         out.push({
           year: r.endTime.slice(0, 4),
+          ts: `${r.endTime.replace(' ', 'T')}:00Z`,
           key: JSON.stringify([r.endTime, r.artistName, r.trackName, r.msPlayed]),
           track: `name:${r.artistName}/${r.trackName}`,
           trackName: r.trackName,
@@ -125,10 +128,10 @@ describe('transform: the real samples, checked against the JSON', () => {
         'SELECT year, minutes, plays, unique_tracks, unique_artists FROM gold.wrapped_year ORDER BY year',
       );
       const artists = await query(
-        "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE rank <= 5 AND period <> 'all' ORDER BY period, rank",
+        "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
       );
       const tracks = await query(
-        "SELECT period, track_key, plays FROM gold.agg_top_tracks WHERE rank <= 5 AND period <> 'all' ORDER BY period, rank",
+        "SELECT period, track_key, plays FROM gold.agg_top_tracks WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
       );
       const got = years.map((y) => ({
         ...y,
@@ -150,4 +153,123 @@ describe('transform: the real samples, checked against the JSON', () => {
       );
     });
   }
+});
+
+/** Local calendar parts of an instant in a time zone, by the platform's own tz database. */
+function localParts(iso: string, timeZone: string) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  const weekday =
+    ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday ?? '') + 1;
+  // ISO week: the week belongs to the year of its Thursday.
+  const date = new Date(`${day}T00:00:00Z`);
+  const thursday = new Date(date.getTime() + (4 - weekday) * 86_400_000);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  const isoWeek = `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+  return { day, hour: Number(parts.hour), weekday, isoWeek };
+}
+
+describe('transform: weeks, the clock, streaks and discovery in a DST time zone', () => {
+  it('extended-2026-a in Europe/Berlin equals the same figures computed from the JSON', async () => {
+    const timeZone = 'Europe/Berlin';
+    const env = { WRAPPED_HOME: await tempDir(), WRAPPED_TIMEZONE: timeZone };
+    assert.equal((await wrapped(['import', join(SAMPLES, 'extended-2026-a')], { env })).code, 0);
+    assert.equal((await wrapped(['transform'], { env })).code, 0);
+    const checks = await wrapped(['check'], { env });
+    assert.equal(checks.code, 0, checks.stdout);
+    const query = async (sql: string) =>
+      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
+        Record<string, unknown>
+      >;
+    const music = streamsOf(join(SAMPLES, 'extended-2026-a'))
+      .filter((s) => s.track !== null)
+      .map((s) => ({ ...s, local: localParts(s.ts, timeZone) }));
+    const plays = music.filter((s) => s.ms >= 30_000);
+    // The sample spans both sides of a DST change, so a fixed UTC offset would fail below.
+    const offsets = new Set(
+      music.map((s) => (s.local.hour - new Date(s.ts).getUTCHours() + 24) % 24),
+    );
+    assert.deepEqual([...offsets].sort(), [1, 2]);
+
+    // The listening clock, all time: plays per ISO weekday and local hour.
+    const clock = new Map<string, number>();
+    for (const s of music) {
+      const k = `${s.local.weekday}/${s.local.hour}`;
+      clock.set(k, (clock.get(k) ?? 0) + (s.ms >= 30_000 ? 1 : 0));
+    }
+    const gotClock = await query(
+      "SELECT weekday, hour, plays FROM gold.agg_listening_clock WHERE period = 'all'",
+    );
+    assert.deepEqual(
+      new Map(gotClock.map((r) => [`${r.weekday}/${r.hour}`, r.plays])),
+      new Map([...clock].sort()),
+    );
+
+    // Streaks: runs of consecutive local days with a play.
+    const days = [...new Set(plays.map((s) => s.local.day))].sort();
+    const streaks: Array<[string, string, number]> = [];
+    for (const day of days) {
+      const last = streaks.at(-1);
+      const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
+      if (last && next(last[1]).toISOString().slice(0, 10) === day) {
+        last[1] = day;
+        last[2]++;
+      } else streaks.push([day, day, 1]);
+    }
+    const gotStreaks = await query(
+      'SELECT streak_start::VARCHAR AS s, streak_end::VARCHAR AS e, days FROM gold.agg_streaks ORDER BY s',
+    );
+    assert.deepEqual(
+      gotStreaks.map((r) => [r.s, r.e, r.days]),
+      streaks,
+    );
+
+    // Discovery: the local day of each artist's first play.
+    const firstDay = new Map<string, string>();
+    for (const s of [...plays].sort((a, b) => (a.ts < b.ts ? -1 : 1))) {
+      if (s.artist !== null && !firstDay.has(s.artist)) firstDay.set(s.artist, s.local.day);
+    }
+    const gotFirst = await query(
+      "SELECT name, first_day::VARCHAR AS day FROM gold.agg_discovery WHERE kind = 'artist'",
+    );
+    assert.deepEqual(new Map(gotFirst.map((r) => [r.name, r.day])), firstDay);
+
+    // Top 5 artists of every ISO week (Monday to Sunday, local).
+    const weeks = new Map<string, Map<string, { plays: number; ms: number }>>();
+    for (const s of music) {
+      if (s.artist === null) continue;
+      const week = weeks.get(s.local.isoWeek) ?? new Map();
+      const c = week.get(s.artist) ?? { plays: 0, ms: 0 };
+      c.ms += s.ms;
+      if (s.ms >= 30_000) c.plays++;
+      week.set(s.artist, c);
+      weeks.set(s.local.isoWeek, week);
+    }
+    const wantWeeks = [...weeks.entries()].sort().flatMap(([week, counts]) =>
+      [...counts.entries()]
+        .sort(([ka, a], [kb, b]) => b.plays - a.plays || b.ms - a.ms || (ka < kb ? -1 : 1))
+        .slice(0, 5)
+        .map(([artist, c]) => [week, artist, c.plays]),
+    );
+    const gotWeeks = await query(
+      "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE period_type = 'week' AND rank <= 5 ORDER BY period, rank",
+    );
+    assert.deepEqual(
+      gotWeeks.map((r) => [r.period, r.artist_name, r.plays]),
+      wantWeeks,
+    );
+  });
 });

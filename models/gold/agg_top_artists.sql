@@ -1,21 +1,17 @@
--- Top artists per year and of all time, ranked by plays, then minutes (user's time zone).
--- depends_on: silver.fct_play
+-- Top artists per week, month, year and of all time (user's time zone), ranked by plays, then
+-- minutes. `period` is `2026-W47`, `2026-11`, `2026` or `all`; `period_type` says which.
+-- depends_on: silver.int_play_periods
 -- key: period, artist_name
--- check: not_null(rank, plays)
-WITH music AS (
-  SELECT CAST(year(timezone({{ timezone }}, ended_at)) AS VARCHAR) AS year, artist_name, counts_as_play, ms_played
-  FROM silver.fct_play WHERE content_type = 'track' AND artist_name IS NOT NULL
-),
-periods AS (
-  SELECT year AS period, artist_name, counts_as_play, ms_played FROM music
-  UNION ALL
-  SELECT 'all', artist_name, counts_as_play, ms_played FROM music
-)
+-- check: not_null(period_type, rank, plays, minutes)
+-- check: accepted_values(period_type: week, month, year, all)
 SELECT
+  period_type,
   period,
+  any_value(period_start) AS period_start,
   artist_name,
   count(*) FILTER (WHERE counts_as_play) AS plays,
   round(sum(ms_played) / 60000.0, 2) AS minutes,
   row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS rank
-FROM periods
-GROUP BY period, artist_name
+FROM silver.int_play_periods
+WHERE content_type = 'track' AND artist_name IS NOT NULL
+GROUP BY period_type, period, artist_name

@@ -1,9 +1,36 @@
--- The recap per year (user's time zone): minutes, plays, distinct tracks and artists played,
--- podcast minutes, the top artist and track, first and last play.
--- depends_on: silver.fct_play, gold.agg_top_artists, gold.agg_top_tracks
+-- The recap per year (user's time zone): minutes, plays, distinct tracks, artists and albums
+-- played, podcast minutes, the top artist, track and album, the peak hour, the most-played day,
+-- the longest streak inside the year, artists discovered that year, first and last play.
+-- The top 5 lists are `gold.agg_top_*` rows with `period_type = 'year'`.
+-- depends_on: silver.fct_play, gold.agg_top_artists, gold.agg_top_tracks, gold.agg_top_albums, gold.agg_listening_clock, gold.agg_daily_listening, gold.agg_discovery
 -- key: year
 WITH base AS (
   SELECT CAST(year(timezone({{ timezone }}, ended_at)) AS VARCHAR) AS year, * FROM silver.fct_play
+),
+peak_hour AS (
+  SELECT period AS year, hour FROM gold.agg_listening_clock
+  WHERE period <> 'all'
+  GROUP BY period, hour
+  QUALIFY row_number() OVER (PARTITION BY period ORDER BY sum(minutes) DESC, hour) = 1
+),
+peak_day AS (
+  SELECT strftime(day, '%Y') AS year, day, minutes FROM gold.agg_daily_listening
+  QUALIFY row_number() OVER (PARTITION BY strftime(day, '%Y') ORDER BY minutes DESC, day) = 1
+),
+-- Streaks are cut at year boundaries here: a year's longest streak counts its own days only.
+streak_days AS (
+  SELECT strftime(day, '%Y') AS year, day,
+    day - CAST(row_number() OVER (PARTITION BY strftime(day, '%Y') ORDER BY day) AS INTEGER) AS island
+  FROM gold.agg_daily_listening WHERE plays > 0
+),
+longest_streak AS (
+  SELECT year, max(days) AS days FROM (
+    SELECT year, count(*) AS days FROM streak_days GROUP BY year, island
+  ) GROUP BY year
+),
+discovered AS (
+  SELECT strftime(first_day, '%Y') AS year, count(*) AS new_artists
+  FROM gold.agg_discovery WHERE kind = 'artist' GROUP BY 1
 )
 SELECT
   b.year,
@@ -12,13 +39,26 @@ SELECT
   count(DISTINCT coalesce(b.track_uri, 'name:' || coalesce(b.artist_name, '') || '/' || b.track_name))
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
   count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
+  count(DISTINCT coalesce(b.artist_name, '') || '/' || b.album_name)
+    FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.album_name IS NOT NULL) AS unique_albums,
   coalesce(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,
+  any_value(tb.album_name) AS top_album,
+  any_value(ph.hour) AS peak_hour,
+  any_value(pd.day) AS most_played_day,
+  any_value(pd.minutes) AS most_played_day_minutes,
+  coalesce(any_value(ls.days), 0) AS longest_streak_days,
+  coalesce(any_value(d.new_artists), 0) AS new_artists,
   min(b.ended_at) AS first_play_at,
   max(b.ended_at) AS last_play_at,
   bool_or(b.ms_played_estimated) AS has_estimated_minutes
 FROM base AS b
 LEFT JOIN gold.agg_top_artists AS ta ON ta.period = b.year AND ta.rank = 1
 LEFT JOIN gold.agg_top_tracks AS tt ON tt.period = b.year AND tt.rank = 1
+LEFT JOIN gold.agg_top_albums AS tb ON tb.period = b.year AND tb.rank = 1
+LEFT JOIN peak_hour AS ph ON ph.year = b.year
+LEFT JOIN peak_day AS pd ON pd.year = b.year
+LEFT JOIN longest_streak AS ls ON ls.year = b.year
+LEFT JOIN discovered AS d ON d.year = b.year
 GROUP BY b.year

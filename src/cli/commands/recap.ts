@@ -37,14 +37,23 @@ export function registerRecap(program: Command): void {
           });
         }
         const artists = await warehouse.query(
-          'SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period = ? AND rank <= 5 ORDER BY rank',
+          "SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank",
           [year],
         );
         const tracks = await warehouse.query(
-          'SELECT track_name, artist_name, plays, minutes FROM gold.agg_top_tracks WHERE period = ? AND rank <= 5 ORDER BY rank',
+          "SELECT track_name, artist_name, plays, minutes FROM gold.agg_top_tracks WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank",
           [year],
         );
-        const recap = { ...row, top_artists: artists.rows, top_tracks: tracks.rows };
+        const albums = await warehouse.query(
+          "SELECT album_name, artist_name, plays, minutes FROM gold.agg_top_albums WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank",
+          [year],
+        );
+        const recap = {
+          ...row,
+          top_artists: artists.rows,
+          top_tracks: tracks.rows,
+          top_albums: albums.rows,
+        };
         if (out.json) {
           out.printJson(recap);
           return;
@@ -57,6 +66,10 @@ export function registerRecap(program: Command): void {
         out.print(
           `  ${n(row.unique_tracks)} different songs by ${n(row.unique_artists)} artists; ${n(Math.round(Number(row.podcast_minutes)))} minutes of podcasts`,
         );
+        const hour = (h: unknown) => `${String(h).padStart(2, '0')}:00`;
+        out.print(
+          `  Peak hour ${hour(row.peak_hour)}; biggest day ${row.most_played_day} (${n(Math.round(Number(row.most_played_day_minutes)))} min); longest streak ${n(row.longest_streak_days)} days; ${n(row.new_artists)} new artists`,
+        );
         out.print('\n  Top artists');
         for (const [i, a] of artists.rows.entries()) {
           out.print(`    ${i + 1}. ${a.artist_name}  ${out.color.dim(`${n(a.plays)} plays`)}`);
@@ -65,6 +78,12 @@ export function registerRecap(program: Command): void {
         for (const [i, t] of tracks.rows.entries()) {
           out.print(
             `    ${i + 1}. ${t.track_name} - ${t.artist_name ?? '?'}  ${out.color.dim(`${n(t.plays)} plays`)}`,
+          );
+        }
+        if (albums.rows.length > 0) out.print('\n  Top albums');
+        for (const [i, a] of albums.rows.entries()) {
+          out.print(
+            `    ${i + 1}. ${a.album_name} - ${a.artist_name ?? '?'}  ${out.color.dim(`${n(a.plays)} plays`)}`,
           );
         }
       } finally {

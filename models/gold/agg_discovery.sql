@@ -1,0 +1,25 @@
+-- Discovery: the first play of each artist and of each track (a play is 30 s or more: a skip
+-- in the first seconds is not meeting someone). "First" means first in the history wrapped-me
+-- holds, so the earliest days of an import discover everything.
+-- depends_on: silver.fct_play
+-- key: kind, item_key
+-- check: not_null(first_played_at, first_day, name)
+-- check: accepted_values(kind: artist, track)
+WITH music AS (
+  SELECT ended_at, artist_name, track_name,
+    coalesce(track_uri, 'name:' || coalesce(artist_name, '') || '/' || track_name) AS track_key
+  FROM silver.fct_play
+  WHERE content_type = 'track' AND counts_as_play
+),
+firsts AS (
+  SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, NULL AS artist_name,
+    min(ended_at) AS first_played_at, count(*) AS plays
+  FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
+  UNION ALL
+  SELECT 'track', track_key, any_value(track_name), any_value(artist_name),
+    min(ended_at), count(*)
+  FROM music WHERE track_name IS NOT NULL GROUP BY track_key
+)
+SELECT kind, item_key, name, artist_name, first_played_at,
+  CAST(timezone({{ timezone }}, first_played_at) AS DATE) AS first_day, plays
+FROM firsts
