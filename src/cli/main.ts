@@ -13,10 +13,12 @@ import { registerNotify } from './commands/notify.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecap } from './commands/recap.js';
 import { registerRun } from './commands/run.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStatus } from './commands/status.js';
 import { registerTransform } from './commands/transform.js';
 import { currentConfig } from './context.js';
+import { onShutdown, shutdown } from './shutdown.js';
 
 /**
  * The `wrapped` command line. Command files are thin and import their heavy modules (DuckDB,
@@ -69,6 +71,7 @@ export function buildProgram(): Command {
   registerApi(program);
   registerDoctor(program);
   registerRun(program);
+  registerSchedule(program);
   registerExtract(program);
   registerImport(program);
   registerQuery(program);
@@ -95,9 +98,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error.code === 'EPIPE') process.exit(ExitCode.ok);
     throw error;
   });
-  const onSignal = () => process.exit(ExitCode.interrupted);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Locks taken in the lake by this process (a run, the scheduler) are let go on the way out.
+  onShutdown(async () => (await import('../lake/lock.js')).releaseAllLocks());
+  const onSignal = () => void shutdown(ExitCode.interrupted);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -110,7 +110,7 @@ describe('configuration', () => {
         },
       }),
     );
-    assert.match(error.message, /WRAPPED_SCHEDULE = "hourly".*five-field cron/);
+    assert.match(error.message, /WRAPPED_SCHEDULE = "hourly".*cron expression such as/);
     assert.match(error.message, /SPOTIFY_REDIRECT_URI = .*refuses localhost/);
     assert.match(error.message, /WRAPPED_LAKE = "ftp:\/\/x\/y"/);
     assert.equal(error.message.split('\n').length, 3);

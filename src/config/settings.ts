@@ -16,6 +16,8 @@ export interface Settings {
   spotifyApiUrl: string;
   slackWebhookUrl: string | undefined;
   schedule: string;
+  summarySchedule: string;
+  dashboardUrl: string | undefined;
   spotifyMaxWaitSeconds: number;
   /** Pretend the time is this (tests and the demo run against the simulator's clock). */
   now: string | undefined;
@@ -146,9 +148,24 @@ export const SETTINGS = [
     key: 'schedule',
     env: 'WRAPPED_SCHEDULE',
     configKey: 'schedule',
-    description: 'cron expression for pipeline runs',
+    description: 'cron expression for pipeline runs by `wrapped schedule` (your time zone)',
     defaultValue: () => '0 * * * *',
     parse: v.cronExpression,
+  }),
+  spec({
+    key: 'summarySchedule',
+    env: 'WRAPPED_SUMMARY_SCHEDULE',
+    configKey: 'summary_schedule',
+    description: 'cron expression for the weekly Slack summary (your time zone)',
+    defaultValue: () => '0 9 * * 1',
+    parse: v.cronExpression,
+  }),
+  spec({
+    key: 'dashboardUrl',
+    env: 'WRAPPED_DASHBOARD_URL',
+    configKey: 'dashboard_url',
+    description: 'where your dashboard is reachable, for links in Slack messages (optional)',
+    parse: v.httpUrl,
   }),
   spec({
     key: 'spotifyMaxWaitSeconds',

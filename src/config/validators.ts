@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Cron } from 'croner';
 
 /**
  * Each validator turns a raw string into a typed value or throws `Invalid` with what was
@@ -138,16 +139,22 @@ export function nonEmpty(what: string) {
   };
 }
 
-const CRON_FIELD =
-  /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
-
-/** Five-field cron. Only the shape is checked here; the scheduler parses it fully. */
+/**
+ * A cron expression: five fields (minute hour day month weekday), or six with seconds first
+ * (tests and demos schedule every few seconds), or a nickname such as `@hourly`.
+ */
 export function cronExpression(raw: string): string {
-  const fields = raw.trim().split(/\s+/);
-  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) {
-    throw new Invalid('a five-field cron expression such as "0 * * * *" (every hour)');
+  const text = raw.trim().split(/\s+/).join(' ');
+  const fields = text.split(' ').length;
+  try {
+    if (!text.startsWith('@') && fields !== 5 && fields !== 6) throw new Error('field count');
+    new Cron(text, { paused: true });
+  } catch {
+    throw new Invalid(
+      'a cron expression such as "0 * * * *" (every hour) or "0 9 * * 1" (Mondays 09:00)',
+    );
   }
-  return fields.join(' ');
+  return text;
 }
 
 export function wholeNumber(min: number, max: number) {

@@ -13,4 +13,6 @@ export interface Message {
   facts?: Array<{ label: string; value: string }>;
   /** What to do next, when there is something to do. */
   hint?: string;
+  /** Where to look, e.g. the dashboard. */
+  link?: { label: string; url: string };
 }

@@ -26,3 +26,29 @@ describe('Slack rendering', () => {
     assert.match(JSON.stringify(blocks.at(-1)), /Next: Run `wrapped auth login`/);
   });
 });
+
+describe('Slack links', () => {
+  it('renders a link a hostile label or URL cannot break out of', () => {
+    const rendered = renderSlack({
+      kind: 'weekly_summary',
+      severity: 'info',
+      title: 'week',
+      lines: ['x'],
+      link: { label: 'Dash|board <b>', url: 'http://127.0.0.1:8787/health?a=1|2>' },
+    });
+    const last = JSON.stringify(rendered.blocks.at(-1));
+    assert.match(last, /<http:\/\/127\.0\.0\.1:8787\/health\?a=1%7C2%3E\|Dash-board &lt;b&gt;>/);
+    assert.match(rendered.text, /Dash\|board <b>: http:\/\/127\.0\.0\.1:8787/);
+  });
+
+  it('leaves out a link that is not http(s)', () => {
+    const rendered = renderSlack({
+      kind: 'x',
+      severity: 'info',
+      title: 't',
+      lines: ['x'],
+      link: { label: 'evil', url: 'javascript:alert(1)' },
+    });
+    assert.doesNotMatch(JSON.stringify(rendered), /javascript/);
+  });
+});

@@ -53,8 +53,23 @@ export function renderSlack(message: Message): { text: string; blocks: unknown[]
         { type: 'mrkdwn', text: cut(`Next: ${escapeMrkdwn(message.hint)}`, SLACK_LIMITS.section) },
       ],
     });
+  const link = message.link && /^https?:\/\//.test(message.link.url) ? message.link : undefined;
+  if (link) {
+    // Slack links are <url|label>: a URL may not carry `|`, `<` or `>` (encoded, they still work).
+    const url = link.url.replace(/[|<> ]/g, (c) => encodeURIComponent(c));
+    const label = escapeMrkdwn(link.label).replaceAll('|', '-');
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(`<${url}|${label}>`, SLACK_LIMITS.section) },
+    });
+  }
   const text = cut(
-    [message.title, ...message.lines, message.hint ? `Next: ${message.hint}` : '']
+    [
+      message.title,
+      ...message.lines,
+      message.hint ? `Next: ${message.hint}` : '',
+      link ? `${link.label}: ${link.url}` : '',
+    ]
       .filter(Boolean)
       .join(' — '),
     SLACK_LIMITS.fallback,

@@ -6,6 +6,7 @@ import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
+import { LakeLock } from '../lake/lock.js';
 import { type Delivery, Notifier } from '../notify/notifier.js';
 import { BlockStore } from '../spotify/block-store.js';
 import { spotifyClient } from '../spotify/login.js';
@@ -64,7 +65,22 @@ export interface RunOptions {
   client?: { backoffMs?: number; attempts?: number };
 }
 
+/**
+ * Runs the pipeline once, holding the lake's run lock: two runs never overlap, whoever starts
+ * them (the scheduler, cron, a user typing `wrapped run`). A run that finds the lock held by a
+ * live process throws LockHeldError naming it; a lock left by a dead process is taken over.
+ */
 export async function runPipeline(options: RunOptions): Promise<RunRecord> {
+  const lock = new LakeLock(options.lake, { name: 'run', command: 'wrapped run' });
+  await lock.acquire();
+  try {
+    return await runLocked(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(options: RunOptions): Promise<RunRecord> {
   const { config, lake } = options;
   const now = options.now ?? (config.settings.now ? new Date(config.settings.now) : new Date());
   const record: RunRecord = {
@@ -183,11 +199,16 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
         ),
       }
     : undefined;
+  const dashboardUrl = config.settings.dashboardUrl;
   try {
     const { messages, opened, closed } = await updateIncidents(lake, record, login);
     record.incidents = { opened, closed };
     record.notifications = await new Notifier(lake, config.settings.slackWebhookUrl).deliver(
-      messages.map((m) => ({ ...m, lines: m.lines.map((l) => config.redact(l)) })),
+      messages.map((m) => ({
+        ...m,
+        lines: m.lines.map((l) => config.redact(l)),
+        ...(dashboardUrl ? { link: { label: 'Open the dashboard', url: dashboardUrl } } : {}),
+      })),
     );
   } catch (error) {
     record.notifications = { sent: 0, failed: 0, error: config.redact((error as Error).message) };

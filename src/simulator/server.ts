@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   rotateRefreshTokens?: boolean;
   legacyItemKey?: boolean;
   legacyFields?: boolean;
+  /** The simulated clock moves on with real time (for a scheduler against the simulator). */
+  followRealTime?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -72,6 +74,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     legacyFields: options.legacyFields ?? false,
   };
   let base = '';
+  // When set, the simulated clock moves with real time at this offset (never backwards).
+  let follow: { offset: number } | undefined = options.followRealTime
+    ? { offset: world.now - Date.now() }
+    : undefined;
+  const tick = () => {
+    if (follow) world.now = Math.max(world.now, Date.now() + follow.offset);
+  };
   const api = new WebApi(world, accounts, apiSettings, () => `${base}/v1`);
   const faults = new Faults();
   const log: RequestLogEntry[] = [];
@@ -80,10 +89,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const body = () => (req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {});
     switch (`${req.method} ${req.path}`) {
       case 'GET /_sim/clock':
-        return json(200, { now: new Date(world.now).toISOString() });
+        return json(200, { now: new Date(world.now).toISOString(), follows_real_time: !!follow });
       case 'POST /_sim/clock': {
         const b = body();
         let to: number;
+        if (typeof b.follow === 'boolean') {
+          follow = b.follow ? { offset: world.now - Date.now() } : undefined;
+          return json(200, { now: new Date(world.now).toISOString(), follows_real_time: !!follow });
+        }
         if (typeof b.advance === 'string') {
           const ms = parseDuration(b.advance);
           if (ms === undefined)
@@ -92,8 +105,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         } else if (typeof b.to === 'string' && !Number.isNaN(Date.parse(b.to))) {
           to = Date.parse(b.to);
         } else
-          return apiError(400, 'expected {"advance": "PT1H"} or {"to": "2026-11-24T12:00:00Z"}');
+          return apiError(
+            400,
+            'expected {"advance": "PT1H"}, {"to": "2026-11-24T12:00:00Z"} or {"follow": true}',
+          );
         if (to < world.now) return apiError(400, 'the clock only moves forward');
+        if (follow) follow.offset += to - world.now;
         world.now = to;
         return json(200, { now: new Date(world.now).toISOString() });
       }
@@ -162,6 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const server: Server = createServer(async (req, res) => {
+    tick();
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     const record = (status: number) => {

@@ -25,4 +25,39 @@ export function registerNotify(program: Command): void {
       else out.print(result.ok ? 'Sent: check the channel.' : `Not sent: ${result.error}.`);
       process.exitCode = result.ok ? 0 : 1;
     });
+
+  notify
+    .command('summary')
+    .description('the weekly summary from gold: printed, and sent to Slack when a webhook is set')
+    .option('--week <yyyy-Www>', 'an ISO week such as 2026-W47 (default: the last complete week)')
+    .option('--no-send', 'print it only')
+    .action(async (options: { week?: string; send: boolean }, command: Command) => {
+      const { config, out } = commandContext(command);
+      const { openLake } = await import('../../lake/open.js');
+      const { sendWeeklySummary } = await import('../../pipeline/summary.js');
+      const { weeklySummaryMessage } = await import('../../pipeline/weekly-summary.js');
+      const { summary, delivery } = await sendWeeklySummary({
+        config,
+        lake: openLake(config.settings.lake),
+        now: config.settings.now ? new Date(config.settings.now) : new Date(),
+        week: options.week,
+        send: options.send,
+      });
+      if (out.json) out.printJson({ ...summary, delivery });
+      else {
+        const message = weeklySummaryMessage(summary);
+        out.print(out.color.bold(message.title));
+        for (const line of message.lines) out.print(`  ${line}`);
+        if (delivery === null)
+          out.print(
+            out.color.dim(
+              options.send ? 'Not sent: SLACK_WEBHOOK_URL is not set.' : 'Not sent (--no-send).',
+            ),
+          );
+        else if (delivery.error)
+          out.print(out.color.yellow(`Not sent: ${delivery.error} (it waits in the outbox).`));
+        else out.print('Sent to Slack.');
+      }
+      if (delivery?.error) process.exitCode = 1;
+    });
 }

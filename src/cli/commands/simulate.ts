@@ -73,9 +73,10 @@ export function registerSimulate(program: Command): void {
     .option('--start <iso>', 'simulated clock at start (default: now)', isoTime)
     .option('--client-id <id>', 'the one app it knows', 'wrapped-demo')
     .option('--client-secret <secret>', "that app's secret", 'wrapped-demo-secret')
+    .option('--realtime', 'the simulated clock moves on with real time (to try `wrapped schedule`)')
     .addHelpText(
       'after',
-      '\nControl API (for tests and the demo): POST /_sim/clock {"advance":"PT1H"}, GET /_sim/truth/plays,\n' +
+      '\nControl API (for tests and the demo): POST /_sim/clock {"advance":"PT1H"} or {"follow":true}, GET /_sim/truth/plays,\n' +
         'GET /_sim/requests, POST /_sim/faults, POST /_sim/settings. Ctrl-C stops it.',
     )
     .action(
@@ -87,6 +88,7 @@ export function registerSimulate(program: Command): void {
           start?: Date;
           clientId: string;
           clientSecret: string;
+          realtime?: boolean;
         },
         command: Command,
       ) => {
@@ -101,6 +103,7 @@ export function registerSimulate(program: Command): void {
           start: options.start,
           clientId: options.clientId,
           clientSecret: options.clientSecret,
+          followRealTime: options.realtime,
         });
         const info = {
           url: sim.url,

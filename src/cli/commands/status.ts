@@ -59,6 +59,17 @@ export function registerStatus(program: Command): void {
           break;
         }
       }
+      const { LakeLock, holderIsAlive } = await import('../../lake/lock.js');
+      const holder = await new LakeLock(lake, { name: 'scheduler', command: '' }).read();
+      const scheduler = holder
+        ? {
+            pid: holder.pid,
+            host: holder.host,
+            since: holder.since,
+            heartbeat_at: holder.heartbeat_at,
+            alive: holderIsAlive(holder, Date.now(), 5 * 60_000),
+          }
+        : null;
       let files = 0;
       let bytes = 0;
       for await (const entry of lake.list()) {
@@ -79,6 +90,7 @@ export function registerStatus(program: Command): void {
         blocked_until: block?.until ?? null,
         newest_play_landed: (recent?.newest_played_at as string | undefined) ?? null,
         last_successful_run: lastSuccess,
+        scheduler,
         runs,
         incidents,
         sources,
@@ -98,6 +110,15 @@ export function registerStatus(program: Command): void {
         out.print(`Blocked     Spotify asked to wait until ${status.blocked_until}`);
       out.print(`Newest play ${status.newest_play_landed ?? 'none landed yet'}`);
       out.print(`Last good   ${status.last_successful_run ?? 'no successful `wrapped run` yet'}`);
+      out.print(
+        scheduler === null
+          ? 'Scheduler   not running (`wrapped schedule`, or cron/systemd running `wrapped run`)'
+          : scheduler.alive
+            ? `Scheduler   running: pid ${scheduler.pid} on ${scheduler.host}, since ${scheduler.since}`
+            : out.color.yellow(
+                `Scheduler   its lock (pid ${scheduler.pid} on ${scheduler.host}) belongs to a process that is gone; the next \`wrapped schedule\` takes over`,
+              ),
+      );
       for (const r of runs)
         out.print(`  run ${r.run_id} at ${r.at}: ${r.status}${r.error ? ` (${r.error})` : ''}`);
       for (const i of incidents)
