@@ -126,6 +126,9 @@ describe('wrapped schedule', () => {
     assert.ok(Date.now() - stopAt < 2000, 'stops within 2 s');
     assert.ok(!existsSync(join(home, 'lake/_state/locks/scheduler.json')), 'lock released');
     assert.ok(!existsSync(join(home, 'lake/_state/locks/run.json')), 'run lock released');
+    const webhook = new URL(slack.url).pathname;
+    for (const daemon of [first, third])
+      assert.ok(!`${JSON.stringify(daemon.events)}${daemon.stderr()}`.includes(webhook));
 
     // What landed is exactly what the API showed at each run: nothing missing, nothing twice.
     const records = await runRecords(lake);
