@@ -264,6 +264,28 @@ describe('transform: weeks, the clock, streaks and discovery in a DST time zone'
         .slice(0, 5)
         .map(([artist, c]) => [week, artist, c.plays]),
     );
+    // The recap of any span computes from silver with the same definitions as gold's year.
+    const recap = async (args: string[]) =>
+      JSON.parse((await wrapped(['recap', ...args, '--json'], { env })).stdout);
+    const byYear = await recap(['--year', '2024']);
+    const bySpan = await recap(['--from', '2024-01-01', '--to', '2024-12-31']);
+    for (const field of [
+      'minutes',
+      'plays',
+      'unique_tracks',
+      'unique_artists',
+      'podcast_minutes',
+      'top_artists',
+      'top_tracks',
+      'top_albums',
+    ])
+      assert.deepEqual(bySpan[field], byYear[field], field);
+    const week = await recap(['--from', '2024-10-14', '--to', '2024-10-20']);
+    assert.deepEqual(
+      week.top_artists.map((a: { artist_name: string; plays: number }) => [a.artist_name, a.plays]),
+      wantWeeks.filter(([w]) => w === '2024-W42').map(([, artist, plays]) => [artist, plays]),
+    );
+
     const gotWeeks = await query(
       "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE period_type = 'week' AND rank <= 5 ORDER BY period, rank",
     );

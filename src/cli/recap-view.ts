@@ -1,0 +1,37 @@
+import type { Recap } from '../pipeline/recap.js';
+import type { Output } from './output.js';
+
+/** The recap as the terminal shows it (`wrapped recap`, and the end of `wrapped demo`). */
+export function printRecap(out: Output, recap: Recap): void {
+  const n = (v: unknown) => Number(v ?? 0).toLocaleString('en-US');
+  const title = recap.year
+    ? `Your ${recap.period} in music`
+    : `Your music, ${recap.period.replace('..', ' to ')}`;
+  out.print(out.color.bold(title));
+  out.print(
+    `  ${n(Math.round(recap.minutes))} minutes listened${recap.has_estimated_minutes ? ' (some estimated from the API)' : ''}, ${n(recap.plays)} plays`,
+  );
+  out.print(
+    `  ${n(recap.unique_tracks)} different songs by ${n(recap.unique_artists)} artists; ${n(Math.round(recap.podcast_minutes))} minutes of podcasts`,
+  );
+  const y = recap.year;
+  if (y) {
+    const hour = `${String(y.peak_hour).padStart(2, '0')}:00`;
+    out.print(
+      `  Peak hour ${hour}; biggest day ${y.most_played_day} (${n(Math.round(Number(y.most_played_day_minutes)))} min); longest streak ${n(y.longest_streak_days)} days; ${n(y.new_artists)} new artists`,
+    );
+  }
+  const list = (
+    heading: string,
+    rows: Recap['top_artists'],
+    name: (r: Recap['top_artists'][number]) => string,
+  ) => {
+    if (rows.length === 0) return;
+    out.print(`\n  ${heading}`);
+    for (const [i, r] of rows.entries())
+      out.print(`    ${i + 1}. ${name(r)}  ${out.color.dim(`${n(r.plays)} plays`)}`);
+  };
+  list('Top artists', recap.top_artists, (r) => String(r.artist_name));
+  list('Top songs', recap.top_tracks, (r) => `${r.track_name} - ${r.artist_name ?? '?'}`);
+  list('Top albums', recap.top_albums, (r) => `${r.album_name} - ${r.artist_name ?? '?'}`);
+}

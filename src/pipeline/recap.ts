@@ -1,0 +1,147 @@
+import { UsageError } from '../errors.js';
+import type { Row, Warehouse } from '../warehouse/index.js';
+import { WarehouseError } from '../warehouse/index.js';
+
+/**
+ * The Wrapped recap: for a year from `gold.wrapped_year` and the yearly top lists, or for any
+ * span of days (`--from`/`--to`, in the user's time zone) computed from `silver.fct_play` with
+ * the same definitions (a play is 30 s or more; minutes are music `ms_played` / 60 000;
+ * rankings by plays, then minutes).
+ */
+export interface Recap {
+  /** `2026`, or `2026-03-01..2026-05-31`. */
+  period: string;
+  minutes: number;
+  plays: number;
+  unique_tracks: number;
+  unique_artists: number;
+  podcast_minutes: number;
+  has_estimated_minutes: boolean;
+  first_play_at: string | null;
+  last_play_at: string | null;
+  /** Figures only the yearly table has (peak hour, streak, ...), when it is a year. */
+  year?: Row;
+  top_artists: Row[];
+  top_tracks: Row[];
+  top_albums: Row[];
+}
+
+const notBuilt = (error: unknown) => {
+  if (/Table with name .* does not exist/.test((error as Error).message))
+    return new WarehouseError('There is no recap yet: the gold tables are not built.', {
+      hint: 'Import your export or run an extract, then `wrapped transform`.',
+      cause: error,
+    });
+  return error;
+};
+
+/** Years with plays, oldest first. */
+export async function recapYears(warehouse: Warehouse): Promise<string[]> {
+  try {
+    const years = await warehouse.query(
+      'SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year',
+    );
+    return years.rows.map((r) => String(r.year));
+  } catch (error) {
+    throw notBuilt(error);
+  }
+}
+
+export async function yearRecap(warehouse: Warehouse, year: string): Promise<Recap | undefined> {
+  const rows = await warehouse
+    .query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year])
+    .catch((error) => {
+      throw notBuilt(error);
+    });
+  const row = rows.rows[0];
+  if (!row) return undefined;
+  const top = async (table: string, columns: string) =>
+    (
+      await warehouse.query(
+        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
+        [year],
+      )
+    ).rows;
+  return {
+    period: year,
+    minutes: Number(row.minutes),
+    plays: Number(row.plays),
+    unique_tracks: Number(row.unique_tracks),
+    unique_artists: Number(row.unique_artists),
+    podcast_minutes: Number(row.podcast_minutes),
+    has_estimated_minutes: Boolean(row.has_estimated_minutes),
+    first_play_at: (row.first_play_at as string | null) ?? null,
+    last_play_at: (row.last_play_at as string | null) ?? null,
+    year: row,
+    top_artists: await top('agg_top_artists', 'artist_name'),
+    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
+    top_albums: await top('agg_top_albums', 'album_name, artist_name'),
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The recap of the days `from` to `to`, both included, in the warehouse's time zone. */
+export async function rangeRecap(warehouse: Warehouse, from: string, to: string): Promise<Recap> {
+  for (const [flag, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (!DATE.test(value) || Number.isNaN(Date.parse(value)))
+      throw new UsageError(
+        `${flag} must be a date such as 2026-03-01, not ${JSON.stringify(value)}.`,
+      );
+  }
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
+  // The span as local days; `music` is what every figure below reads.
+  const span = `WITH plays AS (
+      SELECT * FROM silver.fct_play
+      WHERE CAST(timezone(?, ended_at) AS DATE) BETWEEN ?::DATE AND ?::DATE
+    ), music AS (
+      SELECT *, coalesce(track_uri, 'name:' || coalesce(artist_name, '') || '/' || track_name) AS track_key
+      FROM plays WHERE content_type = 'track'
+    )`;
+  const params = [warehouse.timezone, from, to];
+  const query = async (sql: string) =>
+    (
+      await warehouse.query(`${span} ${sql}`, params).catch((error) => {
+        throw notBuilt(error);
+      })
+    ).rows;
+  const [totals] = await query(`SELECT
+      coalesce(round((SELECT sum(ms_played) FROM music) / 60000.0, 2), 0) AS minutes,
+      (SELECT count(*) FROM music WHERE counts_as_play) AS plays,
+      (SELECT count(DISTINCT track_key) FROM music WHERE counts_as_play AND track_name IS NOT NULL) AS unique_tracks,
+      (SELECT count(DISTINCT artist_name) FROM music WHERE counts_as_play) AS unique_artists,
+      coalesce(round((SELECT sum(ms_played) FROM plays WHERE content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
+      coalesce((SELECT bool_or(ms_played_estimated) FROM plays), false) AS has_estimated_minutes,
+      (SELECT min(ended_at) FROM plays) AS first_play_at,
+      (SELECT max(ended_at) FROM plays) AS last_play_at`);
+  const top = (key: string, columns: string, where: string) =>
+    query(`SELECT ${columns}, count(*) FILTER (WHERE counts_as_play) AS plays, round(sum(ms_played) / 60000.0, 2) AS minutes
+      FROM music WHERE ${where} GROUP BY ${key}
+      ORDER BY plays DESC, sum(ms_played) DESC, ${key} LIMIT 5`);
+  const row = totals ?? {};
+  return {
+    period: `${from}..${to}`,
+    minutes: Number(row.minutes),
+    plays: Number(row.plays),
+    unique_tracks: Number(row.unique_tracks),
+    unique_artists: Number(row.unique_artists),
+    podcast_minutes: Number(row.podcast_minutes),
+    has_estimated_minutes: Boolean(row.has_estimated_minutes),
+    first_play_at: (row.first_play_at as string | null) ?? null,
+    last_play_at: (row.last_play_at as string | null) ?? null,
+    top_artists: await top('artist_name', 'artist_name', 'artist_name IS NOT NULL'),
+    top_tracks: await top(
+      'track_key',
+      'any_value(track_name) AS track_name, any_value(artist_name) AS artist_name',
+      'track_name IS NOT NULL',
+    ),
+    top_albums: await top(
+      "coalesce(artist_name, '') || '/' || album_name",
+      'any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
+      'album_name IS NOT NULL',
+    ),
+  };
+}
