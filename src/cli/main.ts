@@ -4,6 +4,7 @@ import { ExitCode, isWrappedError } from '../errors.js';
 import { registerApi } from './commands/api.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerExport } from './commands/export.js';
 import { registerExtract } from './commands/extract.js';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerApi(program);
   registerDoctor(program);
   registerRun(program);
+  registerDemo(program);
   registerSchedule(program);
   registerExtract(program);
   registerImport(program);

@@ -25,12 +25,13 @@ export function createProgressBar(options: {
   let total = options.total;
   let last = 0;
   let drawn = false;
+  const amount = (n: number) => (options.unit === 'bytes' ? size(n) : n.toLocaleString('en-US'));
   const draw = (done: number, detail: string) => {
     const width = 24;
     const ratio = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(ratio * width);
     const columns = Math.max(40, stream.columns || 100);
-    const line = `${options.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${size(done)}/${size(total)} ${detail}`;
+    const line = `${options.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${amount(done)}/${amount(total)} ${detail}`;
     // \r then "erase line" (ESC [2K): the bar redraws in place.
     stream.write(`\r\u001b[2K${line.slice(0, columns - 1)}`);
     drawn = true;

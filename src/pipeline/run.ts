@@ -31,7 +31,13 @@ export interface RunRecord {
       blocked_until: string | null;
       gaps: Gap[];
     };
-    transform?: { status: 'ok' | 'failed'; seconds: number; models: number; load_id?: string };
+    /** `skipped` when the caller defers building (the demo's fast-forward builds once at the end). */
+    transform?: {
+      status: 'ok' | 'failed' | 'skipped';
+      seconds: number;
+      models: number;
+      load_id?: string;
+    };
     check?: {
       status: 'ok' | 'failed';
       seconds: number;
@@ -63,6 +69,8 @@ export interface RunOptions {
   onStage?: (stage: string) => void;
   /** Client tuning (tests shorten the backoff). */
   client?: { backoffMs?: number; attempts?: number };
+  /** Build the tables after extracting (default true). */
+  transform?: boolean;
 }
 
 /**
@@ -151,24 +159,27 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
   }
 
   // Transform and check, even after a partial extract: what landed deserves its tables.
-  options.onStage?.('transform');
   started = performance.now();
-  try {
-    const built = await transform({ config, lake });
-    record.stages.transform = {
-      status: 'ok',
-      seconds: (performance.now() - started) / 1000,
-      models: built.models.length,
-      load_id: built.load_id,
-    };
-  } catch (error) {
-    record.stages.transform = {
-      status: 'failed',
-      seconds: (performance.now() - started) / 1000,
-      models: 0,
-    };
-    fail('transform', error);
-  }
+  if (options.transform === false) {
+    record.stages.transform = { status: 'skipped', seconds: 0, models: 0 };
+  } else
+    try {
+      options.onStage?.('transform');
+      const built = await transform({ config, lake });
+      record.stages.transform = {
+        status: 'ok',
+        seconds: (performance.now() - started) / 1000,
+        models: built.models.length,
+        load_id: built.load_id,
+      };
+    } catch (error) {
+      record.stages.transform = {
+        status: 'failed',
+        seconds: (performance.now() - started) / 1000,
+        models: 0,
+      };
+      fail('transform', error);
+    }
   if (record.stages.transform?.status === 'ok' && record.stages.transform.models > 0) {
     options.onStage?.('check');
     started = performance.now();

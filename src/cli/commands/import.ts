@@ -24,7 +24,7 @@ export function registerImport(program: Command): void {
       let records = 0;
       let current = '';
       let phase = 'checking';
-      const bar = createProgressBar({ label: 'import', total: 0 });
+      const bar = createProgressBar({ label: 'import', total: 0, unit: 'bytes' });
       const report = await importExport({
         lake,
         inputs: paths,
