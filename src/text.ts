@@ -18,3 +18,25 @@ export function escapeControlCharacters(text: string): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/**
+ * RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled; objects
+ * as JSON. A text starting with = + - @ gets a leading ' so a spreadsheet never runs it as a
+ * formula (names come from Spotify and from whoever named a playlist).
+ */
+export function renderCsv(columns: string[], rows: Array<Record<string, unknown>>): string {
+  const text = (value: unknown) =>
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : typeof value === 'string' && /^[=+\-@]/.test(value)
+          ? `'${value}`
+          : String(value);
+  const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  const lines = [
+    columns.map(field).join(','),
+    ...rows.map((row) => columns.map((c) => field(text(row[c]))).join(',')),
+  ];
+  return lines.join('\r\n');
+}

@@ -18,6 +18,7 @@ import { runChecks } from '../warehouse/check-runner.js';
 import { Warehouse } from '../warehouse/engine.js';
 import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
+import { dashboardBenchmark } from './dashboard.js';
 import { importBenchmark } from './import.js';
 import type { Benchmark, Figure } from './types.js';
 
@@ -128,6 +129,7 @@ const benchmarks: Benchmark[] = [
     },
   },
   importBenchmark,
+  dashboardBenchmark,
   {
     name: 'demo',
     async run(dir) {

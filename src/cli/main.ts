@@ -15,6 +15,7 @@ import { registerQuery } from './commands/query.js';
 import { registerRecap } from './commands/recap.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStatus } from './commands/status.js';
 import { registerTransform } from './commands/transform.js';
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerRun(program);
   registerDemo(program);
+  registerServe(program);
   registerSchedule(program);
   registerExtract(program);
   registerImport(program);

@@ -1,5 +1,7 @@
 import { escapeControlCharacters } from '../text.js';
 
+export { renderCsv } from '../text.js';
+
 type Json = unknown;
 
 /**
@@ -83,14 +85,4 @@ export function renderTable(
   ];
   out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return out.join('\n');
-}
-
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
-export function renderCsv(columns: string[], rows: Array<Record<string, Json>>): string {
-  const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = [
-    columns.map(field).join(','),
-    ...rows.map((row) => columns.map((c) => field(cellText(row[c]))).join(',')),
-  ];
-  return lines.join('\r\n');
 }

@@ -18,6 +18,7 @@ export interface Settings {
   schedule: string;
   summarySchedule: string;
   dashboardUrl: string | undefined;
+  serveToken: string | undefined;
   spotifyMaxWaitSeconds: number;
   /** Pretend the time is this (tests and the demo run against the simulator's clock). */
   now: string | undefined;
@@ -159,6 +160,14 @@ export const SETTINGS = [
     description: 'cron expression for the weekly Slack summary (your time zone)',
     defaultValue: () => '0 9 * * 1',
     parse: v.cronExpression,
+  }),
+  spec({
+    key: 'serveToken',
+    env: 'WRAPPED_SERVE_TOKEN',
+    configKey: 'serve_token',
+    secret: true,
+    description: 'access token `wrapped serve` requires when bound beyond loopback (optional)',
+    parse: (raw: string) => raw.trim(),
   }),
   spec({
     key: 'dashboardUrl',

@@ -170,14 +170,25 @@ async function exposeTable(
   warehouse: Warehouse,
   lakeRoot: string,
   manifest: TableManifest,
+  copy = false,
 ): Promise<void> {
   const [layer, name] = manifest.table.split('.') as [string, string];
   const files = manifest.files.map((f) =>
     sqlString(join(lakeRoot, ...checkLakePath(f).split('/'))),
   );
-  await warehouse.run(
-    `CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS SELECT * FROM read_parquet([${files.join(', ')}])`,
+  const target = `${layer}.${sqlIdentifier(name)}`;
+  const source = `SELECT * FROM read_parquet([${files.join(', ')}])`;
+  if (!copy) {
+    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${source}`);
+    return;
+  }
+  // A copy in memory: replaces whichever of view or table held the name before.
+  const existing = await warehouse.query(
+    'SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+    [layer, name],
   );
+  if (existing.rows[0]?.table_type === 'VIEW') await warehouse.run(`DROP VIEW ${target}`);
+  await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS ${source}`);
 }
 
 async function removeUnpublishedParts(
@@ -195,7 +206,11 @@ async function removeUnpublishedParts(
  * Re-creates the warehouse views of every published table from the manifests in the lake: a new
  * HOME pointed at an existing lake (or a deleted warehouse file) sees the same tables.
  */
-export async function attachPublishedTables(warehouse: Warehouse, lake: Lake): Promise<string[]> {
+export async function attachPublishedTables(
+  warehouse: Warehouse,
+  lake: Lake,
+  options: { copy?: (table: string) => boolean } = {},
+): Promise<string[]> {
   const lakeRoot = requireLocalRoot(lake);
   await ensureSchemas(warehouse);
   const attached: string[] = [];
@@ -208,7 +223,7 @@ export async function attachPublishedTables(warehouse: Warehouse, lake: Lake): P
         !Array.isArray(manifest.files)
       )
         continue;
-      await exposeTable(warehouse, lakeRoot, manifest);
+      await exposeTable(warehouse, lakeRoot, manifest, options.copy?.(manifest.table) ?? false);
       attached.push(manifest.table);
     }
   }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
 
-const DAY = 86_400_000;
-
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -12,91 +10,12 @@ export function registerStatus(program: Command): void {
     .action(async (_options, command: Command) => {
       const { config, out } = commandContext(command);
       const { openLake } = await import('../../lake/open.js');
-      const { SOURCE_NAMES } = await import('../../extract/extract.js');
-      const { listGaps, readSourceState } = await import('../../extract/state.js');
-      const { TokenStore, refreshTokenExpiry } = await import('../../spotify/token-store.js');
-      const { BlockStore } = await import('../../spotify/block-store.js');
+      const { collectStatus } = await import('../../pipeline/status.js');
       const lake = openLake(config.settings.lake);
       const now = config.settings.now ? new Date(config.settings.now) : new Date();
-      const tokens = await new TokenStore(config.settings.home).read().catch(() => undefined);
-      const block = await new BlockStore(config.settings.home).current(now.getTime());
-      const sources = [];
-      for (const name of SOURCE_NAMES) {
-        const state = await readSourceState(lake, name);
-        sources.push({
-          source: name,
-          last_success_at: (state?.last_success_at as string | undefined) ?? null,
-        });
-      }
-      const recent = await readSourceState(lake, 'recently_played');
-      const { readIncidents } = await import('../../pipeline/incidents.js');
-      const incidents = Object.values((await readIncidents(lake)).open);
-      const runPaths: string[] = [];
-      for await (const entry of lake.list('_state/runs/')) runPaths.push(entry.path);
-      const runs = [];
-      for (const path of runPaths.slice(-5).reverse()) {
-        const r = JSON.parse((await lake.get(path)).toString('utf8')) as {
-          run_id: string;
-          now: string;
-          status: string;
-          error?: { stage: string; message: string };
-        };
-        runs.push({
-          run_id: r.run_id,
-          at: r.now,
-          status: r.status,
-          error: r.error ? `${r.error.stage}: ${r.error.message}` : null,
-        });
-      }
-      let lastSuccess: string | null = null;
-      for (const path of [...runPaths].reverse()) {
-        const r = JSON.parse((await lake.get(path)).toString('utf8')) as {
-          now: string;
-          status: string;
-        };
-        if (r.status === 'ok') {
-          lastSuccess = r.now;
-          break;
-        }
-      }
-      const { LakeLock, holderIsAlive } = await import('../../lake/lock.js');
-      const holder = await new LakeLock(lake, { name: 'scheduler', command: '' }).read();
-      const scheduler = holder
-        ? {
-            pid: holder.pid,
-            host: holder.host,
-            since: holder.since,
-            heartbeat_at: holder.heartbeat_at,
-            alive: holderIsAlive(holder, Date.now(), 5 * 60_000),
-          }
-        : null;
-      let files = 0;
-      let bytes = 0;
-      for await (const entry of lake.list()) {
-        files++;
-        bytes += entry.size;
-      }
-      const status = {
-        now: now.toISOString(),
-        login: tokens
-          ? {
-              account_id: tokens.account_id,
-              display_name: tokens.display_name,
-              days_left: Math.floor(
-                (refreshTokenExpiry(tokens.authorized_at).getTime() - now.getTime()) / DAY,
-              ),
-            }
-          : null,
-        blocked_until: block?.until ?? null,
-        newest_play_landed: (recent?.newest_played_at as string | undefined) ?? null,
-        last_successful_run: lastSuccess,
-        scheduler,
-        runs,
-        incidents,
-        sources,
-        gaps: await listGaps(lake),
-        lake: { location: lake.location, files, bytes },
-      };
+      const status = await collectStatus(config, lake, now);
+      const { runs, incidents, scheduler, sources } = status;
+      const { files, bytes } = status.lake;
       if (out.json) {
         out.printJson(status);
         return;

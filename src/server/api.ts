@@ -1,0 +1,299 @@
+import type { Config } from '../config/load.js';
+import type { Lake } from '../lake/lake.js';
+import { collectStatus } from '../pipeline/status.js';
+import { renderCsv } from '../text.js';
+import type { Row } from '../warehouse/index.js';
+import { badRequest, HttpError, notFound } from './http-error.js';
+import { type Period, resolvePeriod } from './period.js';
+import type { ServedTables } from './tables.js';
+
+/**
+ * The dashboard's JSON API. Every figure comes from gold (pre-aggregated per day, so any period
+ * is a sum over a few thousand rows) except the play log, which pages through silver.fct_play.
+ * User input reaches SQL only as bound parameters.
+ */
+export interface ApiContext {
+  tables: ServedTables;
+  config: Config;
+  lake: Lake;
+  now: () => Date;
+}
+
+type Handler = (ctx: ApiContext, params: URLSearchParams) => Promise<unknown>;
+
+const NOT_BUILT = 'no data yet: run `wrapped import` or `wrapped run`, then `wrapped transform`';
+
+function requireTables(ctx: ApiContext, ...tables: string[]): void {
+  const missing = tables.filter((t) => !ctx.tables.has(t));
+  if (missing.length > 0) throw new HttpError(409, NOT_BUILT);
+}
+
+/** Today in the user's time zone (YYYY-MM-DD). */
+function today(ctx: ApiContext): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ctx.tables.timezone }).format(ctx.now());
+}
+
+/** What the data spans; cached until the tables change (every page asks). */
+const spans = new WeakMap<ServedTables, { version: number; value: Promise<Row> }>();
+
+function dataSpan(ctx: ApiContext): Promise<Row> {
+  const cached = spans.get(ctx.tables);
+  if (cached && cached.version === ctx.tables.version) return cached.value;
+  const value = (async () => {
+    const range = ctx.tables.has('gold.agg_daily_listening')
+      ? (
+          await ctx.tables.query(
+            'SELECT min(day)::VARCHAR AS first_day, max(day)::VARCHAR AS last_day FROM gold.agg_daily_listening WHERE streams > 0',
+          )
+        )[0]
+      : undefined;
+    const years = ctx.tables.has('gold.wrapped_year')
+      ? (
+          await ctx.tables.query('SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year')
+        ).map((r) => String(r.year))
+      : [];
+    return { first_day: range?.first_day ?? null, last_day: range?.last_day ?? null, years };
+  })();
+  spans.set(ctx.tables, { version: ctx.tables.version, value });
+  return value;
+}
+
+async function meta(ctx: ApiContext) {
+  const built = ctx.tables.has('gold.agg_daily_listening');
+  const span = await dataSpan(ctx);
+  return {
+    timezone: ctx.tables.timezone,
+    today: today(ctx),
+    built,
+    first_day: (span.first_day as string | null) ?? null,
+    last_day: (span.last_day as string | null) ?? null,
+    years: span.years as string[],
+    tables: ctx.tables.tables.filter((t) => !t.startsWith('bronze.')),
+  };
+}
+
+/** Minutes, plays and distinct songs and artists of a period, and of the one before it. */
+async function totals(
+  ctx: ApiContext,
+  period: Period,
+): Promise<{ current: Row; previous: Row | null }> {
+  const prev = period.previous ?? { from: '0001-01-01', to: '0001-01-01' };
+  const range = [period.from, period.to, prev.from, prev.to];
+  const sums = (alias: string, n: string) => `
+    coalesce(round(sum(minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_minutes,
+    coalesce(sum(plays) FILTER (WHERE ${n}), 0)::BIGINT AS ${alias}_plays,
+    coalesce(round(sum(podcast_minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_podcast_minutes`;
+  const [daily] = await ctx.tables.query(
+    `WITH d AS (SELECT *, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev FROM gold.agg_daily_listening)
+     SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')} FROM d`,
+    range,
+  );
+  const [uniques] = await ctx.tables.query(
+    `WITH r AS (SELECT ?::DATE AS cf, ?::DATE AS ct, ?::DATE AS pf, ?::DATE AS pt),
+     t AS (SELECT d.*, d.day BETWEEN cf AND ct AS cur, d.day BETWEEN pf AND pt AS prev FROM gold.agg_track_daily AS d, r
+       WHERE d.plays > 0 AND (d.day BETWEEN cf AND ct OR d.day BETWEEN pf AND pt))
+     SELECT count(DISTINCT track_key) FILTER (WHERE cur) AS c_tracks, count(DISTINCT artist_name) FILTER (WHERE cur) AS c_artists,
+       count(DISTINCT track_key) FILTER (WHERE prev) AS p_tracks, count(DISTINCT artist_name) FILTER (WHERE prev) AS p_artists FROM t`,
+    range,
+  );
+  const pick = (p: 'c' | 'p'): Row => ({
+    minutes: daily?.[`${p}_minutes`] ?? 0,
+    plays: daily?.[`${p}_plays`] ?? 0,
+    podcast_minutes: daily?.[`${p}_podcast_minutes`] ?? 0,
+    unique_tracks: uniques?.[`${p}_tracks`] ?? 0,
+    unique_artists: uniques?.[`${p}_artists`] ?? 0,
+  });
+  return { current: pick('c'), previous: period.previous ? pick('p') : null };
+}
+
+/** Top artists, tracks or albums of a period: the gold top-list ranking over daily rows. */
+function topSql(kind: 'artists' | 'tracks' | 'albums'): string {
+  const by = {
+    artists: { key: 'artist_name', columns: 'artist_name', where: 'artist_name IS NOT NULL' },
+    tracks: {
+      key: 'track_key',
+      columns:
+        'track_key, any_value(track_name) AS track_name, any_value(artist_name) AS artist_name',
+      where: 'true',
+    },
+    albums: {
+      key: "coalesce(artist_name, '') || '/' || album_name",
+      columns: 'any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
+      where: 'album_name IS NOT NULL',
+    },
+  }[kind];
+  return `SELECT ${by.columns}, sum(plays)::BIGINT AS plays, round(sum(ms_played) / 60000.0, 2) AS minutes
+    FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE AND ${by.where}
+    GROUP BY ${by.key} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${by.key} LIMIT ?`;
+}
+
+/** All time is ranked already (gold.agg_top_*, period 'all'); other periods sum daily rows. */
+async function topLists(ctx: ApiContext, period: Period, limit: number) {
+  if (period.kind === 'all') {
+    const ranked = (table: string, columns: string) =>
+      ctx.tables.query(
+        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period = 'all' AND rank <= ? ORDER BY rank`,
+        [limit],
+      );
+    return {
+      top_artists: await ranked('agg_top_artists', 'artist_name'),
+      top_tracks: await ranked('agg_top_tracks', 'track_key, track_name, artist_name'),
+      top_albums: await ranked('agg_top_albums', 'album_name, artist_name'),
+    };
+  }
+  const range = [period.from, period.to, limit];
+  return {
+    top_artists: await ctx.tables.query(topSql('artists'), range),
+    top_tracks: await ctx.tables.query(topSql('tracks'), range),
+    top_albums: await ctx.tables.query(topSql('albums'), range),
+  };
+}
+
+async function overview(ctx: ApiContext, params: URLSearchParams) {
+  requireTables(
+    ctx,
+    'gold.agg_daily_listening',
+    'gold.agg_track_daily',
+    'gold.agg_hourly_listening',
+    'gold.agg_streaks',
+    'gold.agg_discovery',
+  );
+  const info = await meta(ctx);
+  const period: Period = resolvePeriod(params, info.today, info.first_day);
+  const limit = Math.min(50, Math.max(1, Number(params.get('limit') ?? 10) || 10));
+  const range = [period.from, period.to];
+  const { current, previous } = await totals(ctx, period);
+  const days = await ctx.tables.query(
+    'SELECT day::VARCHAR AS day, plays, minutes FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE ORDER BY day',
+    range,
+  );
+  const hours = await ctx.tables.query(
+    'SELECT CAST(isodow(day) AS INTEGER) AS weekday, hour, sum(plays)::BIGINT AS plays, round(sum(minutes), 2) AS minutes FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY ALL ORDER BY weekday, hour',
+    range,
+  );
+  const streaks = await ctx.tables.query(
+    'SELECT streak_start::VARCHAR AS streak_start, streak_end::VARCHAR AS streak_end, days FROM gold.agg_streaks WHERE streak_end >= ?::DATE AND streak_start <= ?::DATE ORDER BY streak_start',
+    range,
+  );
+  const current_streak = await ctx.tables.query(
+    'SELECT coalesce(max(days), 0) AS days FROM gold.agg_streaks WHERE streak_end >= ?::DATE - 1',
+    [info.today],
+  );
+  const discovery = await ctx.tables.query(
+    "SELECT strftime(first_day, '%Y-%m') AS month, count(*) FILTER (WHERE kind = 'artist') AS new_artists, count(*) FILTER (WHERE kind = 'track') AS new_tracks FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 1 ORDER BY 1",
+    range,
+  );
+  return {
+    period,
+    timezone: info.timezone,
+    totals: current,
+    previous,
+    days,
+    hours,
+    streaks,
+    current_streak_days: Number(current_streak[0]?.days ?? 0),
+    discovery,
+    ...(await topLists(ctx, period, limit)),
+  };
+}
+
+async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
+  requireTables(ctx, 'gold.wrapped_year', 'gold.agg_top_artists', 'gold.agg_top_tracks');
+  const years = (
+    await ctx.tables.query('SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year')
+  ).map((r) => String(r.year));
+  const year = params.get('year') ?? years.at(-1);
+  if (!year) throw new HttpError(409, NOT_BUILT);
+  if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
+  const [row] = await ctx.tables.query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year]);
+  if (!row) throw notFound(`no plays in ${year}`);
+  const top = (table: string, columns: string) =>
+    ctx.tables.query(
+      `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
+      [year],
+    );
+  return {
+    years,
+    year: row,
+    top_artists: await top('agg_top_artists', 'artist_name'),
+    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
+    top_albums: ctx.tables.has('gold.agg_top_albums')
+      ? await top('agg_top_albums', 'album_name, artist_name')
+      : [],
+    spotify_wrapped: null,
+  };
+}
+
+async function history(ctx: ApiContext, params: URLSearchParams) {
+  requireTables(ctx, 'silver.fct_play');
+  const q = (params.get('q') ?? '').slice(0, 200);
+  const size = Math.min(200, Math.max(1, Number(params.get('size') ?? 50) || 50));
+  const page = Math.max(1, Math.floor(Number(params.get('page') ?? 1) || 1));
+  // A literal, case-insensitive substring match: the search is a bound parameter, and no
+  // character in it (%, _, quotes) means anything to SQL.
+  const where = "(? = '' OR contains(search_text, lower(?)))";
+  const [count] = await ctx.tables.query(`SELECT count(*) AS n FROM main.play_log WHERE ${where}`, [
+    q,
+    q,
+  ]);
+  const rows = await ctx.tables.query(
+    `SELECT strftime(timezone(?, ended_at), '%Y-%m-%d %H:%M:%S') AS ended_at_local, content_type,
+       title, artist, album_name, ms_played, ms_played_estimated, counts_as_play, source
+     FROM main.play_log WHERE ${where}
+     ORDER BY ended_at DESC, play_id LIMIT ? OFFSET ?`,
+    [ctx.tables.timezone, q, q, size, (page - 1) * size],
+  );
+  return { q, page, size, total: Number(count?.n ?? 0), rows };
+}
+
+async function library(ctx: ApiContext) {
+  requireTables(ctx, 'gold.agg_top_artists');
+  // How the top lists moved: the top 10 artists of the last 6 months, with each month's rank.
+  const months = await ctx.tables.query(
+    "SELECT period FROM gold.agg_top_artists WHERE period_type = 'month' GROUP BY period ORDER BY period DESC LIMIT 6",
+  );
+  const periods = months.map((m) => String(m.period)).reverse();
+  const ranks = periods.length
+    ? await ctx.tables.query(
+        `SELECT artist_name, period, rank, plays FROM gold.agg_top_artists
+         WHERE period_type = 'month' AND period >= ? AND rank <= 10 ORDER BY period, rank`,
+        [periods[0] as string],
+      )
+    : [];
+  return {
+    months: periods,
+    top_artist_ranks: ranks,
+    // Not built yet: the models for saved tracks and playlists (the raw responses are landed).
+    playlists: null,
+    liked_songs: null,
+    not_built:
+      'Playlists and liked songs over time need the library models, which are not built yet; `wrapped run` already lands the raw responses.',
+  };
+}
+
+async function health(ctx: ApiContext) {
+  const status = await collectStatus(ctx.config, ctx.lake, ctx.now(), 20);
+  const coverage = ctx.tables.has('gold.coverage_daily')
+    ? await ctx.tables.query(
+        'SELECT day::VARCHAR AS day, has_api, has_export_extended, has_export_account, has_gap, minutes_real, minutes_estimated FROM gold.coverage_daily WHERE day > ?::DATE - 366 ORDER BY day',
+        [today(ctx)],
+      )
+    : [];
+  return { ...status, timezone: ctx.tables.timezone, coverage };
+}
+
+export const ROUTES: Record<string, Handler> = {
+  '/api/meta': (ctx) => meta(ctx),
+  '/api/overview': overview,
+  '/api/wrapped': wrappedYear,
+  '/api/history': history,
+  '/api/library': (ctx) => library(ctx),
+  '/api/health': (ctx) => health(ctx),
+};
+
+/** A whole table as CSV, for the download buttons: only tables the lake publishes. */
+export async function tableCsv(ctx: ApiContext, name: string): Promise<string> {
+  if (!/^(silver|gold)\.[a-z][a-z0-9_]*$/.test(name) || !ctx.tables.has(name)) throw notFound();
+  const rows = await ctx.tables.query(`SELECT * FROM ${name}`);
+  return `${renderCsv(rows[0] ? Object.keys(rows[0]) : [], rows)}\r\n`;
+}

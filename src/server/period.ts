@@ -1,0 +1,65 @@
+import { badRequest } from './http-error.js';
+
+/**
+ * The dashboard's periods, in local days (YYYY-MM-DD, the user's time zone), each with the
+ * period of the same length just before it, for the "change against the previous period".
+ */
+export type PeriodKind = 'week' | '4w' | '6m' | 'year' | 'all' | 'custom';
+
+export interface Period {
+  kind: PeriodKind;
+  from: string;
+  to: string;
+  previous: { from: string; to: string } | null;
+}
+
+const DAY = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const shift = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+const length = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
+
+function validDate(name: string, value: string | null): string {
+  if (value === null || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw badRequest(`${name} must be a date such as 2026-03-01`);
+  return value;
+}
+
+export function resolvePeriod(
+  params: URLSearchParams,
+  today: string,
+  firstDay: string | null,
+): Period {
+  const kind = (params.get('period') ?? '4w') as PeriodKind;
+  let from: string;
+  let to = today;
+  switch (kind) {
+    case 'week': {
+      const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
+      from = shift(today, -weekday);
+      return { kind, from, to, previous: { from: shift(from, -7), to: shift(to, -7) } };
+    }
+    case '4w':
+      from = shift(today, -27);
+      break;
+    case '6m':
+      from = shift(today, -181);
+      break;
+    case 'year':
+      from = shift(today, -364);
+      break;
+    case 'all':
+      return { kind, from: firstDay ?? today, to, previous: null };
+    case 'custom':
+      from = validDate('from', params.get('from'));
+      to = validDate('to', params.get('to'));
+      if (from > to) throw badRequest('from is after to');
+      if (length(from, to) > 366 * 30) throw badRequest('the period is longer than 30 years');
+      break;
+    default:
+      throw badRequest('period must be one of week, 4w, 6m, year, all, custom');
+  }
+  const days = length(from, to);
+  return { kind, from, to, previous: { from: shift(from, -days), to: shift(from, -1) } };
+}

@@ -1,0 +1,216 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) on a warehouse
+ * built from the simulator: every page renders without a console error at desktop and phone
+ * width, the numbers equal a `wrapped query` over gold, the period picker and the search work,
+ * and a Wrapped card downloads as a PNG. Screenshots go to artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { loadConfig } from '../../src/config/load.js';
+import { FsLake } from '../../src/lake/drivers/fs.js';
+import { type RunningServer, startServer } from '../../src/server/app.js';
+import { REPO, wrapped } from '../support/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(REPO, 'artifacts', 'screenshots');
+const NOW = '2026-11-24T10:00:00Z';
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is not installed (apt-get install chromium)`;
+
+describe('dashboard in Chromium', { skip }, () => {
+  let home: string;
+  let env: Record<string, string>;
+  let server: RunningServer;
+  let browser: Browser;
+  const query = async (sql: string) =>
+    JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
+      Record<string, unknown>
+    >;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'wrapped-dash-'));
+    env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'Europe/Berlin', WRAPPED_NOW: NOW };
+    const zip = join(home, 'export.zip');
+    const steps = [
+      ['simulate', 'export', '--out', zip, '--seed', 'dashboard', '--start', NOW],
+      ['import', zip],
+      ['transform'],
+    ];
+    for (const args of steps) {
+      const result = await wrapped(args, { env });
+      assert.equal(result.code, 0, result.stderr);
+    }
+    const config = loadConfig({ env, cwd: home });
+    server = await startServer({
+      config,
+      lake: new FsLake(join(home, 'lake')),
+      host: '127.0.0.1',
+      port: 0,
+      now: () => new Date(NOW),
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** A page that records console errors and failed requests. */
+  async function open(width: number): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    return { page, errors };
+  }
+
+  async function visit(page: Page, hash: string): Promise<void> {
+    // Read without waiting: on a blank page there is no <main> yet.
+    const before = await page.evaluate(
+      () => document.querySelector('main')?.getAttribute('data-ready') ?? '',
+    );
+    await page.goto(`${server.url}${hash}`);
+    await page.waitForFunction((previous) => {
+      const ready = document.querySelector('main')?.getAttribute('data-ready');
+      return Boolean(ready) && ready !== previous;
+    }, before);
+  }
+
+  it('every page renders with no console error, at 1280 and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const { page, errors } = await open(width);
+      for (const name of ['overview', 'wrapped', 'history', 'library', 'health']) {
+        await visit(page, `#/${name}`);
+        assert.ok((await page.locator('h1').textContent())?.length, `${name} has a heading`);
+        assert.equal(await page.locator('.error').count(), 0, `${name} shows no error`);
+        await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      }
+      assert.deepEqual(errors, []);
+      // Phone width: nothing wider than the screen but the scrollable tables and calendar.
+      if (width === 390) {
+        await visit(page, '#/overview');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(overflow <= 392, `page is ${overflow} px wide`);
+      }
+      await page.close();
+    }
+  });
+
+  it('the numbers for a chosen period equal a wrapped query over gold', async () => {
+    const { page, errors } = await open(1280);
+    // ISO week 46 of 2026, Monday 9 to Sunday 15 November, as a custom period.
+    await visit(page, '#/overview?period=custom&from=2026-11-09&to=2026-11-15&metric=plays');
+    const value = async (id: string) =>
+      Number(await page.locator(`[data-testid="kpi-${id}"] .value`).getAttribute('data-value'));
+    const [gold] = await query(
+      "SELECT round(sum(minutes), 2) AS minutes, sum(plays)::INTEGER AS plays FROM gold.agg_daily_listening WHERE day BETWEEN DATE '2026-11-09' AND DATE '2026-11-15'",
+    );
+    assert.equal(await value('minutes'), gold?.minutes);
+    assert.equal(await value('plays'), gold?.plays);
+    const shown = await page
+      .locator('[data-testid="top-artists"] li')
+      .evaluateAll((items) =>
+        items.map((li) => [li.firstChild?.textContent, Number(li.getAttribute('data-plays'))]),
+      );
+    const weekly = await query(
+      "SELECT artist_name, plays FROM gold.agg_top_artists WHERE period = '2026-W46' AND rank <= 10 ORDER BY rank",
+    );
+    assert.deepEqual(
+      shown,
+      weekly.map((r) => [r.artist_name, r.plays]),
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the period picker and the search work', async () => {
+    const { page, errors } = await open(1280);
+    await visit(page, '#/overview');
+    assert.match(
+      (await page.getByTestId('period').textContent()) ?? '',
+      /2026-10-28 to 2026-11-24/,
+    );
+    await page.selectOption('#period', 'week');
+    await page.waitForFunction(() => location.hash.includes('period=week'));
+    await page.waitForFunction(
+      () =>
+        /^overview:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? '') &&
+        document.querySelector('[data-testid="period"]')?.textContent?.startsWith('2026-11-23'),
+    );
+    await page.selectOption('#period', 'custom');
+    await page.fill('#from', '2026-01-01');
+    await page.fill('#to', '2026-01-31');
+    await page.click('#apply');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="period"]')?.textContent ===
+        '2026-01-01 to 2026-01-31',
+    );
+    const [january] = await query(
+      "SELECT sum(plays)::INTEGER AS plays FROM gold.agg_daily_listening WHERE day BETWEEN DATE '2026-01-01' AND DATE '2026-01-31'",
+    );
+    assert.equal(
+      Number(await page.locator('[data-testid="kpi-plays"] .value').getAttribute('data-value')),
+      january?.plays,
+    );
+
+    // Search: the count equals the same search over silver; a hostile string finds nothing.
+    await visit(page, '#/history');
+    const [{ artist } = {}] = await query(
+      "SELECT artist_name AS artist FROM gold.agg_top_artists WHERE period = 'all' AND rank = 3",
+    );
+    const word = String(artist).split(' ')[0] as string;
+    await page.fill('#q', word);
+    await page.press('#q', 'Enter');
+    await page.waitForFunction((w) => location.hash.includes(`q=${encodeURIComponent(w)}`), word);
+    await page.waitForFunction(() =>
+      /^history:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    const [count] = await query(
+      `SELECT count(*)::INTEGER AS n FROM silver.fct_play WHERE concat_ws(' ', track_name, artist_name, album_name, show_name, episode_name) ILIKE '%${word.replaceAll("'", "''")}%'`,
+    );
+    assert.match(
+      (await page.getByTestId('history-total').textContent()) ?? '',
+      new RegExp(`^${(count?.n as number).toLocaleString('en-US')} streams`),
+    );
+    await page.fill('#q', "'; drop table x; --");
+    await page.press('#q', 'Enter');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="history-total"]')?.textContent?.startsWith('0 streams'),
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a Wrapped card downloads as a PNG', async () => {
+    const { page, errors } = await open(1280);
+    await visit(page, '#/wrapped?year=2026');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-card="minutes"] button').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'wrapped-2026-minutes.png');
+    const file = join(home, 'card.png');
+    await download.saveAs(file);
+    const png = await readFile(file);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.length > 10_000, `a real picture (${png.length} bytes)`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

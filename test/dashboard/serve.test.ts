@@ -1,0 +1,178 @@
+/**
+ * `wrapped serve` over plain HTTP: loopback by default, a token beyond it, static files that
+ * cannot leave their folder, search text that never becomes SQL, and an empty HOME that says
+ * what to do.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load.js';
+import { FsLake } from '../../src/lake/drivers/fs.js';
+import { type RunningServer, startServer } from '../../src/server/app.js';
+import { REPO, wrapped } from '../support/helpers.js';
+
+const SAMPLES = join(REPO, '..', 'shared', 'samples');
+const TOKEN = 'a-long-enough-token-0123456789';
+
+/** A raw GET: the path goes out exactly as written (fetch would normalise it). */
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, method: 'GET', headers },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            headers: res.headers as Record<string, unknown>,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('wrapped serve', () => {
+  let home: string;
+  let env: Record<string, string>;
+  let open: RunningServer;
+  let guarded: RunningServer;
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'wrapped-serve-'));
+    env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
+    assert.equal((await wrapped(['import', join(SAMPLES, 'extended-2026-a')], { env })).code, 0);
+    assert.equal((await wrapped(['transform'], { env })).code, 0);
+    const config = loadConfig({ env, cwd: home });
+    const lake = new FsLake(join(home, 'lake'));
+    open = await startServer({ config, lake, host: '127.0.0.1', port: 0 });
+    guarded = await startServer({ config, lake, host: '127.0.0.1', port: 0, token: TOKEN });
+  });
+  after(async () => {
+    await open?.close();
+    await guarded?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('refuses to bind beyond loopback without a token', async () => {
+    const refused = await wrapped(['serve', '--host', '0.0.0.0', '--port', '0'], { env });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Binding to 0\.0\.0\.0 would show your listening/);
+    assert.match(refused.stderr, /--token/);
+  });
+
+  it('with a token, a request without it gets 401; with it, the page and the API answer', async () => {
+    assert.equal((await get(guarded.url, '/')).status, 401);
+    assert.equal((await get(guarded.url, '/api/meta')).status, 401);
+    assert.equal(
+      (await get(guarded.url, '/api/meta', { authorization: 'Bearer wrong-token-000000000000' }))
+        .status,
+      401,
+    );
+    const ok = await get(guarded.url, '/api/meta', { authorization: `Bearer ${TOKEN}` });
+    assert.equal(ok.status, 200);
+    // A browser opens /?token=... once: it gets a cookie and an address without the token.
+    const first = await get(guarded.url, `/?token=${TOKEN}`);
+    assert.equal(first.status, 303);
+    assert.equal(first.headers.location, '/');
+    const cookie = String(first.headers['set-cookie']).split(';')[0] as string;
+    assert.match(String(first.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+    assert.equal((await get(guarded.url, '/', { cookie })).status, 200);
+  });
+
+  it('static files cannot leave their folder', async () => {
+    for (const path of [
+      '/..%2f..%2fetc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%5c..%5cpackage.json',
+      '/%2e%2e%2fpackage.json',
+      '/app.js%00.html',
+      '/%E0%A4%A',
+    ]) {
+      const res = await get(open.url, path);
+      assert.equal(res.status, 404, path);
+      assert.doesNotMatch(res.body, /root:|"name": "wrapped-me"/);
+    }
+    const page = await get(open.url, '/');
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<title>wrapped-me<\/title>/);
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+  });
+
+  it("a search for '; drop table x; -- returns nothing and harms nothing", async () => {
+    const before = JSON.parse((await get(open.url, '/api/history?size=1')).body).total;
+    assert.ok(before > 1000);
+    const hostile = encodeURIComponent("'; drop table x; --");
+    const res = await get(open.url, `/api/history?q=${hostile}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(JSON.parse(res.body).rows, []);
+    // % and _ are matched as themselves, not as wildcards.
+    assert.equal(JSON.parse((await get(open.url, '/api/history?q=%25')).body).total, 0);
+    const after = JSON.parse((await get(open.url, '/api/history?size=1')).body).total;
+    assert.equal(after, before);
+    assert.equal((await wrapped(['check'], { env })).code, 0);
+  });
+
+  it('bad parameters are 400, unknown paths 404, writes 405; nothing leaks a stack', async () => {
+    const bad = await get(open.url, '/api/overview?period=custom&from=2026-13-01&to=2026-01-01');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).error.message, /from must be a date/);
+    assert.equal((await get(open.url, '/api/overview?period=decade')).status, 400);
+    assert.equal((await get(open.url, '/api/nothing')).status, 404);
+    assert.equal((await get(open.url, '/api/download/gold.nope.csv')).status, 404);
+    assert.equal((await get(open.url, '/api/download/bronze.stg_export_streams.csv')).status, 404);
+    const csv = await get(open.url, '/api/download/gold.wrapped_year.csv');
+    assert.equal(csv.status, 200);
+    assert.match(csv.body, /^year,minutes,plays,/);
+    const post = await new Promise<number>((resolve) => {
+      const url = new URL(open.url);
+      request({ host: url.hostname, port: url.port, path: '/api/meta', method: 'POST' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      ).end();
+    });
+    assert.equal(post, 405);
+  });
+
+  it('an empty HOME answers "no data yet" with what to do', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'wrapped-serve-empty-'));
+    try {
+      const config = loadConfig({
+        env: { WRAPPED_HOME: empty, WRAPPED_TIMEZONE: 'UTC' },
+        cwd: empty,
+      });
+      const server = await startServer({
+        config,
+        lake: new FsLake(join(empty, 'lake')),
+        host: '127.0.0.1',
+        port: 0,
+      });
+      try {
+        const res = await get(server.url, '/api/overview');
+        assert.equal(res.status, 409);
+        assert.match(
+          JSON.parse(res.body).error.message,
+          /no data yet: run `wrapped import` or `wrapped run`/,
+        );
+        assert.equal(JSON.parse((await get(server.url, '/api/meta')).body).built, false);
+        assert.equal((await get(server.url, '/api/health')).status, 200);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});

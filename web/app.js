@@ -1,0 +1,437 @@
+// wrapped-me dashboard: plain ES modules, no framework. Every value from the API is put in the
+// page as text (textContent), never as HTML. Pages: #/overview, #/wrapped, #/history,
+// #/library, #/health; their state lives in the hash, so every view has a shareable address.
+
+const main = document.getElementById('main');
+const EMPTY = 'No data yet: run `wrapped import` or `wrapped run`, then `wrapped transform`.';
+const fmt = (n, digits = 0) =>
+  Number(n ?? 0).toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** Builds an element: h('p', { class: 'x' }, 'text', child). Strings become text nodes. */
+function h(tag, attrs = {}, ...children) {
+  const svg = ['svg', 'rect', 'text', 'g', 'title'].includes(tag);
+  const el = svg
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag)
+    : document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    // Through the CSSOM: the page's Content-Security-Policy forbids inline style attributes.
+    else if (key === 'style') el.style.cssText = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, params = {}) {
+  const query = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
+  const response = await fetch(`/api/${path}${query.size ? `?${query}` : ''}`);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, body?.error?.message ?? response.statusText);
+  return body;
+}
+
+function route() {
+  const [page, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  return { page: page || 'overview', params: new URLSearchParams(query) };
+}
+
+function go(page, params) {
+  const query = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ).toString();
+  location.hash = `#/${page}${query ? `?${query}` : ''}`;
+}
+
+function show(...nodes) {
+  main.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
+}
+
+function emptyState(message = EMPTY) {
+  return h('div', { class: 'empty', 'data-testid': 'empty' }, h('p', {}, message));
+}
+
+function failure(error) {
+  if (error instanceof ApiError && error.status === 409) return emptyState();
+  return h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${error.message}`);
+}
+
+/**
+ * A bar chart: SVG bars stretched to the panel's width (a title on each says the exact figure),
+ * with a few HTML labels underneath, so text never scales with the chart.
+ */
+function bars(items, { height = 160, label = (d) => d.label, unit = '' } = {}) {
+  const max = Math.max(1, ...items.map((d) => d.value));
+  const n = Math.max(1, items.length);
+  const svg = h('svg', {
+    viewBox: `0 0 ${n * 10} 100`,
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': `${items.length} bars, highest ${fmt(max, 1)}${unit}`,
+    style: `height:${height}px;width:100%`,
+  });
+  items.forEach((d, i) => {
+    const bh = (d.value / max) * 100;
+    svg.append(
+      h('rect', { class: 'bar', x: i * 10 + 1, y: 100 - bh, width: 8, height: bh },
+        h('title', {}, `${label(d)}: ${fmt(d.value, 1)}${unit}`)),
+    );
+  });
+  // Days show as MM-DD; about six labels keep to one line even at phone width.
+  const short = (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? text.slice(5) : text);
+  const step = Math.ceil(n / 6);
+  const labels = h('div', { class: 'axis-labels' },
+    items.filter((_, i) => i % step === 0).map((d) => h('span', {}, short(label(d)))));
+  return h('div', { class: 'chart' }, svg, labels);
+}
+
+function panel(title, ...content) {
+  return h('section', { class: 'panel' }, h('h2', {}, title), ...content);
+}
+
+function downloadLink(table) {
+  return h('a', { href: `/api/download/${table}.csv`, download: `${table}.csv` }, `Download ${table} (CSV)`);
+}
+
+const PERIODS = [
+  ['week', 'This week'],
+  ['4w', 'Last 4 weeks'],
+  ['6m', 'Last 6 months'],
+  ['year', 'Last 12 months'],
+  ['all', 'All time'],
+  ['custom', 'Custom'],
+];
+
+function change(now, before) {
+  if (before === null || before === undefined) return h('span', { class: 'change muted' }, 'no earlier period');
+  if (Number(before) === 0) return h('span', { class: 'change muted' }, 'nothing the period before');
+  const pct = Math.round(((now - before) / before) * 100);
+  return h(
+    'span',
+    { class: `change ${pct >= 0 ? 'up' : 'down'}` },
+    `${pct >= 0 ? '▲' : '▼'} ${Math.abs(pct)}% vs previous period`,
+  );
+}
+
+/** Groups days into weeks or months when a period is long, so the chart stays readable. */
+function series(days, metric) {
+  const grain = days.length > 730 ? 'month' : days.length > 120 ? 'week' : 'day';
+  const buckets = new Map();
+  for (const d of days) {
+    let key = d.day;
+    if (grain === 'month') key = d.day.slice(0, 7);
+    if (grain === 'week') {
+      const date = new Date(`${d.day}T00:00:00Z`);
+      date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+      key = date.toISOString().slice(0, 10);
+    }
+    buckets.set(key, (buckets.get(key) ?? 0) + Number(d[metric]));
+  }
+  return { grain, items: [...buckets].map(([label, value]) => ({ label, value })) };
+}
+
+async function overview(params) {
+  const period = params.get('period') ?? '4w';
+  const metric = params.get('metric') === 'plays' ? 'plays' : 'minutes';
+  const state = { period, metric, from: params.get('from'), to: params.get('to') };
+  const custom = h('span', { class: 'controls', hidden: period !== 'custom' },
+    h('label', {}, 'From', h('input', { type: 'date', id: 'from', value: state.from ?? '' })),
+    h('label', {}, 'To', h('input', { type: 'date', id: 'to', value: state.to ?? '' })),
+  );
+  const select = h('select', { id: 'period', 'aria-label': 'Period' },
+    PERIODS.map(([value, text]) => h('option', { value, selected: value === period }, text)));
+  const apply = () => {
+    const chosen = select.value;
+    if (chosen === 'custom') {
+      custom.hidden = false;
+      const from = document.getElementById('from').value;
+      const to = document.getElementById('to').value;
+      if (!from || !to) return;
+      go('overview', { ...state, period: chosen, from, to });
+    } else go('overview', { period: chosen, metric });
+  };
+  select.addEventListener('change', apply);
+  const controls = h('div', { class: 'controls' },
+    h('label', {}, 'Period', select),
+    custom,
+    h('button', { type: 'button', id: 'apply', onclick: apply, hidden: period !== 'custom' }, 'Show'),
+    h('span', { role: 'group', 'aria-label': 'Measure' },
+      ['minutes', 'plays'].map((m) =>
+        h('button', { type: 'button', 'aria-pressed': String(m === metric), 'data-metric': m,
+          onclick: () => go('overview', { ...state, metric: m }) }, m === 'minutes' ? 'Minutes' : 'Plays'))),
+  );
+  select.addEventListener('change', () => {
+    custom.hidden = select.value !== 'custom';
+    document.getElementById('apply').hidden = select.value !== 'custom';
+  });
+  show(h('h1', {}, 'Overview'), controls, h('p', { class: 'muted' }, 'Loading…'));
+  if (period === 'custom' && (!state.from || !state.to)) {
+    show(h('h1', {}, 'Overview'), controls, h('p', { class: 'muted' }, 'Pick the first and last day, then Show.'));
+    return;
+  }
+  const data = await api('overview', { period, from: state.from, to: state.to });
+  const t = data.totals;
+  const p = data.previous;
+  const kpi = (id, label, value, before, digits = 0) =>
+    h('div', { class: 'kpi', 'data-testid': `kpi-${id}` },
+      h('div', { class: 'label' }, label),
+      h('div', { class: 'value', 'data-value': value }, fmt(value, digits)),
+      before === undefined ? null : change(Number(value), before === null ? null : Number(before)));
+  const valueOf = (row) => (metric === 'plays' ? `${fmt(row.plays)} plays` : `${fmt(row.minutes)} min`);
+  const topList = (id, rows, name) =>
+    rows.length
+      ? h('ol', { class: 'top-list', 'data-testid': id },
+          rows.map((r) => h('li', { 'data-plays': r.plays, 'data-minutes': r.minutes }, name(r), ' ', h('span', { class: 'num' }, valueOf(r)))))
+      : h('p', { class: 'muted' }, 'Nothing in this period.');
+  const { grain, items } = series(data.days, metric);
+  const clock = Array.from({ length: 24 }, (_, hour) => ({
+    label: String(hour).padStart(2, '0'),
+    value: data.hours.filter((x) => x.hour === hour).reduce((n, x) => n + Number(x[metric]), 0),
+  }));
+  const heatMax = Math.max(1, ...data.hours.map((x) => Number(x[metric])));
+  const heat = h('div', { class: 'heat', role: 'img', 'aria-label': 'Listening by weekday and hour' },
+    h('div', { class: 'head' }, ''),
+    Array.from({ length: 24 }, (_, hour) => h('div', { class: 'head' }, hour % 6 === 0 ? String(hour) : '')),
+    ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].flatMap((day, i) => [
+      h('div', { class: 'head' }, day),
+      ...Array.from({ length: 24 }, (_, hour) => {
+        const cell = data.hours.find((x) => x.weekday === i + 1 && x.hour === hour);
+        const v = cell ? Number(cell[metric]) : 0;
+        return h('div', { title: `${day} ${hour}:00 — ${fmt(v, 1)} ${metric}`,
+          style: `background: rgba(21,128,61,${v ? 0.12 + (0.88 * v) / heatMax : 0.04})` });
+      }),
+    ]));
+  const calendarDays = data.days.slice(-371);
+  const calMax = Math.max(1, ...calendarDays.map((d) => Number(d[metric])));
+  const first = calendarDays[0] ? (new Date(`${calendarDays[0].day}T00:00:00Z`).getUTCDay() + 6) % 7 : 0;
+  const calendar = h('div', { class: 'calendar', role: 'img', 'aria-label': 'Calendar of listening days' },
+    Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
+    calendarDays.map((d) => h('div', { title: `${d.day}: ${fmt(d[metric], 1)} ${metric}`,
+      style: `background: ${Number(d[metric]) ? `rgba(21,128,61,${0.2 + (0.8 * Number(d[metric])) / calMax})` : '#e5e7eb'}` })));
+  const longest = data.streaks.reduce((m, s) => Math.max(m, Number(s.days)), 0);
+  show(
+    h('h1', {}, 'Overview'),
+    controls,
+    h('p', { class: 'muted', 'data-testid': 'period' }, `${data.period.from} to ${data.period.to}`),
+    t.plays === 0 && t.minutes === 0 ? emptyState('Nothing was played in this period. Pick another, or run `wrapped import` / `wrapped run`.') : null,
+    h('div', { class: 'kpis' },
+      kpi('minutes', 'Minutes of music', t.minutes, p ? p.minutes : null),
+      kpi('plays', 'Plays', t.plays, p ? p.plays : null),
+      kpi('artists', 'Artists', t.unique_artists, p ? p.unique_artists : null),
+      kpi('tracks', 'Songs', t.unique_tracks, p ? p.unique_tracks : null),
+      kpi('podcasts', 'Podcast minutes', t.podcast_minutes, p ? p.podcast_minutes : null),
+      kpi('streak', 'Current streak (days)', data.current_streak_days, undefined)),
+    h('div', { class: 'grid' },
+      h('section', { class: 'panel wide' }, h('h2', {}, `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}`), bars(items)),
+      panel('Top artists', topList('top-artists', data.top_artists, (r) => r.artist_name), downloadLink('gold.agg_top_artists')),
+      panel('Top songs', topList('top-tracks', data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`), downloadLink('gold.agg_top_tracks')),
+      panel('Top albums', topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`), downloadLink('gold.agg_top_albums')),
+      panel('Listening clock (hour of day)', bars(clock, { height: 100 })),
+      h('section', { class: 'panel wide' }, h('h2', {}, 'Weekday × hour'), heat),
+      h('section', { class: 'panel wide' }, h('h2', {}, 'Calendar'), calendar,
+        h('p', { class: 'muted' }, `Longest streak in this period: ${fmt(longest)} days; current streak: ${fmt(data.current_streak_days)} days.`),
+        downloadLink('gold.agg_daily_listening')),
+      panel('Discovery: new artists per month', data.discovery.length
+        ? bars(data.discovery.map((d) => ({ label: d.month, value: Number(d.new_artists) })))
+        : h('p', { class: 'muted' }, 'No first listens in this period.')),
+    ),
+  );
+}
+
+/** Draws a Wrapped card on a canvas and downloads it as a PNG. */
+function savePng(card, name) {
+  const lines = [...card.querySelectorAll('[data-line]')].map((el) => el.textContent);
+  const title = card.querySelector('h2').textContent;
+  const canvas = document.createElement('canvas');
+  canvas.width = 1080;
+  canvas.height = 1080;
+  const g = canvas.getContext('2d');
+  const gradient = g.createLinearGradient(0, 0, 1080, 1080);
+  gradient.addColorStop(0, '#14532d');
+  gradient.addColorStop(1, '#15803d');
+  g.fillStyle = gradient;
+  g.fillRect(0, 0, 1080, 1080);
+  g.fillStyle = '#bbf7d0';
+  g.font = '600 44px system-ui, sans-serif';
+  g.fillText(title.toUpperCase(), 80, 150);
+  g.fillStyle = '#ffffff';
+  lines.forEach((line, i) => {
+    g.font = i === 0 ? '800 84px system-ui, sans-serif' : '500 46px system-ui, sans-serif';
+    g.fillText(line.length > 38 ? `${line.slice(0, 37)}…` : line, 80, 300 + i * (i === 0 ? 0 : 70) + (i ? 60 : 0));
+  });
+  g.font = '500 32px system-ui, sans-serif';
+  g.fillStyle = '#bbf7d0';
+  g.fillText('wrapped-me', 80, 1000);
+  const link = h('a', { href: canvas.toDataURL('image/png'), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function wrapped(params) {
+  const data = await api('wrapped', { year: params.get('year') });
+  const y = data.year;
+  const year = String(y.year);
+  const card = (id, title, ...lines) => {
+    const el = h('section', { class: 'card', 'data-card': id },
+      h('h2', {}, title),
+      lines.map((line, i) => (i === 0 ? h('div', { class: 'big', 'data-line': '' }, line) : h('div', { 'data-line': '' }, line))));
+    el.append(h('button', { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`) }, 'Save as PNG'));
+    return el;
+  };
+  const numbered = (rows, name, first = 1) => rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
+  show(
+    h('h1', {}, `Your ${year} Wrapped`),
+    h('div', { class: 'controls' },
+      h('label', {}, 'Year', h('select', { id: 'year', onchange: (e) => go('wrapped', { year: e.target.value }) },
+        data.years.map((value) => h('option', { value, selected: value === year }, value))))),
+    h('div', { class: 'cards' },
+      card('minutes', 'Minutes listened', fmt(y.minutes), `${fmt(y.plays)} plays`, y.has_estimated_minutes ? 'some minutes estimated from the API' : 'minutes as Spotify counted them'),
+      card('top-artist', 'Top artist', y.top_artist ?? '—', ...numbered(data.top_artists.slice(1), (r) => r.artist_name, 2)),
+      card('top-songs', 'Top songs', data.top_tracks[0]?.track_name ?? '—', ...numbered(data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`)),
+      card('top-albums', 'Top albums', data.top_albums[0]?.album_name ?? '—', ...numbered(data.top_albums, (r) => r.album_name)),
+      card('peak-hour', 'Peak hour', y.peak_hour === null ? '—' : `${String(y.peak_hour).padStart(2, '0')}:00`, `Biggest day: ${y.most_played_day ?? '—'} (${fmt(y.most_played_day_minutes)} min)`),
+      card('streak', 'Longest streak', `${fmt(y.longest_streak_days)} days`, `${fmt(y.unique_tracks)} songs by ${fmt(y.unique_artists)} artists`),
+      card('discoveries', 'New discoveries', `${fmt(y.new_artists)} artists`, 'first heard this year'),
+      card('podcasts', 'Podcasts', `${fmt(y.podcast_minutes)} min`, 'of episodes'),
+    ),
+    h('p', { class: 'muted' }, "Spotify's own Wrapped figures (from WrappedYYYY.json in your export) are not shown yet: that model is still to come."),
+  );
+}
+
+async function history(params) {
+  const q = params.get('q') ?? '';
+  const page = Number(params.get('page') ?? 1);
+  const data = await api('history', { q, page });
+  const pages = Math.max(1, Math.ceil(data.total / data.size));
+  const form = h('form', { class: 'controls', role: 'search', onsubmit: (e) => {
+    e.preventDefault();
+    go('history', { q: e.target.elements.q.value, page: 1 });
+  } },
+    h('label', {}, 'Search songs, artists, albums, shows', h('input', { type: 'search', name: 'q', value: q, id: 'q' })),
+    h('button', { type: 'submit', class: 'primary' }, 'Search'));
+  show(
+    h('h1', {}, 'History'),
+    form,
+    h('p', { class: 'muted', 'data-testid': 'history-total' }, `${fmt(data.total)} streams${q ? ` matching “${q}”` : ''}. Minutes marked “est.” come from the API alone (estimated); the rest are Spotify's own.`),
+    data.rows.length
+      ? h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, ['When', 'Title', 'Artist / show', 'Album', 'Minutes', 'Source'].map((c, i) => h('th', { class: i === 4 ? 'n' : null }, c)))),
+          h('tbody', { 'data-testid': 'history-rows' }, data.rows.map((r) =>
+            h('tr', {},
+              h('td', {}, r.ended_at_local),
+              h('td', {}, r.title ?? '(unknown)'),
+              h('td', {}, r.artist ?? ''),
+              h('td', {}, r.album_name ?? ''),
+              h('td', { class: 'n' }, fmt(Number(r.ms_played) / 60000, 2), r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null),
+              h('td', {}, r.source))))))
+      : emptyState(q ? 'Nothing matches this search.' : EMPTY),
+    h('div', { class: 'pager' },
+      h('button', { type: 'button', disabled: page <= 1, onclick: () => go('history', { q, page: page - 1 }) }, 'Previous'),
+      h('span', { 'data-testid': 'page' }, `Page ${page} of ${pages}`),
+      h('button', { type: 'button', disabled: page >= pages, onclick: () => go('history', { q, page: page + 1 }) }, 'Next')),
+  );
+}
+
+async function library() {
+  const data = await api('library');
+  const artists = [...new Set(data.top_artist_ranks.map((r) => r.artist_name))];
+  show(
+    h('h1', {}, 'Library'),
+    panel('How your top artists moved (rank per month)', artists.length
+      ? h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'Artist'), data.months.map((m) => h('th', { class: 'n' }, m)))),
+          h('tbody', {}, artists.map((a) => h('tr', {}, h('td', {}, a),
+            data.months.map((m) => {
+              const r = data.top_artist_ranks.find((x) => x.artist_name === a && x.period === m);
+              return h('td', { class: 'n' }, r ? `#${r.rank}` : '—');
+            }))))))
+      : emptyState()),
+    h('p', { class: 'muted' }, data.not_built),
+  );
+}
+
+async function health() {
+  const s = await api('health');
+  const colour = (d) =>
+    d.has_gap ? '#b91c1c' : d.has_export_extended ? '#14532d' : d.has_export_account ? '#15803d' : d.has_api ? '#86efac' : '#e5e7eb';
+  const first = s.coverage[0] ? (new Date(`${s.coverage[0].day}T00:00:00Z`).getUTCDay() + 6) % 7 : 0;
+  show(
+    h('h1', {}, 'Health'),
+    h('div', { class: 'kpis' },
+      h('div', { class: 'kpi', 'data-testid': 'login' }, h('div', { class: 'label' }, 'Spotify login'),
+        h('div', { class: 'value' }, s.login ? `${s.login.days_left} days left` : 'none'),
+        h('div', { class: 'muted' }, s.login ? 'log in again before it ends: wrapped auth login' : 'run wrapped auth login')),
+      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Newest play landed'), h('div', {}, s.newest_play_landed ?? 'none yet')),
+      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Last good run'), h('div', {}, s.last_successful_run ?? 'none yet')),
+      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Scheduler'),
+        h('div', {}, s.scheduler ? (s.scheduler.alive ? `running, pid ${s.scheduler.pid} on ${s.scheduler.host}` : 'stopped (a stale lock)') : 'not running')),
+      h('div', { class: 'kpi', 'data-testid': 'checks' }, h('div', { class: 'label' }, 'Data checks (last run)'),
+        h('div', {}, s.checks ? `${s.checks.passed} passed, ${s.checks.failed} failed` : 'not run yet'))),
+    h('div', { class: 'grid' },
+      h('section', { class: 'panel wide' }, h('h2', {}, 'Coverage, last 12 months'),
+        s.coverage.length
+          ? h('div', { class: 'calendar', role: 'img', 'aria-label': 'Which source covers each day' },
+              Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
+              s.coverage.map((d) => h('div', { title: `${d.day}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`, style: `background:${colour(d)}` })))
+          : emptyState(),
+        h('div', { class: 'legend' },
+          [['#14532d', 'extended export'], ['#15803d', 'account data'], ['#86efac', 'API only'], ['#b91c1c', 'gap recorded'], ['#e5e7eb', 'no listening']]
+            .map(([c, text]) => h('span', { style: `--c:${c}` }, text)))),
+      panel('Open incidents', s.incidents.length
+        ? h('ul', {}, s.incidents.map((i) => h('li', {}, `${i.kind} since ${i.opened_at}: ${i.summary}`)))
+        : h('p', {}, 'None: everything works.')),
+      panel('Gaps recorded', s.gaps.length
+        ? h('ul', {}, s.gaps.map((g) => h('li', {}, `${g.from} → ${g.to}: ${g.reason}`)))
+        : h('p', {}, 'None.')),
+      h('section', { class: 'panel wide' }, h('h2', {}, 'Recent runs'),
+        s.runs.length
+          ? h('div', { class: 'table-wrap' }, h('table', {},
+              h('thead', {}, h('tr', {}, ['Run', 'At', 'Status', 'Seconds', 'Error'].map((c) => h('th', {}, c)))),
+              h('tbody', { 'data-testid': 'runs' }, s.runs.map((r) => h('tr', {},
+                h('td', {}, r.run_id), h('td', {}, r.at), h('td', {}, r.status), h('td', { class: 'n' }, fmt(r.seconds, 1)), h('td', {}, r.error ?? ''))))))
+          : h('p', { class: 'muted' }, 'No run yet: `wrapped run`, or `wrapped schedule` for every hour.')),
+    ),
+  );
+}
+
+const PAGES = { overview, wrapped, history, library, health };
+
+let renders = 0;
+
+async function render() {
+  const { page, params } = route();
+  main.dataset.ready = '';
+  const view = PAGES[page] ?? overview;
+  for (const link of document.querySelectorAll('nav a'))
+    link.setAttribute('aria-current', link.dataset.page === page ? 'page' : 'false');
+  document.title = `wrapped-me · ${page[0].toUpperCase()}${page.slice(1)}`;
+  try {
+    await view(params);
+  } catch (error) {
+    show(h('h1', {}, page[0].toUpperCase() + page.slice(1)), failure(error));
+  }
+  // Tests (and the curious) wait for this: the page finished rendering.
+  main.dataset.ready = `${page}:${++renders}`;
+}
+
+api('meta')
+  .then((meta) => {
+    document.getElementById('tz').textContent = `Time zone: ${meta.timezone}`;
+  })
+  .catch(() => undefined);
+window.addEventListener('hashchange', () => void render());
+void render();
