@@ -186,7 +186,7 @@ describe('dashboard in Chromium', { skip }, () => {
     );
     assert.match(
       (await page.getByTestId('history-total').textContent()) ?? '',
-      new RegExp(`^${(count?.n as number).toLocaleString('en-US')} streams`),
+      new RegExp(`^${Number(count?.n).toLocaleString('en-US')} streams`),
     );
     await page.fill('#q', "'; drop table x; --");
     await page.press('#q', 'Enter');
