@@ -128,6 +128,38 @@ describe('wrapped demo', () => {
     assert.match(result.stderr, /is not empty and is not a wrapped-me demo folder/);
   });
 
+  it('without --no-serve it serves the dashboard until Ctrl-C', async () => {
+    const dir = demoDir('serve');
+    const child = spawn(process.execPath, [BIN, 'demo', '--days', '2', '--dir', dir], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const found = /\[7\/7\] The dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+        if (found?.[1]) resolve(found[1]);
+      });
+      void exited.then(() => reject(new Error(`ended without serving: ${stderr}`)));
+    });
+    const meta = (await (await fetch(`${url}api/meta`)).json()) as {
+      built: boolean;
+      timezone: string;
+    };
+    assert.deepEqual(meta.built, true);
+    assert.equal(meta.timezone, LISTENER_TIMEZONE);
+    const page = await fetch(url);
+    assert.match(await page.text(), /<title>wrapped-me<\/title>/);
+    const signalledAt = Date.now();
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.ok(Date.now() - signalledAt < 2000);
+    await assert.rejects(fetch(url), 'the server is gone');
+  });
+
   for (const step of [1, 2, 3, 4, 5]) {
     it(`Ctrl-C during step ${step} exits 130 within 2 s, leaving no process and no lock`, async () => {
       const dir = demoDir(`stop-${step}`);

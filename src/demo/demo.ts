@@ -56,6 +56,7 @@ export interface DemoResult {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 export const DEMO_MARKER = '.wrapped-me-demo';
+/** Six steps here; `wrapped demo` adds the dashboard as a seventh unless --no-serve. */
 export const DEMO_STEPS = 6;
 
 /** The outage: Spotify answers 500 for four hourly runs, starting this many hours in. */

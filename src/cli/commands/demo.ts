@@ -30,6 +30,8 @@ export function registerDemo(program: Command): void {
         throw new UsageError(`--days must be a whole number from 1 to 60, not ${options.days}.`);
       const dir = resolve(options.dir);
       const { runDemo } = await import('../../demo/demo.js');
+      // The demo's six steps, and the dashboard as a seventh when serving.
+      const total = options.serve ? 7 : 6;
       let bar: ProgressBar | undefined;
       const result = await runDemo({
         dir,
@@ -38,7 +40,7 @@ export function registerDemo(program: Command): void {
         report: (event) => {
           switch (event.event) {
             case 'step':
-              out.log(out.color.bold(`[${event.index}/${event.total}] ${event.title}`));
+              out.log(out.color.bold(`[${event.index}/${total}] ${event.title}`));
               if (event.index === 3)
                 bar = createProgressBar({ label: '    hourly runs', total: 1 });
               break;
@@ -79,11 +81,18 @@ export function registerDemo(program: Command): void {
           `  ${explore} recap --from ${weekBefore} --to ${lastDay}`,
         ].join('\n'),
       );
-      if (options.serve)
-        out.log(
-          out.color.yellow(
-            'The dashboard (`wrapped serve`) is not built yet, so the demo ends here; `--no-serve` says you expect that.',
-          ),
-        );
+      if (!options.serve) return;
+      // Step 7: the dashboard over the demo's lake, until Ctrl-C.
+      const { loadConfig } = await import('../../config/load.js');
+      const { FsLake } = await import('../../lake/drivers/fs.js');
+      const { startServer } = await import('../../server/app.js');
+      const config = loadConfig({ cwd: dir, env: { WRAPPED_HOME: dir } });
+      const serve = (port: number) =>
+        startServer({ config, lake: new FsLake(join(dir, 'lake')), host: '127.0.0.1', port });
+      // 8787 when free; any free port otherwise.
+      const server = await serve(8787).catch(() => serve(0));
+      onShutdown(() => server.close());
+      out.log(out.color.bold(`[7/7] The dashboard: ${server.url}  (Ctrl-C stops it)`));
+      await new Promise(() => undefined);
     });
 }
