@@ -40,7 +40,8 @@ async function api(path, params = {}) {
   );
   const response = await fetch(`/api/${path}${query.size ? `?${query}` : ''}`);
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, body?.error?.message ?? response.statusText);
+  if (!response.ok)
+    throw new ApiError(response.status, body?.error?.message ?? response.statusText);
   return body;
 }
 
@@ -86,15 +87,21 @@ function bars(items, { height = 160, label = (d) => d.label, unit = '' } = {}) {
   items.forEach((d, i) => {
     const bh = (d.value / max) * 100;
     svg.append(
-      h('rect', { class: 'bar', x: i * 10 + 1, y: 100 - bh, width: 8, height: bh },
-        h('title', {}, `${label(d)}: ${fmt(d.value, 1)}${unit}`)),
+      h(
+        'rect',
+        { class: 'bar', x: i * 10 + 1, y: 100 - bh, width: 8, height: bh },
+        h('title', {}, `${label(d)}: ${fmt(d.value, 1)}${unit}`),
+      ),
     );
   });
   // Days show as MM-DD; about six labels keep to one line even at phone width.
   const short = (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? text.slice(5) : text);
   const step = Math.ceil(n / 6);
-  const labels = h('div', { class: 'axis-labels' },
-    items.filter((_, i) => i % step === 0).map((d) => h('span', {}, short(label(d)))));
+  const labels = h(
+    'div',
+    { class: 'axis-labels' },
+    items.filter((_, i) => i % step === 0).map((d) => h('span', {}, short(label(d)))),
+  );
   return h('div', { class: 'chart' }, svg, labels);
 }
 
@@ -103,7 +110,11 @@ function panel(title, ...content) {
 }
 
 function downloadLink(table) {
-  return h('a', { href: `/api/download/${table}.csv`, download: `${table}.csv` }, `Download ${table} (CSV)`);
+  return h(
+    'a',
+    { href: `/api/download/${table}.csv`, download: `${table}.csv` },
+    `Download ${table} (CSV)`,
+  );
 }
 
 const PERIODS = [
@@ -116,8 +127,10 @@ const PERIODS = [
 ];
 
 function change(now, before) {
-  if (before === null || before === undefined) return h('span', { class: 'change muted' }, 'no earlier period');
-  if (Number(before) === 0) return h('span', { class: 'change muted' }, 'nothing the period before');
+  if (before === null || before === undefined)
+    return h('span', { class: 'change muted' }, 'no earlier period');
+  if (Number(before) === 0)
+    return h('span', { class: 'change muted' }, 'nothing the period before');
   const pct = Math.round(((now - before) / before) * 100);
   return h(
     'span',
@@ -147,12 +160,17 @@ async function overview(params) {
   const period = params.get('period') ?? '4w';
   const metric = params.get('metric') === 'plays' ? 'plays' : 'minutes';
   const state = { period, metric, from: params.get('from'), to: params.get('to') };
-  const custom = h('span', { class: 'controls', hidden: period !== 'custom' },
+  const custom = h(
+    'span',
+    { class: 'controls', hidden: period !== 'custom' },
     h('label', {}, 'From', h('input', { type: 'date', id: 'from', value: state.from ?? '' })),
     h('label', {}, 'To', h('input', { type: 'date', id: 'to', value: state.to ?? '' })),
   );
-  const select = h('select', { id: 'period', 'aria-label': 'Period' },
-    PERIODS.map(([value, text]) => h('option', { value, selected: value === period }, text)));
+  const select = h(
+    'select',
+    { id: 'period', 'aria-label': 'Period' },
+    PERIODS.map(([value, text]) => h('option', { value, selected: value === period }, text)),
+  );
   const apply = () => {
     const chosen = select.value;
     if (chosen === 'custom') {
@@ -164,14 +182,32 @@ async function overview(params) {
     } else go('overview', { period: chosen, metric });
   };
   select.addEventListener('change', apply);
-  const controls = h('div', { class: 'controls' },
+  const controls = h(
+    'div',
+    { class: 'controls' },
     h('label', {}, 'Period', select),
     custom,
-    h('button', { type: 'button', id: 'apply', onclick: apply, hidden: period !== 'custom' }, 'Show'),
-    h('span', { role: 'group', 'aria-label': 'Measure' },
+    h(
+      'button',
+      { type: 'button', id: 'apply', onclick: apply, hidden: period !== 'custom' },
+      'Show',
+    ),
+    h(
+      'span',
+      { role: 'group', 'aria-label': 'Measure' },
       ['minutes', 'plays'].map((m) =>
-        h('button', { type: 'button', 'aria-pressed': String(m === metric), 'data-metric': m,
-          onclick: () => go('overview', { ...state, metric: m }) }, m === 'minutes' ? 'Minutes' : 'Plays'))),
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-pressed': String(m === metric),
+            'data-metric': m,
+            onclick: () => go('overview', { ...state, metric: m }),
+          },
+          m === 'minutes' ? 'Minutes' : 'Plays',
+        ),
+      ),
+    ),
   );
   select.addEventListener('change', () => {
     custom.hidden = select.value !== 'custom';
@@ -179,22 +215,41 @@ async function overview(params) {
   });
   show(h('h1', {}, 'Overview'), controls, h('p', { class: 'muted' }, 'Loading…'));
   if (period === 'custom' && (!state.from || !state.to)) {
-    show(h('h1', {}, 'Overview'), controls, h('p', { class: 'muted' }, 'Pick the first and last day, then Show.'));
+    show(
+      h('h1', {}, 'Overview'),
+      controls,
+      h('p', { class: 'muted' }, 'Pick the first and last day, then Show.'),
+    );
     return;
   }
   const data = await api('overview', { period, from: state.from, to: state.to });
   const t = data.totals;
   const p = data.previous;
   const kpi = (id, label, value, before, digits = 0) =>
-    h('div', { class: 'kpi', 'data-testid': `kpi-${id}` },
+    h(
+      'div',
+      { class: 'kpi', 'data-testid': `kpi-${id}` },
       h('div', { class: 'label' }, label),
       h('div', { class: 'value', 'data-value': value }, fmt(value, digits)),
-      before === undefined ? null : change(Number(value), before === null ? null : Number(before)));
-  const valueOf = (row) => (metric === 'plays' ? `${fmt(row.plays)} plays` : `${fmt(row.minutes)} min`);
+      before === undefined ? null : change(Number(value), before === null ? null : Number(before)),
+    );
+  const figureOf = (row) =>
+    metric === 'plays' ? `${fmt(row.plays)} plays` : `${fmt(row.minutes)} min`;
   const topList = (id, rows, name) =>
     rows.length
-      ? h('ol', { class: 'top-list', 'data-testid': id },
-          rows.map((r) => h('li', { 'data-plays': r.plays, 'data-minutes': r.minutes }, name(r), ' ', h('span', { class: 'num' }, valueOf(r)))))
+      ? h(
+          'ol',
+          { class: 'top-list', 'data-testid': id },
+          rows.map((r) =>
+            h(
+              'li',
+              { 'data-plays': r.plays, 'data-minutes': r.minutes },
+              name(r),
+              ' ',
+              h('span', { class: 'num' }, figureOf(r)),
+            ),
+          ),
+        )
       : h('p', { class: 'muted' }, 'Nothing in this period.');
   const { grain, items } = series(data.days, metric);
   const clock = Array.from({ length: 24 }, (_, hour) => ({
@@ -202,51 +257,105 @@ async function overview(params) {
     value: data.hours.filter((x) => x.hour === hour).reduce((n, x) => n + Number(x[metric]), 0),
   }));
   const heatMax = Math.max(1, ...data.hours.map((x) => Number(x[metric])));
-  const heat = h('div', { class: 'heat', role: 'img', 'aria-label': 'Listening by weekday and hour' },
+  const heat = h(
+    'div',
+    { class: 'heat', role: 'img', 'aria-label': 'Listening by weekday and hour' },
     h('div', { class: 'head' }, ''),
-    Array.from({ length: 24 }, (_, hour) => h('div', { class: 'head' }, hour % 6 === 0 ? String(hour) : '')),
+    Array.from({ length: 24 }, (_, hour) =>
+      h('div', { class: 'head' }, hour % 6 === 0 ? String(hour) : ''),
+    ),
     ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].flatMap((day, i) => [
       h('div', { class: 'head' }, day),
       ...Array.from({ length: 24 }, (_, hour) => {
         const cell = data.hours.find((x) => x.weekday === i + 1 && x.hour === hour);
         const v = cell ? Number(cell[metric]) : 0;
-        return h('div', { title: `${day} ${hour}:00 — ${fmt(v, 1)} ${metric}`,
-          style: `background: rgba(21,128,61,${v ? 0.12 + (0.88 * v) / heatMax : 0.04})` });
+        return h('div', {
+          title: `${day} ${hour}:00 — ${fmt(v, 1)} ${metric}`,
+          style: `background: rgba(21,128,61,${v ? 0.12 + (0.88 * v) / heatMax : 0.04})`,
+        });
       }),
-    ]));
+    ]),
+  );
   const calendarDays = data.days.slice(-371);
   const calMax = Math.max(1, ...calendarDays.map((d) => Number(d[metric])));
-  const first = calendarDays[0] ? (new Date(`${calendarDays[0].day}T00:00:00Z`).getUTCDay() + 6) % 7 : 0;
-  const calendar = h('div', { class: 'calendar', role: 'img', 'aria-label': 'Calendar of listening days' },
+  const first = calendarDays[0]
+    ? (new Date(`${calendarDays[0].day}T00:00:00Z`).getUTCDay() + 6) % 7
+    : 0;
+  const calendar = h(
+    'div',
+    { class: 'calendar', role: 'img', 'aria-label': 'Calendar of listening days' },
     Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
-    calendarDays.map((d) => h('div', { title: `${d.day}: ${fmt(d[metric], 1)} ${metric}`,
-      style: `background: ${Number(d[metric]) ? `rgba(21,128,61,${0.2 + (0.8 * Number(d[metric])) / calMax})` : '#e5e7eb'}` })));
+    calendarDays.map((d) =>
+      h('div', {
+        title: `${d.day}: ${fmt(d[metric], 1)} ${metric}`,
+        style: `background: ${Number(d[metric]) ? `rgba(21,128,61,${0.2 + (0.8 * Number(d[metric])) / calMax})` : '#e5e7eb'}`,
+      }),
+    ),
+  );
   const longest = data.streaks.reduce((m, s) => Math.max(m, Number(s.days)), 0);
   show(
     h('h1', {}, 'Overview'),
     controls,
     h('p', { class: 'muted', 'data-testid': 'period' }, `${data.period.from} to ${data.period.to}`),
-    t.plays === 0 && t.minutes === 0 ? emptyState('Nothing was played in this period. Pick another, or run `wrapped import` / `wrapped run`.') : null,
-    h('div', { class: 'kpis' },
+    t.plays === 0 && t.minutes === 0
+      ? emptyState(
+          'Nothing was played in this period. Pick another, or run `wrapped import` / `wrapped run`.',
+        )
+      : null,
+    h(
+      'div',
+      { class: 'kpis' },
       kpi('minutes', 'Minutes of music', t.minutes, p ? p.minutes : null),
       kpi('plays', 'Plays', t.plays, p ? p.plays : null),
       kpi('artists', 'Artists', t.unique_artists, p ? p.unique_artists : null),
       kpi('tracks', 'Songs', t.unique_tracks, p ? p.unique_tracks : null),
       kpi('podcasts', 'Podcast minutes', t.podcast_minutes, p ? p.podcast_minutes : null),
-      kpi('streak', 'Current streak (days)', data.current_streak_days, undefined)),
-    h('div', { class: 'grid' },
-      h('section', { class: 'panel wide' }, h('h2', {}, `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}`), bars(items)),
-      panel('Top artists', topList('top-artists', data.top_artists, (r) => r.artist_name), downloadLink('gold.agg_top_artists')),
-      panel('Top songs', topList('top-tracks', data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`), downloadLink('gold.agg_top_tracks')),
-      panel('Top albums', topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`), downloadLink('gold.agg_top_albums')),
+      kpi('streak', 'Current streak (days)', data.current_streak_days, undefined),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}`),
+        bars(items),
+      ),
+      panel(
+        'Top artists',
+        topList('top-artists', data.top_artists, (r) => r.artist_name),
+        downloadLink('gold.agg_top_artists'),
+      ),
+      panel(
+        'Top songs',
+        topList('top-tracks', data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`),
+        downloadLink('gold.agg_top_tracks'),
+      ),
+      panel(
+        'Top albums',
+        topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`),
+        downloadLink('gold.agg_top_albums'),
+      ),
       panel('Listening clock (hour of day)', bars(clock, { height: 100 })),
       h('section', { class: 'panel wide' }, h('h2', {}, 'Weekday × hour'), heat),
-      h('section', { class: 'panel wide' }, h('h2', {}, 'Calendar'), calendar,
-        h('p', { class: 'muted' }, `Longest streak in this period: ${fmt(longest)} days; current streak: ${fmt(data.current_streak_days)} days.`),
-        downloadLink('gold.agg_daily_listening')),
-      panel('Discovery: new artists per month', data.discovery.length
-        ? bars(data.discovery.map((d) => ({ label: d.month, value: Number(d.new_artists) })))
-        : h('p', { class: 'muted' }, 'No first listens in this period.')),
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, 'Calendar'),
+        calendar,
+        h(
+          'p',
+          { class: 'muted' },
+          `Longest streak in this period: ${fmt(longest)} days; current streak: ${fmt(data.current_streak_days)} days.`,
+        ),
+        downloadLink('gold.agg_daily_listening'),
+      ),
+      panel(
+        'Discovery: new artists per month',
+        data.discovery.length
+          ? bars(data.discovery.map((d) => ({ label: d.month, value: Number(d.new_artists) })))
+          : h('p', { class: 'muted' }, 'No first listens in this period.'),
+      ),
     ),
   );
 }
@@ -270,7 +379,11 @@ function savePng(card, name) {
   g.fillStyle = '#ffffff';
   lines.forEach((line, i) => {
     g.font = i === 0 ? '800 84px system-ui, sans-serif' : '500 46px system-ui, sans-serif';
-    g.fillText(line.length > 38 ? `${line.slice(0, 37)}…` : line, 80, 300 + i * (i === 0 ? 0 : 70) + (i ? 60 : 0));
+    g.fillText(
+      line.length > 38 ? `${line.slice(0, 37)}…` : line,
+      80,
+      300 + i * (i === 0 ? 0 : 70) + (i ? 60 : 0),
+    );
   });
   g.font = '500 32px system-ui, sans-serif';
   g.fillStyle = '#bbf7d0';
@@ -286,29 +399,98 @@ async function wrapped(params) {
   const y = data.year;
   const year = String(y.year);
   const card = (id, title, ...lines) => {
-    const el = h('section', { class: 'card', 'data-card': id },
+    const el = h(
+      'section',
+      { class: 'card', 'data-card': id },
       h('h2', {}, title),
-      lines.map((line, i) => (i === 0 ? h('div', { class: 'big', 'data-line': '' }, line) : h('div', { 'data-line': '' }, line))));
-    el.append(h('button', { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`) }, 'Save as PNG'));
+      lines.map((line, i) =>
+        i === 0
+          ? h('div', { class: 'big', 'data-line': '' }, line)
+          : h('div', { 'data-line': '' }, line),
+      ),
+    );
+    el.append(
+      h(
+        'button',
+        { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`) },
+        'Save as PNG',
+      ),
+    );
     return el;
   };
-  const numbered = (rows, name, first = 1) => rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
+  const numbered = (rows, name, first = 1) =>
+    rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
   show(
     h('h1', {}, `Your ${year} Wrapped`),
-    h('div', { class: 'controls' },
-      h('label', {}, 'Year', h('select', { id: 'year', onchange: (e) => go('wrapped', { year: e.target.value }) },
-        data.years.map((value) => h('option', { value, selected: value === year }, value))))),
-    h('div', { class: 'cards' },
-      card('minutes', 'Minutes listened', fmt(y.minutes), `${fmt(y.plays)} plays`, y.has_estimated_minutes ? 'some minutes estimated from the API' : 'minutes as Spotify counted them'),
-      card('top-artist', 'Top artist', y.top_artist ?? '—', ...numbered(data.top_artists.slice(1), (r) => r.artist_name, 2)),
-      card('top-songs', 'Top songs', data.top_tracks[0]?.track_name ?? '—', ...numbered(data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`)),
-      card('top-albums', 'Top albums', data.top_albums[0]?.album_name ?? '—', ...numbered(data.top_albums, (r) => r.album_name)),
-      card('peak-hour', 'Peak hour', y.peak_hour === null ? '—' : `${String(y.peak_hour).padStart(2, '0')}:00`, `Biggest day: ${y.most_played_day ?? '—'} (${fmt(y.most_played_day_minutes)} min)`),
-      card('streak', 'Longest streak', `${fmt(y.longest_streak_days)} days`, `${fmt(y.unique_tracks)} songs by ${fmt(y.unique_artists)} artists`),
-      card('discoveries', 'New discoveries', `${fmt(y.new_artists)} artists`, 'first heard this year'),
+    h(
+      'div',
+      { class: 'controls' },
+      h(
+        'label',
+        {},
+        'Year',
+        h(
+          'select',
+          { id: 'year', onchange: (e) => go('wrapped', { year: e.target.value }) },
+          data.years.map((value) => h('option', { value, selected: value === year }, value)),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'cards' },
+      card(
+        'minutes',
+        'Minutes listened',
+        fmt(y.minutes),
+        `${fmt(y.plays)} plays`,
+        y.has_estimated_minutes
+          ? 'some minutes estimated from the API'
+          : 'minutes as Spotify counted them',
+      ),
+      card(
+        'top-artist',
+        'Top artist',
+        y.top_artist ?? '—',
+        ...numbered(data.top_artists.slice(1), (r) => r.artist_name, 2),
+      ),
+      card(
+        'top-songs',
+        'Top songs',
+        data.top_tracks[0]?.track_name ?? '—',
+        ...numbered(data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`),
+      ),
+      card(
+        'top-albums',
+        'Top albums',
+        data.top_albums[0]?.album_name ?? '—',
+        ...numbered(data.top_albums, (r) => r.album_name),
+      ),
+      card(
+        'peak-hour',
+        'Peak hour',
+        y.peak_hour === null ? '—' : `${String(y.peak_hour).padStart(2, '0')}:00`,
+        `Biggest day: ${y.most_played_day ?? '—'} (${fmt(y.most_played_day_minutes)} min)`,
+      ),
+      card(
+        'streak',
+        'Longest streak',
+        `${fmt(y.longest_streak_days)} days`,
+        `${fmt(y.unique_tracks)} songs by ${fmt(y.unique_artists)} artists`,
+      ),
+      card(
+        'discoveries',
+        'New discoveries',
+        `${fmt(y.new_artists)} artists`,
+        'first heard this year',
+      ),
       card('podcasts', 'Podcasts', `${fmt(y.podcast_minutes)} min`, 'of episodes'),
     ),
-    h('p', { class: 'muted' }, "Spotify's own Wrapped figures (from WrappedYYYY.json in your export) are not shown yet: that model is still to come."),
+    h(
+      'p',
+      { class: 'muted' },
+      "Spotify's own Wrapped figures (from WrappedYYYY.json in your export) are not shown yet: that model is still to come.",
+    ),
   );
 }
 
@@ -317,32 +499,97 @@ async function history(params) {
   const page = Number(params.get('page') ?? 1);
   const data = await api('history', { q, page });
   const pages = Math.max(1, Math.ceil(data.total / data.size));
-  const form = h('form', { class: 'controls', role: 'search', onsubmit: (e) => {
-    e.preventDefault();
-    go('history', { q: e.target.elements.q.value, page: 1 });
-  } },
-    h('label', {}, 'Search songs, artists, albums, shows', h('input', { type: 'search', name: 'q', value: q, id: 'q' })),
-    h('button', { type: 'submit', class: 'primary' }, 'Search'));
+  const form = h(
+    'form',
+    {
+      class: 'controls',
+      role: 'search',
+      onsubmit: (e) => {
+        e.preventDefault();
+        go('history', { q: e.target.elements.q.value, page: 1 });
+      },
+    },
+    h(
+      'label',
+      {},
+      'Search songs, artists, albums, shows',
+      h('input', { type: 'search', name: 'q', value: q, id: 'q' }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Search'),
+  );
   show(
     h('h1', {}, 'History'),
     form,
-    h('p', { class: 'muted', 'data-testid': 'history-total' }, `${fmt(data.total)} streams${q ? ` matching “${q}”` : ''}. Minutes marked “est.” come from the API alone (estimated); the rest are Spotify's own.`),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'history-total' },
+      `${fmt(data.total)} streams${q ? ` matching “${q}”` : ''}. Minutes marked “est.” come from the API alone (estimated); the rest are Spotify's own.`,
+    ),
     data.rows.length
-      ? h('div', { class: 'table-wrap' }, h('table', {},
-          h('thead', {}, h('tr', {}, ['When', 'Title', 'Artist / show', 'Album', 'Minutes', 'Source'].map((c, i) => h('th', { class: i === 4 ? 'n' : null }, c)))),
-          h('tbody', { 'data-testid': 'history-rows' }, data.rows.map((r) =>
-            h('tr', {},
-              h('td', {}, r.ended_at_local),
-              h('td', {}, r.title ?? '(unknown)'),
-              h('td', {}, r.artist ?? ''),
-              h('td', {}, r.album_name ?? ''),
-              h('td', { class: 'n' }, fmt(Number(r.ms_played) / 60000, 2), r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null),
-              h('td', {}, r.source))))))
+      ? h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            {},
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['When', 'Title', 'Artist / show', 'Album', 'Minutes', 'Source'].map((c, i) =>
+                  h('th', { class: i === 4 ? 'n' : null }, c),
+                ),
+              ),
+            ),
+            h(
+              'tbody',
+              { 'data-testid': 'history-rows' },
+              data.rows.map((r) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, r.ended_at_local),
+                  h('td', {}, r.title ?? '(unknown)'),
+                  h('td', {}, r.artist ?? ''),
+                  h('td', {}, r.album_name ?? ''),
+                  h(
+                    'td',
+                    { class: 'n' },
+                    fmt(Number(r.ms_played) / 60000, 2),
+                    r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
+                  ),
+                  h('td', {}, r.source),
+                ),
+              ),
+            ),
+          ),
+        )
       : emptyState(q ? 'Nothing matches this search.' : EMPTY),
-    h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: page <= 1, onclick: () => go('history', { q, page: page - 1 }) }, 'Previous'),
+    h(
+      'div',
+      { class: 'pager' },
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: page <= 1,
+          onclick: () => go('history', { q, page: page - 1 }),
+        },
+        'Previous',
+      ),
       h('span', { 'data-testid': 'page' }, `Page ${page} of ${pages}`),
-      h('button', { type: 'button', disabled: page >= pages, onclick: () => go('history', { q, page: page + 1 }) }, 'Next')),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: page >= pages,
+          onclick: () => go('history', { q, page: page + 1 }),
+        },
+        'Next',
+      ),
+    ),
   );
 }
 
@@ -351,15 +598,46 @@ async function library() {
   const artists = [...new Set(data.top_artist_ranks.map((r) => r.artist_name))];
   show(
     h('h1', {}, 'Library'),
-    panel('How your top artists moved (rank per month)', artists.length
-      ? h('div', { class: 'table-wrap' }, h('table', {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'Artist'), data.months.map((m) => h('th', { class: 'n' }, m)))),
-          h('tbody', {}, artists.map((a) => h('tr', {}, h('td', {}, a),
-            data.months.map((m) => {
-              const r = data.top_artist_ranks.find((x) => x.artist_name === a && x.period === m);
-              return h('td', { class: 'n' }, r ? `#${r.rank}` : '—');
-            }))))))
-      : emptyState()),
+    panel(
+      'How your top artists moved (rank per month)',
+      artists.length
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              {},
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', {}, 'Artist'),
+                  data.months.map((m) => h('th', { class: 'n' }, m)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                artists.map((a) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, a),
+                    data.months.map((m) => {
+                      const r = data.top_artist_ranks.find(
+                        (x) => x.artist_name === a && x.period === m,
+                      );
+                      return h('td', { class: 'n' }, r ? `#${r.rank}` : '—');
+                    }),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : emptyState(),
+    ),
     h('p', { class: 'muted' }, data.not_built),
   );
 }
@@ -367,43 +645,166 @@ async function library() {
 async function health() {
   const s = await api('health');
   const colour = (d) =>
-    d.has_gap ? '#b91c1c' : d.has_export_extended ? '#14532d' : d.has_export_account ? '#15803d' : d.has_api ? '#86efac' : '#e5e7eb';
-  const first = s.coverage[0] ? (new Date(`${s.coverage[0].day}T00:00:00Z`).getUTCDay() + 6) % 7 : 0;
+    d.has_gap
+      ? '#b91c1c'
+      : d.has_export_extended
+        ? '#14532d'
+        : d.has_export_account
+          ? '#15803d'
+          : d.has_api
+            ? '#86efac'
+            : '#e5e7eb';
+  const first = s.coverage[0]
+    ? (new Date(`${s.coverage[0].day}T00:00:00Z`).getUTCDay() + 6) % 7
+    : 0;
   show(
     h('h1', {}, 'Health'),
-    h('div', { class: 'kpis' },
-      h('div', { class: 'kpi', 'data-testid': 'login' }, h('div', { class: 'label' }, 'Spotify login'),
+    h(
+      'div',
+      { class: 'kpis' },
+      h(
+        'div',
+        { class: 'kpi', 'data-testid': 'login' },
+        h('div', { class: 'label' }, 'Spotify login'),
         h('div', { class: 'value' }, s.login ? `${s.login.days_left} days left` : 'none'),
-        h('div', { class: 'muted' }, s.login ? 'log in again before it ends: wrapped auth login' : 'run wrapped auth login')),
-      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Newest play landed'), h('div', {}, s.newest_play_landed ?? 'none yet')),
-      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Last good run'), h('div', {}, s.last_successful_run ?? 'none yet')),
-      h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Scheduler'),
-        h('div', {}, s.scheduler ? (s.scheduler.alive ? `running, pid ${s.scheduler.pid} on ${s.scheduler.host}` : 'stopped (a stale lock)') : 'not running')),
-      h('div', { class: 'kpi', 'data-testid': 'checks' }, h('div', { class: 'label' }, 'Data checks (last run)'),
-        h('div', {}, s.checks ? `${s.checks.passed} passed, ${s.checks.failed} failed` : 'not run yet'))),
-    h('div', { class: 'grid' },
-      h('section', { class: 'panel wide' }, h('h2', {}, 'Coverage, last 12 months'),
+        h(
+          'div',
+          { class: 'muted' },
+          s.login ? 'log in again before it ends: wrapped auth login' : 'run wrapped auth login',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Newest play landed'),
+        h('div', {}, s.newest_play_landed ?? 'none yet'),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Last good run'),
+        h('div', {}, s.last_successful_run ?? 'none yet'),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Scheduler'),
+        h(
+          'div',
+          {},
+          s.scheduler
+            ? s.scheduler.alive
+              ? `running, pid ${s.scheduler.pid} on ${s.scheduler.host}`
+              : 'stopped (a stale lock)'
+            : 'not running',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'kpi', 'data-testid': 'checks' },
+        h('div', { class: 'label' }, 'Data checks (last run)'),
+        h(
+          'div',
+          {},
+          s.checks ? `${s.checks.passed} passed, ${s.checks.failed} failed` : 'not run yet',
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, 'Coverage, last 12 months'),
         s.coverage.length
-          ? h('div', { class: 'calendar', role: 'img', 'aria-label': 'Which source covers each day' },
+          ? h(
+              'div',
+              { class: 'calendar', role: 'img', 'aria-label': 'Which source covers each day' },
               Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
-              s.coverage.map((d) => h('div', { title: `${d.day}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`, style: `background:${colour(d)}` })))
+              s.coverage.map((d) =>
+                h('div', {
+                  title: `${d.day}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`,
+                  style: `background:${colour(d)}`,
+                }),
+              ),
+            )
           : emptyState(),
-        h('div', { class: 'legend' },
-          [['#14532d', 'extended export'], ['#15803d', 'account data'], ['#86efac', 'API only'], ['#b91c1c', 'gap recorded'], ['#e5e7eb', 'no listening']]
-            .map(([c, text]) => h('span', { style: `--c:${c}` }, text)))),
-      panel('Open incidents', s.incidents.length
-        ? h('ul', {}, s.incidents.map((i) => h('li', {}, `${i.kind} since ${i.opened_at}: ${i.summary}`)))
-        : h('p', {}, 'None: everything works.')),
-      panel('Gaps recorded', s.gaps.length
-        ? h('ul', {}, s.gaps.map((g) => h('li', {}, `${g.from} → ${g.to}: ${g.reason}`)))
-        : h('p', {}, 'None.')),
-      h('section', { class: 'panel wide' }, h('h2', {}, 'Recent runs'),
+        h(
+          'div',
+          { class: 'legend' },
+          [
+            ['#14532d', 'extended export'],
+            ['#15803d', 'account data'],
+            ['#86efac', 'API only'],
+            ['#b91c1c', 'gap recorded'],
+            ['#e5e7eb', 'no listening'],
+          ].map(([c, text]) => h('span', { style: `--c:${c}` }, text)),
+        ),
+      ),
+      panel(
+        'Open incidents',
+        s.incidents.length
+          ? h(
+              'ul',
+              {},
+              s.incidents.map((i) => h('li', {}, `${i.kind} since ${i.opened_at}: ${i.summary}`)),
+            )
+          : h('p', {}, 'None: everything works.'),
+      ),
+      panel(
+        'Gaps recorded',
+        s.gaps.length
+          ? h(
+              'ul',
+              {},
+              s.gaps.map((g) => h('li', {}, `${g.from} → ${g.to}: ${g.reason}`)),
+            )
+          : h('p', {}, 'None.'),
+      ),
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, 'Recent runs'),
         s.runs.length
-          ? h('div', { class: 'table-wrap' }, h('table', {},
-              h('thead', {}, h('tr', {}, ['Run', 'At', 'Status', 'Seconds', 'Error'].map((c) => h('th', {}, c)))),
-              h('tbody', { 'data-testid': 'runs' }, s.runs.map((r) => h('tr', {},
-                h('td', {}, r.run_id), h('td', {}, r.at), h('td', {}, r.status), h('td', { class: 'n' }, fmt(r.seconds, 1)), h('td', {}, r.error ?? ''))))))
-          : h('p', { class: 'muted' }, 'No run yet: `wrapped run`, or `wrapped schedule` for every hour.')),
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                {},
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    ['Run', 'At', 'Status', 'Seconds', 'Error'].map((c) => h('th', {}, c)),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  { 'data-testid': 'runs' },
+                  s.runs.map((r) =>
+                    h(
+                      'tr',
+                      {},
+                      h('td', {}, r.run_id),
+                      h('td', {}, r.at),
+                      h('td', {}, r.status),
+                      h('td', { class: 'n' }, fmt(r.seconds, 1)),
+                      h('td', {}, r.error ?? ''),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : h(
+              'p',
+              { class: 'muted' },
+              'No run yet: `wrapped run`, or `wrapped schedule` for every hour.',
+            ),
+      ),
     ),
   );
 }

@@ -197,6 +197,27 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('works with the keyboard alone', async () => {
+    const { page, errors } = await open(1280);
+    await visit(page, '#/overview');
+    // Tab from the top: the skip link, then the pages in order.
+    const focused = async () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Wrapped');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /^wrapped:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    // The year picker and the PNG buttons are reachable and labelled.
+    assert.equal(await page.locator('label:has(#year)').count(), 1);
+    assert.ok((await page.locator('[data-card] button').count()) >= 8);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('a Wrapped card downloads as a PNG', async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/wrapped?year=2026');

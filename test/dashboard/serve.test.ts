@@ -126,6 +126,32 @@ describe('wrapped serve', () => {
     assert.equal((await wrapped(['check'], { env })).code, 0);
   });
 
+  it("the Overview's series agree with gold and with its own totals", async () => {
+    const query = async (sql: string) =>
+      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
+        Record<string, unknown>
+      >;
+    const res = await get(open.url, '/api/overview?period=custom&from=2024-10-01&to=2024-10-31');
+    const o = JSON.parse(res.body);
+    const sum = (rows: Array<Record<string, number>>, key: string) =>
+      rows.reduce((n, r) => n + Number(r[key]), 0);
+    assert.equal(sum(o.days, 'plays'), o.totals.plays);
+    assert.equal(sum(o.hours, 'plays'), o.totals.plays);
+    assert.deepEqual(
+      o.streaks,
+      await query(
+        "SELECT streak_start::VARCHAR AS streak_start, streak_end::VARCHAR AS streak_end, days::INTEGER AS days FROM gold.agg_streaks WHERE streak_end >= DATE '2024-10-01' AND streak_start <= DATE '2024-10-31' ORDER BY streak_start",
+      ),
+    );
+    const [discovered] = await query(
+      "SELECT count(*)::INTEGER AS n FROM gold.agg_discovery WHERE kind = 'artist' AND first_day BETWEEN DATE '2024-10-01' AND DATE '2024-10-31'",
+    );
+    assert.equal(sum(o.discovery, 'new_artists'), discovered?.n);
+    assert.ok(o.totals.plays > 100 && o.streaks.length > 0);
+    // The previous period is the 31 days before, with the same definitions.
+    assert.deepEqual(o.period.previous, { from: '2024-08-31', to: '2024-09-30' });
+  });
+
   it('bad parameters are 400, unknown paths 404, writes 405; nothing leaks a stack', async () => {
     const bad = await get(open.url, '/api/overview?period=custom&from=2026-13-01&to=2026-01-01');
     assert.equal(bad.status, 400);
