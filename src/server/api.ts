@@ -88,13 +88,18 @@ async function totals(
      SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')} FROM d`,
     range,
   );
+  // All time is counted already: one row per track and artist ever played in the top lists.
   const [uniques] = await ctx.tables.query(
-    `WITH t AS (SELECT track_key, artist_name, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
+    period.kind === 'all'
+      ? `SELECT (SELECT count(*) FROM gold.agg_top_tracks WHERE period = 'all' AND plays > 0) AS c_tracks,
+           (SELECT count(*) FROM gold.agg_top_artists WHERE period = 'all' AND plays > 0) AS c_artists,
+           0 AS p_tracks, 0 AS p_artists`
+      : `WITH t AS (SELECT track_key, artist_name, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
        FROM gold.agg_track_daily
        WHERE plays > 0 AND (day BETWEEN ?::DATE AND ?::DATE OR day BETWEEN ?::DATE AND ?::DATE))
      SELECT count(DISTINCT track_key) FILTER (WHERE cur) AS c_tracks, count(DISTINCT artist_name) FILTER (WHERE cur) AS c_artists,
        count(DISTINCT track_key) FILTER (WHERE prev) AS p_tracks, count(DISTINCT artist_name) FILTER (WHERE prev) AS p_artists FROM t`,
-    [...range, ...range],
+    period.kind === 'all' ? [] : [...range, ...range],
   );
   const pick = (p: 'c' | 'p'): Row => ({
     minutes: daily?.[`${p}_minutes`] ?? 0,

@@ -148,6 +148,16 @@ describe('wrapped serve', () => {
     );
     assert.equal(sum(o.discovery, 'new_artists'), discovered?.n);
     assert.ok(o.totals.plays > 100 && o.streaks.length > 0);
+    // All time reads the ranked tables; a custom span over all days sums daily rows: the same.
+    const meta = JSON.parse((await get(open.url, '/api/meta')).body);
+    const all = JSON.parse((await get(open.url, '/api/overview?period=all')).body);
+    const span = JSON.parse(
+      (await get(open.url, `/api/overview?period=custom&from=${meta.first_day}&to=${meta.today}`))
+        .body,
+    );
+    assert.deepEqual(all.totals, span.totals);
+    for (const list of ['top_artists', 'top_tracks', 'top_albums'])
+      assert.deepEqual(all[list], span[list], list);
     // The previous period is the 31 days before, with the same definitions.
     assert.deepEqual(o.period.previous, { from: '2024-08-31', to: '2024-09-30' });
   });
