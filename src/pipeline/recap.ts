@@ -64,6 +64,17 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
     ).rows;
   return {
     period: year,
+    ...figures(row),
+    year: row,
+    top_artists: await top('agg_top_artists', 'artist_name'),
+    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
+    top_albums: await top('agg_top_albums', 'album_name, artist_name'),
+  };
+}
+
+/** The figures both recaps share, typed, from a row of the warehouse. */
+function figures(row: Row) {
+  return {
     minutes: Number(row.minutes),
     plays: Number(row.plays),
     unique_tracks: Number(row.unique_tracks),
@@ -72,10 +83,6 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
     has_estimated_minutes: Boolean(row.has_estimated_minutes),
     first_play_at: (row.first_play_at as string | null) ?? null,
     last_play_at: (row.last_play_at as string | null) ?? null,
-    year: row,
-    top_artists: await top('agg_top_artists', 'artist_name'),
-    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
-    top_albums: await top('agg_top_albums', 'album_name, artist_name'),
   };
 }
 
@@ -124,14 +131,7 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
   const row = totals ?? {};
   return {
     period: `${from}..${to}`,
-    minutes: Number(row.minutes),
-    plays: Number(row.plays),
-    unique_tracks: Number(row.unique_tracks),
-    unique_artists: Number(row.unique_artists),
-    podcast_minutes: Number(row.podcast_minutes),
-    has_estimated_minutes: Boolean(row.has_estimated_minutes),
-    first_play_at: (row.first_play_at as string | null) ?? null,
-    last_play_at: (row.last_play_at as string | null) ?? null,
+    ...figures(row),
     top_artists: await top('artist_name', 'artist_name', 'artist_name IS NOT NULL'),
     top_tracks: await top(
       'track_key',

@@ -14,26 +14,9 @@ import { wrapped } from '../support/helpers.js';
 import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
 import { loggedInHome } from '../support/sim-login.js';
-
-interface TruthPlay {
-  ended_at: string;
-  track_uri?: string;
-  in_recently_played: boolean;
-  visible_at: string;
-}
+import { type TruthPlay, windowAt } from '../support/truth.js';
 
 const HOUR = 3_600_000;
-
-/** What the API shows at `t`, computed from the ground truth alone: the 50 latest visible plays. */
-function windowAt(truth: TruthPlay[], t: number): string[] {
-  return truth
-    .filter(
-      (p) => p.in_recently_played && Date.parse(p.visible_at) <= t && Date.parse(p.ended_at) <= t,
-    )
-    .sort((a, b) => Date.parse(b.ended_at) - Date.parse(a.ended_at))
-    .slice(0, 50)
-    .map((p) => `${p.track_uri?.split(':')[2]}|${p.ended_at}`);
-}
 
 describe('extract: seven days of hourly runs', () => {
   let sim: Simulator;

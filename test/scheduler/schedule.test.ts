@@ -18,24 +18,7 @@ import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
 import { loggedInHome } from '../support/sim-login.js';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
-
-interface TruthPlay {
-  ended_at: string;
-  track_uri?: string;
-  in_recently_played: boolean;
-  visible_at: string;
-}
-
-/** What recently-played shows at `t`, from the ground truth alone. */
-function windowAt(truth: TruthPlay[], t: number): string[] {
-  return truth
-    .filter(
-      (p) => p.in_recently_played && Date.parse(p.visible_at) <= t && Date.parse(p.ended_at) <= t,
-    )
-    .sort((a, b) => Date.parse(b.ended_at) - Date.parse(a.ended_at))
-    .slice(0, 50)
-    .map((p) => `${p.track_uri?.split(':')[2]}|${p.ended_at}`);
-}
+import { type TruthPlay, windowAt } from '../support/truth.js';
 
 async function runRecords(lake: FsLake): Promise<RunRecord[]> {
   const records: RunRecord[] = [];

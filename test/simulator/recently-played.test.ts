@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { api, control, loginWithPkce } from '../support/oauth.js';
-
-interface TruthPlay {
-  ended_at: string;
-  track_uri?: string;
-  in_recently_played: boolean;
-  visible_at: string;
-}
+import type { TruthPlay } from '../support/truth.js';
 
 describe('simulator: recently-played follows the ground truth', () => {
   let sim: Simulator;
