@@ -111,46 +111,50 @@ async function totals(
   return { current: pick('c'), previous: period.previous ? pick('p') : null };
 }
 
-/** Top artists, tracks or albums of a period: the gold top-list ranking over daily rows. */
-function topSql(kind: 'artists' | 'tracks' | 'albums'): string {
-  const by = {
-    artists: { key: 'artist_name', columns: 'artist_name', where: 'artist_name IS NOT NULL' },
-    tracks: {
-      key: 'track_key',
-      columns:
-        'track_key, any_value(track_name) AS track_name, any_value(artist_name) AS artist_name',
-      where: 'true',
-    },
-    albums: {
-      key: "coalesce(artist_name, '') || '/' || album_name",
-      columns: 'any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
-      where: 'album_name IS NOT NULL',
-    },
-  }[kind];
-  return `SELECT ${by.columns}, sum(plays)::BIGINT AS plays, round(sum(ms_played) / 60000.0, 2) AS minutes
-    FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE AND ${by.where}
-    GROUP BY ${by.key} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${by.key} LIMIT ?`;
-}
-
-/** All time is ranked already (gold.agg_top_*, period 'all'); other periods sum daily rows. */
+/**
+ * The top artists, songs and albums of a period in one statement (three lists of structs):
+ * all time from the ranked gold.agg_top_* rows, any other period by summing gold.agg_track_daily
+ * with the same ranking (plays, then minutes, then the key).
+ */
 async function topLists(ctx: ApiContext, period: Period, limit: number) {
-  if (period.kind === 'all') {
-    const ranked = (table: string, columns: string) =>
-      ctx.tables.query(
-        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period = 'all' AND rank <= ? ORDER BY rank`,
-        [limit],
-      );
-    return {
-      top_artists: await ranked('agg_top_artists', 'artist_name'),
-      top_tracks: await ranked('agg_top_tracks', 'track_key, track_name, artist_name'),
-      top_albums: await ranked('agg_top_albums', 'album_name, artist_name'),
-    };
-  }
-  const range = [period.from, period.to, limit];
+  const ranked = (table: string, fields: string) =>
+    `(SELECT coalesce(list({${fields}, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} ORDER BY rank), [])
+      FROM gold.${table} WHERE period = 'all' AND rank <= ?)`;
+  const summed = (key: string, fields: string, where: string) =>
+    `(SELECT coalesce(list(x ORDER BY n), []) FROM (
+        SELECT {${fields}, 'plays': sum(plays)::INTEGER, 'minutes': round(sum(ms_played) / 60000.0, 2)::DOUBLE} AS x,
+          row_number() OVER (ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${key}) AS n
+        FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE AND ${where}
+        GROUP BY ${key} QUALIFY n <= ?))`;
+  const album = "coalesce(artist_name, '') || '/' || album_name";
+  const [row] =
+    period.kind === 'all'
+      ? await ctx.tables.query(
+          `SELECT ${ranked('agg_top_artists', "'artist_name': artist_name")} AS top_artists,
+             ${ranked('agg_top_tracks', "'track_key': track_key, 'track_name': track_name, 'artist_name': artist_name")} AS top_tracks,
+             ${ranked('agg_top_albums', "'album_name': album_name, 'artist_name': artist_name")} AS top_albums`,
+          [limit, limit, limit],
+        )
+      : await ctx.tables.query(
+          `SELECT ${summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL')} AS top_artists,
+             ${summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true')} AS top_tracks,
+             ${summed(album, "'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_name IS NOT NULL')} AS top_albums`,
+          [
+            period.from,
+            period.to,
+            limit,
+            period.from,
+            period.to,
+            limit,
+            period.from,
+            period.to,
+            limit,
+          ],
+        );
   return {
-    top_artists: await ctx.tables.query(topSql('artists'), range),
-    top_tracks: await ctx.tables.query(topSql('tracks'), range),
-    top_albums: await ctx.tables.query(topSql('albums'), range),
+    top_artists: row?.top_artists ?? [],
+    top_tracks: row?.top_tracks ?? [],
+    top_albums: row?.top_albums ?? [],
   };
 }
 
