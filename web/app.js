@@ -598,6 +598,73 @@ async function library() {
   const artists = [...new Set(data.top_artist_ranks.map((r) => r.artist_name))];
   show(
     h('h1', {}, 'Library'),
+    h(
+      'div',
+      { class: 'grid' },
+      panel(
+        'Playlists',
+        data.playlists?.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { 'data-testid': 'playlists' },
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    ['Playlist', 'Owner', 'Items', ''].map((c, i) =>
+                      h('th', { class: i === 2 ? 'n' : null }, c),
+                    ),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  {},
+                  data.playlists.map((p) =>
+                    h(
+                      'tr',
+                      {},
+                      h('td', {}, p.name),
+                      h('td', {}, p.owner_name ?? ''),
+                      h('td', { class: 'n' }, fmt(p.items_total)),
+                      h(
+                        'td',
+                        { class: 'muted' },
+                        p.items_read
+                          ? p.collaborative
+                            ? 'collaborative'
+                            : ''
+                          : 'items not readable (not yours)',
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, data.not_built ?? 'No playlists yet.'),
+      ),
+      panel(
+        'Liked Songs over time',
+        data.liked_songs?.length
+          ? [
+              bars(data.liked_songs.map((m) => ({ label: m.month, value: Number(m.total) }))),
+              h(
+                'p',
+                { class: 'muted' },
+                `${fmt(data.liked_songs.at(-1).total)} liked songs; added per month: ${data.liked_songs
+                  .slice(-3)
+                  .map((m) => `${m.month} ${fmt(m.added)}`)
+                  .join(', ')}.`,
+              ),
+              downloadLink('silver.fct_saved_track'),
+            ]
+          : h('p', { class: 'muted' }, data.not_built ?? 'No liked songs seen yet.'),
+      ),
+    ),
     panel(
       'How your top artists moved (rank per month)',
       artists.length
@@ -638,7 +705,6 @@ async function library() {
           )
         : emptyState(),
     ),
-    h('p', { class: 'muted' }, data.not_built),
   );
 }
 

@@ -266,14 +266,32 @@ async function library(ctx: ApiContext) {
         [periods[0] as string],
       )
     : [];
+  const playlists = ctx.tables.has('silver.dim_playlist')
+    ? await ctx.tables.query(
+        `SELECT p.playlist_id, p.name, p.owner_name, p.collaborative, p.items_total,
+           count(i.position)::INTEGER AS items_read, p.last_seen_at::VARCHAR AS last_seen_at
+         FROM silver.dim_playlist AS p LEFT JOIN silver.fct_playlist_item AS i USING (playlist_id)
+         GROUP BY ALL ORDER BY p.name`,
+      )
+    : null;
+  // Liked Songs over time: how many were saved each month, and the running total.
+  const liked = ctx.tables.has('silver.fct_saved_track')
+    ? await ctx.tables.query(
+        `SELECT month, added::INTEGER AS added, (sum(added) OVER (ORDER BY month))::INTEGER AS total FROM (
+           SELECT strftime(timezone(?, added_at), '%Y-%m') AS month, count(*) AS added
+           FROM silver.fct_saved_track GROUP BY 1) ORDER BY month`,
+        [ctx.tables.timezone],
+      )
+    : null;
   return {
     months: periods,
     top_artist_ranks: ranks,
-    // Not built yet: the models for saved tracks and playlists (the raw responses are landed).
-    playlists: null,
-    liked_songs: null,
+    playlists,
+    liked_songs: liked,
     not_built:
-      'Playlists and liked songs over time need the library models, which are not built yet; `wrapped run` already lands the raw responses.',
+      playlists === null
+        ? 'Playlists and liked songs appear once `wrapped run` has pulled them from the API and `wrapped transform` has built the library models.'
+        : null,
   };
 }
 

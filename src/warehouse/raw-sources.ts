@@ -35,6 +35,17 @@ export const RAW_SOURCES: RawSource[] = [
        FROM read_json(${files}, format = 'array', columns = ${ACCOUNT_COLUMNS}, filename = true)`,
   },
   {
+    // Every landed API response, one row each, for the library models (saved tracks,
+    // playlists and their items, follows, top lists): `resource` is the raw folder.
+    name: 'raw_api_responses',
+    matches: (e) => e.kind === 'extract',
+    select: (files) =>
+      `SELECT load_id AS _load_id, filename AS _source_file, fetched_at,
+         regexp_extract(filename, 'raw/spotify/([^/]+)/', 1) AS resource,
+         request ->> 'url' AS request_url, request -> 'params' AS request_params, body
+       FROM read_json(${files}, format = 'newline_delimited', columns = {load_id: 'VARCHAR', fetched_at: 'VARCHAR', request: 'JSON', body: 'JSON'}, filename = true)`,
+  },
+  {
     name: 'raw_api_recently_played',
     matches: (e) => e.kind === 'extract' && e.source === 'recently_played',
     select: (files) =>
@@ -101,8 +112,8 @@ async function emptyShape(warehouse: Warehouse, source: RawSource): Promise<stri
   const file = join(dir, 'empty.json');
   await writeFile(
     file,
-    source.name === 'raw_api_recently_played'
-      ? '{"load_id":"x","fetched_at":"1970-01-01T00:00:00Z","body":{"items":[]}}\n'
+    source.name.startsWith('raw_api_')
+      ? '{"load_id":"x","fetched_at":"1970-01-01T00:00:00Z","request":{"url":"/x"},"body":{"items":[]}}\n'
       : '[]',
   );
   // Materialise the empty relation so the temporary file can go.

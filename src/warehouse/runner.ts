@@ -8,6 +8,7 @@ import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import { buildOrder, type Model } from './models.js';
 import { registerRawSources } from './raw-sources.js';
+import { decodeUnicodeEscapesSql } from './sql-text.js';
 
 /**
  * A table model's published state, written last (after its Parquet file is complete) so a reader
@@ -74,8 +75,11 @@ export function renderModelSql(
     // The natural keys of export streams, defined once in src/export/natural-key.ts.
     if (expression === 'extended_stream_key') return EXTENDED_STREAM_KEY_SQL;
     if (expression === 'account_stream_key') return ACCOUNT_STREAM_KEY_SQL;
+    // Names with literal \uXXXX escapes, decoded (src/warehouse/sql-text.ts).
+    const decoded = /^decode_escapes\(\s*([a-z_][a-z0-9_.]*)\s*\)$/.exec(expression)?.[1];
+    if (decoded !== undefined) return decodeUnicodeEscapesSql(decoded);
     throw new ModelError(
-      `${model.file}: unknown template {{ ${expression} }}; known: lake_path('...'), timezone, extended_stream_key, account_stream_key.`,
+      `${model.file}: unknown template {{ ${expression} }}; known: lake_path('...'), timezone, extended_stream_key, account_stream_key, decode_escapes(column).`,
     );
   });
 }

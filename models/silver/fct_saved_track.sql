@@ -1,0 +1,21 @@
+-- Liked Songs over time: one row per track ever seen in Liked Songs, with when it was added
+-- (Spotify's added_at) and when wrapped-me first and last saw it. (A track removed from Liked
+-- Songs keeps its row; last_seen_at says when it was last there.)
+-- depends_on: bronze.stg_api_saved_tracks
+-- key: track_id
+-- check: not_null(added_at, first_seen_at, last_seen_at)
+SELECT track_id, track_uri, {{ decode_escapes(track_name) }} AS track_name, artist_name,
+  album_name, added_at, first_seen_at, last_seen_at
+FROM (
+  SELECT
+    track_id,
+    any_value(track_uri) AS track_uri,
+    any_value(track_name) AS track_name,
+    any_value(artist_name) AS artist_name,
+    any_value(album_name) AS album_name,
+    min(added_at) AS added_at,
+    min(fetched_at) AS first_seen_at,
+    max(fetched_at) AS last_seen_at
+  FROM bronze.stg_api_saved_tracks
+  GROUP BY track_id
+)
