@@ -83,13 +83,14 @@ async function totals(
     coalesce(round(sum(minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_minutes,
     coalesce(sum(plays) FILTER (WHERE ${n}), 0)::BIGINT AS ${alias}_plays,
     coalesce(round(sum(podcast_minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_podcast_minutes`;
-  const [daily] = await ctx.tables.query(
+  // The two run in parallel (on different connections).
+  const dailyQuery = ctx.tables.query(
     `WITH d AS (SELECT *, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev FROM gold.agg_daily_listening)
      SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')} FROM d`,
     range,
   );
   // All time is counted already: one row per track and artist ever played in the top lists.
-  const [uniques] = await ctx.tables.query(
+  const uniquesQuery = ctx.tables.query(
     period.kind === 'all'
       ? `SELECT (SELECT count(*) FROM gold.agg_top_tracks WHERE period = 'all' AND plays > 0) AS c_tracks,
            (SELECT count(*) FROM gold.agg_top_artists WHERE period = 'all' AND plays > 0) AS c_artists,
@@ -101,6 +102,7 @@ async function totals(
        count(DISTINCT track_key) FILTER (WHERE prev) AS p_tracks, count(DISTINCT artist_name) FILTER (WHERE prev) AS p_artists FROM t`,
     period.kind === 'all' ? [] : [...range, ...range],
   );
+  const [[daily], [uniques]] = await Promise.all([dailyQuery, uniquesQuery]);
   const pick = (p: 'c' | 'p'): Row => ({
     minutes: daily?.[`${p}_minutes`] ?? 0,
     plays: daily?.[`${p}_plays`] ?? 0,
@@ -171,9 +173,11 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   const period: Period = resolvePeriod(params, info.today, info.first_day);
   const limit = Math.min(50, Math.max(1, Number(params.get('limit') ?? 10) || 10));
   const range = [period.from, period.to];
-  const { current, previous } = await totals(ctx, period);
+  // Totals, series and top lists are asked at once: they run on different connections.
+  const totalsQuery = totals(ctx, period);
+  const topQuery = topLists(ctx, period, limit);
   // The series in one round trip (each query costs milliseconds of its own): lists of structs.
-  const [series] = await ctx.tables.query(
+  const seriesQuery = ctx.tables.query(
     `SELECT
       (SELECT coalesce(list({'day': day::VARCHAR, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} ORDER BY day), [])
          FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE) AS days,
@@ -189,6 +193,11 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
                FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 1)) AS discovery`,
     [...range, ...range, ...range, info.today, ...range],
   );
+  const [{ current, previous }, [series], top] = await Promise.all([
+    totalsQuery,
+    seriesQuery,
+    topQuery,
+  ]);
   return {
     period,
     timezone: info.timezone,
@@ -199,7 +208,7 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     streaks: series?.streaks ?? [],
     current_streak_days: Number(series?.current_streak_days ?? 0),
     discovery: series?.discovery ?? [],
-    ...(await topLists(ctx, period, limit)),
+    ...top,
   };
 }
 

@@ -4,14 +4,17 @@ import { attachPublishedTables, type Row, Warehouse } from '../warehouse/index.j
 /**
  * The dashboard's view of the warehouse: its own in-memory DuckDB over the Parquet tables the
  * lake publishes, so it never holds the warehouse file that `wrapped run` writes. When a build
- * publishes new manifests, the views are re-pointed (checked at most once a second). Queries
- * run one at a time on the one connection.
+ * publishes new manifests, the tables are re-read (checked at most once a second). Queries run
+ * on a few connections to the same database, so one page's questions are answered in parallel.
  */
 export class ServedTables {
   private signature = '';
   private manifests: string[] = [];
   private checkedAt = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private refreshing: Promise<void> | undefined;
+  /** Reader connections, each with its own queue; queries go round-robin. */
+  private readers: Array<{ warehouse: Warehouse; queue: Promise<unknown> }> = [];
+  private next = 0;
   tables: string[] = [];
   /** Goes up whenever the tables were re-read: what is cached from them is stale. */
   version = 0;
@@ -21,8 +24,10 @@ export class ServedTables {
     private readonly lake: Lake,
   ) {}
 
-  static async open(lake: Lake, timezone: string): Promise<ServedTables> {
+  static async open(lake: Lake, timezone: string, readers = 3): Promise<ServedTables> {
     const served = new ServedTables(await Warehouse.open({ file: ':memory:', timezone }), lake);
+    for (let i = 0; i < readers; i++)
+      served.readers.push({ warehouse: await served.warehouse.fork(), queue: Promise.resolve() });
     await served.refresh(true);
     return served;
   }
@@ -36,25 +41,39 @@ export class ServedTables {
   }
 
   /** Runs a parameterised query; user text only ever travels in `params`. */
-  query(sql: string, params: Array<string | number | null> = []): Promise<Row[]> {
-    const run = this.queue.then(async () => {
-      await this.refresh(false);
+  async query(sql: string, params: Array<string | number | null> = []): Promise<Row[]> {
+    await this.fresh(false);
+    const reader = this.readers[this.next++ % this.readers.length] ?? {
+      warehouse: this.warehouse,
+      queue: Promise.resolve(),
+    };
+    const run = reader.queue.then(async () => {
       try {
-        return (await this.warehouse.query(sql, params)).rows;
+        return (await reader.warehouse.query(sql, params)).rows;
       } catch (error) {
         // A build replaced the files between the check and the query: look again, once.
         if (!/No files found|does not exist|Could not open/i.test((error as Error).message))
           throw error;
-        await this.refresh(true);
-        return (await this.warehouse.query(sql, params)).rows;
+        await this.fresh(true);
+        return (await reader.warehouse.query(sql, params)).rows;
       }
     });
-    this.queue = run.catch(() => undefined);
+    reader.queue = run.catch(() => undefined);
     return run;
   }
 
   close(): void {
+    for (const reader of this.readers) reader.warehouse.close();
     this.warehouse.close();
+  }
+
+  /** One refresh at a time; everyone else waits for it. */
+  private async fresh(force: boolean): Promise<void> {
+    if (!this.refreshing)
+      this.refreshing = this.refresh(force).finally(() => {
+        this.refreshing = undefined;
+      });
+    await this.refreshing;
   }
 
   private async refresh(force: boolean): Promise<void> {

@@ -49,7 +49,19 @@ export class Warehouse {
     private readonly connection: DuckDBConnection,
     readonly file: string,
     readonly timezone: string,
+    /** A fork shares its parent's database and leaves it open when it closes. */
+    private readonly ownsInstance = true,
   ) {}
+
+  /**
+   * Another connection to the same database, with the same time zone: queries on different
+   * connections run in parallel (the dashboard asks several questions per page).
+   */
+  async fork(): Promise<Warehouse> {
+    const connection = await this.instance.connect();
+    await connection.run(`SET TimeZone = ${sqlString(this.timezone)}`);
+    return new Warehouse(this.instance, connection, this.file, this.timezone, false);
+  }
 
   static async open(options: { file: string; timezone: string }): Promise<Warehouse> {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -100,7 +112,7 @@ export class Warehouse {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 
