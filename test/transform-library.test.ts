@@ -1,6 +1,6 @@
 /**
- * The library models (playlists, their items, Liked Songs) over two weeks of daily API pulls
- * against the simulator, compared with its ground truth.
+ * The library models (playlists, their items, Liked Songs, Spotify's top lists, follows) over
+ * two weeks of daily API pulls against the simulator, compared with its ground truth.
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -37,7 +37,7 @@ describe('transform: the library from the API', () => {
         client: login.client(),
         blocks: login.blocks,
         now: new Date(sim.world.now),
-        only: ['playlists', 'saved_tracks'],
+        only: ['playlists', 'saved_tracks', 'top', 'followed_artists'],
       });
       assert.ok(
         report.sources.every((s) => s.status === 'ok'),
@@ -119,5 +119,47 @@ describe('transform: the library from the API', () => {
         Math.floor((expected.get(String(row.track_id)) ?? Number.NaN) / 1000),
         String(row.track_id),
       );
+
+    // Spotify's top lists, per day: the latest snapshot equals the simulator's ranking then.
+    const RANGE_DAYS: Record<string, number> = { short_term: 28, medium_term: 182, long_term: 365 };
+    const snapshots = await query(
+      'SELECT kind, time_range, epoch_ms(max(fetched_at)) AS at, list(item_id ORDER BY rank) AS ids FROM silver.fct_top_snapshot WHERE snapshot_date = (SELECT max(snapshot_date) FROM silver.fct_top_snapshot) GROUP BY ALL ORDER BY ALL',
+    );
+    assert.equal(snapshots.length, 6);
+    for (const snap of snapshots) {
+      const days = RANGE_DAYS[String(snap.time_range)] as number;
+      const at = Number(snap.at);
+      const truth =
+        snap.kind === 'track'
+          ? sim.world.topTracks(days, at).map((t) => t.trackId)
+          : sim.world.topArtists(days, at).map((a) => a.artistId);
+      assert.deepEqual(snap.ids, truth.slice(0, 50), `${snap.kind} ${snap.time_range}`);
+    }
+    const days = await query(
+      'SELECT count(DISTINCT snapshot_date)::INTEGER AS n FROM silver.fct_top_snapshot',
+    );
+    assert.equal(days[0]?.n, 14, 'one snapshot a day');
+
+    // Follows: the artists followed at the last pull, and every one seen followed before.
+    const follows: number[] = [];
+    for await (const entry of new LoadLedger(lake).entries())
+      if (entry.source === 'followed_artists') follows.push(Date.parse(entry.started_at));
+    const last = Math.max(...follows);
+    const followed = await query(
+      'SELECT artist_id, following FROM silver.fct_followed_artist ORDER BY artist_id',
+    );
+    const now = new Set(sim.world.followedArtists(last).map((f) => f.artistId));
+    const ever = new Set(
+      follows.flatMap((t) => sim.world.followedArtists(t).map((f) => f.artistId)),
+    );
+    assert.ok(now.size > 5);
+    assert.deepEqual(
+      followed.map((f) => f.artist_id),
+      [...ever].sort(),
+    );
+    assert.deepEqual(
+      followed.filter((f) => f.following).map((f) => f.artist_id),
+      [...now].sort(),
+    );
   });
 });
