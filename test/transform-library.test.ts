@@ -11,7 +11,7 @@ import { FsLake } from '../src/lake/drivers/fs.js';
 import { LoadLedger } from '../src/lake/ledger.js';
 import { type Simulator, startSimulator } from '../src/simulator/server.js';
 import { USER_ID } from '../src/simulator/world.js';
-import { wrapped } from './support/helpers.js';
+import { queryRows, wrapped } from './support/helpers.js';
 import { loggedInHome } from './support/sim-login.js';
 
 const DAY = 86_400_000;
@@ -50,10 +50,7 @@ describe('transform: the library from the API', () => {
     assert.equal(built.code, 0, built.stderr);
     const checks = await wrapped(['check'], { env });
     assert.equal(checks.code, 0, checks.stdout);
-    const query = async (sql: string) =>
-      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-        Record<string, unknown>
-      >;
+    const query = (sql: string) => queryRows(sql, env);
 
     // Every playlist, by its own name (Unicode and emoji intact).
     const playlists = await query(

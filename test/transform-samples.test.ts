@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO, tempDir, wrapped } from './support/helpers.js';
+import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 
@@ -120,10 +120,7 @@ describe('transform: the real samples, checked against the JSON', () => {
       assert.equal(built.code, 0, built.stderr);
       const checks = await wrapped(['check'], { env });
       assert.equal(checks.code, 0, checks.stdout);
-      const query = async (sql: string) =>
-        JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-          Record<string, unknown>
-        >;
+      const query = (sql: string) => queryRows(sql, env);
       const years = await query(
         'SELECT year, minutes, plays, unique_tracks, unique_artists FROM gold.wrapped_year ORDER BY year',
       );
@@ -190,10 +187,7 @@ describe('transform: weeks, the clock, streaks and discovery in a DST time zone'
     assert.equal((await wrapped(['transform'], { env })).code, 0);
     const checks = await wrapped(['check'], { env });
     assert.equal(checks.code, 0, checks.stdout);
-    const query = async (sql: string) =>
-      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-        Record<string, unknown>
-      >;
+    const query = (sql: string) => queryRows(sql, env);
     const music = streamsOf(join(SAMPLES, 'extended-2026-a'))
       .filter((s) => s.track !== null)
       .map((s) => ({ ...s, local: localParts(s.ts, timeZone) }));

@@ -105,6 +105,40 @@ function bars(items, { height = 160, label = (d) => d.label, unit = '' } = {}) {
   return h('div', { class: 'chart' }, svg, labels);
 }
 
+/**
+ * A table that scrolls sideways on a phone. A header starting with # marks a number column
+ * (right-aligned; the # is not shown). A cell is text, nodes, or a ready-made <td>.
+ */
+function dataTable(headers, rows, attrs = {}) {
+  const numeric = headers.map((c) => c.startsWith('#'));
+  const cell = (value, i) =>
+    value instanceof HTMLTableCellElement
+      ? value
+      : h('td', { class: numeric[i] ? 'n' : null }, value);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      attrs,
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((c, i) => h('th', { class: numeric[i] ? 'n' : null }, c.replace(/^#/, ''))),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((cells) => h('tr', {}, cells.map(cell))),
+      ),
+    ),
+  );
+}
+
 function panel(title, ...content) {
   return h('section', { class: 'panel' }, h('h2', {}, title), ...content);
 }
@@ -526,45 +560,20 @@ async function history(params) {
       `${fmt(data.total)} streams${q ? ` matching “${q}”` : ''}. Minutes marked “est.” come from the API alone (estimated); the rest are Spotify's own.`,
     ),
     data.rows.length
-      ? h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            {},
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['When', 'Title', 'Artist / show', 'Album', 'Minutes', 'Source'].map((c, i) =>
-                  h('th', { class: i === 4 ? 'n' : null }, c),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              { 'data-testid': 'history-rows' },
-              data.rows.map((r) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, r.ended_at_local),
-                  h('td', {}, r.title ?? '(unknown)'),
-                  h('td', {}, r.artist ?? ''),
-                  h('td', {}, r.album_name ?? ''),
-                  h(
-                    'td',
-                    { class: 'n' },
-                    fmt(Number(r.ms_played) / 60000, 2),
-                    r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
-                  ),
-                  h('td', {}, r.source),
-                ),
-              ),
-            ),
-          ),
+      ? dataTable(
+          ['When', 'Title', 'Artist / show', 'Album', '#Minutes', 'Source'],
+          data.rows.map((r) => [
+            r.ended_at_local,
+            r.title ?? '(unknown)',
+            r.artist ?? '',
+            r.album_name ?? '',
+            [
+              fmt(Number(r.ms_played) / 60000, 2),
+              r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
+            ],
+            r.source,
+          ]),
+          { 'data-testid': 'history-rows' },
         )
       : emptyState(q ? 'Nothing matches this search.' : EMPTY),
     h(
@@ -604,46 +613,23 @@ async function library() {
       panel(
         'Playlists',
         data.playlists?.length
-          ? h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
-                { 'data-testid': 'playlists' },
+          ? dataTable(
+              ['Playlist', 'Owner', '#Items', ''],
+              data.playlists.map((p) => [
+                p.name,
+                p.owner_name ?? '',
+                fmt(p.items_total),
                 h(
-                  'thead',
-                  {},
-                  h(
-                    'tr',
-                    {},
-                    ['Playlist', 'Owner', 'Items', ''].map((c, i) =>
-                      h('th', { class: i === 2 ? 'n' : null }, c),
-                    ),
-                  ),
+                  'td',
+                  { class: 'muted' },
+                  p.items_read
+                    ? p.collaborative
+                      ? 'collaborative'
+                      : ''
+                    : 'items not readable (not yours)',
                 ),
-                h(
-                  'tbody',
-                  {},
-                  data.playlists.map((p) =>
-                    h(
-                      'tr',
-                      {},
-                      h('td', {}, p.name),
-                      h('td', {}, p.owner_name ?? ''),
-                      h('td', { class: 'n' }, fmt(p.items_total)),
-                      h(
-                        'td',
-                        { class: 'muted' },
-                        p.items_read
-                          ? p.collaborative
-                            ? 'collaborative'
-                            : ''
-                          : 'items not readable (not yours)',
-                      ),
-                    ),
-                  ),
-                ),
-              ),
+              ]),
+              { 'data-testid': 'playlists' },
             )
           : h('p', { class: 'muted' }, data.not_built ?? 'No playlists yet.'),
       ),
@@ -668,40 +654,15 @@ async function library() {
     panel(
       'How your top artists moved (rank per month)',
       artists.length
-        ? h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              {},
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  h('th', {}, 'Artist'),
-                  data.months.map((m) => h('th', { class: 'n' }, m)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                artists.map((a) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, a),
-                    data.months.map((m) => {
-                      const r = data.top_artist_ranks.find(
-                        (x) => x.artist_name === a && x.period === m,
-                      );
-                      return h('td', { class: 'n' }, r ? `#${r.rank}` : '—');
-                    }),
-                  ),
-                ),
-              ),
-            ),
+        ? dataTable(
+            ['Artist', ...data.months.map((m) => `#${m}`)],
+            artists.map((a) => [
+              a,
+              ...data.months.map((m) => {
+                const r = data.top_artist_ranks.find((x) => x.artist_name === a && x.period === m);
+                return r ? `#${r.rank}` : '—';
+              }),
+            ]),
           )
         : emptyState(),
     ),
@@ -833,37 +794,10 @@ async function health() {
         { class: 'panel wide' },
         h('h2', {}, 'Recent runs'),
         s.runs.length
-          ? h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
-                {},
-                h(
-                  'thead',
-                  {},
-                  h(
-                    'tr',
-                    {},
-                    ['Run', 'At', 'Status', 'Seconds', 'Error'].map((c) => h('th', {}, c)),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  { 'data-testid': 'runs' },
-                  s.runs.map((r) =>
-                    h(
-                      'tr',
-                      {},
-                      h('td', {}, r.run_id),
-                      h('td', {}, r.at),
-                      h('td', {}, r.status),
-                      h('td', { class: 'n' }, fmt(r.seconds, 1)),
-                      h('td', {}, r.error ?? ''),
-                    ),
-                  ),
-                ),
-              ),
+          ? dataTable(
+              ['Run', 'At', 'Status', '#Seconds', 'Error'],
+              s.runs.map((r) => [r.run_id, r.at, r.status, fmt(r.seconds, 1), r.error ?? '']),
+              { 'data-testid': 'runs' },
             )
           : h(
               'p',

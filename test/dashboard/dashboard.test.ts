@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/load.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
-import { REPO, wrapped } from '../support/helpers.js';
+import { queryRows, REPO, wrapped } from '../support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(REPO, 'artifacts', 'screenshots');
@@ -29,10 +29,7 @@ describe('dashboard in Chromium', { skip }, () => {
   let env: Record<string, string>;
   let server: RunningServer;
   let browser: Browser;
-  const query = async (sql: string) =>
-    JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-      Record<string, unknown>
-    >;
+  const query = (sql: string) => queryRows(sql, env);
 
   before(async () => {
     home = await mkdtemp(join(tmpdir(), 'wrapped-dash-'));

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
-import { REPO, wrapped } from '../support/helpers.js';
+import { queryRows, REPO, wrapped } from '../support/helpers.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 const TOKEN = 'a-long-enough-token-0123456789';
@@ -127,10 +127,7 @@ describe('wrapped serve', () => {
   });
 
   it("the Overview's series agree with gold and with its own totals", async () => {
-    const query = async (sql: string) =>
-      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-        Record<string, unknown>
-      >;
+    const query = (sql: string) => queryRows(sql, env);
     const res = await get(open.url, '/api/overview?period=custom&from=2024-10-01&to=2024-10-31');
     const o = JSON.parse(res.body);
     const sum = (rows: Array<Record<string, number>>, key: string) =>

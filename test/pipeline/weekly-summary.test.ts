@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mondayOfIsoWeek } from '../../src/pipeline/weekly-summary.js';
 import { World } from '../../src/simulator/world.js';
-import { wrapped } from '../support/helpers.js';
+import { queryRows, wrapped } from '../support/helpers.js';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
 
 const SEED = 'weekly';
@@ -55,10 +55,7 @@ describe('weekly summary', () => {
     assert.equal(summary.to, '2026-11-15');
     assert.deepEqual(summary.delivery, { sent: 1, failed: 0 });
 
-    const query = async (sql: string) =>
-      JSON.parse((await wrapped(['query', sql, '--json'], { env })).stdout) as Array<
-        Record<string, unknown>
-      >;
+    const query = (sql: string) => queryRows(sql, env);
     const [gold] = await query(
       "SELECT round(sum(minutes), 2) AS minutes, sum(plays)::INTEGER AS plays FROM gold.agg_daily_listening WHERE day BETWEEN DATE '2026-11-09' AND DATE '2026-11-15'",
     );

@@ -45,3 +45,12 @@ export function wrapped(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Rows of `wrapped query SQL --json` in the HOME that `env` names. */
+export async function queryRows(
+  sql: string,
+  env: Record<string, string>,
+): Promise<Array<Record<string, unknown>>> {
+  const result = await wrapped(['query', sql, '--json'], { env });
+  return JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+}
