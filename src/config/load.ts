@@ -128,7 +128,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const settings = values as Settings;
   const secretValues = SETTINGS.filter((s) => 'secret' in s && s.secret)
     .map((s) => settings[s.key])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+    .filter((value): value is string => typeof value === 'string' && value.length > 0)
+    .flatMap(secretParts);
 
   return {
     settings,
@@ -175,6 +176,17 @@ function displayValue(value: unknown): string {
   if (value && typeof value === 'object' && 'url' in value)
     return String((value as { url: string }).url);
   return String(value);
+}
+
+/**
+ * A secret and the secrets inside it: an Azure connection string's key or SAS can surface on
+ * their own (in a service's error message, say), so each is redacted by itself too.
+ */
+function secretParts(value: string): string[] {
+  const parts = [...value.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/g)]
+    .map((m) => m[1])
+    .filter((part): part is string => part !== undefined && part.length >= 8);
+  return [value, ...parts];
 }
 
 export function redactValues(text: string, secrets: readonly string[]): string {

@@ -19,6 +19,14 @@ export interface Settings {
   summarySchedule: string;
   dashboardUrl: string | undefined;
   serveToken: string | undefined;
+  azureConnectionString: string | undefined;
+  azureAccount: string | undefined;
+  azureKey: string | undefined;
+  azureSasToken: string | undefined;
+  azureBlobEndpoint: string | undefined;
+  s3Endpoint: string | undefined;
+  s3PathStyle: boolean;
+  s3Region: string | undefined;
   spotifyMaxWaitSeconds: number;
   /** Pretend the time is this (tests and the demo run against the simulator's clock). */
   now: string | undefined;
@@ -175,6 +183,67 @@ export const SETTINGS = [
     configKey: 'dashboard_url',
     description: 'where your dashboard is reachable, for links in Slack messages (optional)',
     parse: v.httpUrl,
+  }),
+  // Cloud lakes (only read when WRAPPED_LAKE is az://, abfss:// or s3://). The Azure names are
+  // the ones the Azure CLI and SDKs already use, so an existing setup carries over.
+  spec({
+    key: 'azureConnectionString',
+    env: 'AZURE_STORAGE_CONNECTION_STRING',
+    secret: true,
+    description: 'Azure lake: a storage connection string (one way to sign in)',
+    parse: v.nonEmpty('a connection string from the storage account\'s "Access keys" page'),
+  }),
+  spec({
+    key: 'azureAccount',
+    env: 'AZURE_STORAGE_ACCOUNT',
+    configKey: 'azure_storage_account',
+    description: 'Azure lake: the storage account name (abfss:// URLs carry it already)',
+    parse: v.azureAccountName,
+  }),
+  spec({
+    key: 'azureKey',
+    env: 'AZURE_STORAGE_KEY',
+    secret: true,
+    description: 'Azure lake: an account key (with AZURE_STORAGE_ACCOUNT)',
+    parse: v.nonEmpty("one of the storage account's two access keys (base64)"),
+  }),
+  spec({
+    key: 'azureSasToken',
+    env: 'AZURE_STORAGE_SAS_TOKEN',
+    secret: true,
+    description: 'Azure lake: a SAS token with read, write, delete and list on the container',
+    parse: (raw: string) =>
+      v.nonEmpty('a SAS token such as sv=...&sig=...')(raw).replace(/^\?/, ''),
+  }),
+  spec({
+    key: 'azureBlobEndpoint',
+    env: 'AZURE_STORAGE_BLOB_ENDPOINT',
+    configKey: 'azure_storage_blob_endpoint',
+    description:
+      'Azure lake: the Blob endpoint, when not https://ACCOUNT.blob.core.windows.net (Azurite, sovereign clouds)',
+    parse: v.httpUrl,
+  }),
+  spec({
+    key: 's3Endpoint',
+    env: 'WRAPPED_S3_ENDPOINT',
+    configKey: 's3_endpoint',
+    description: 'S3 lake: a custom endpoint (MinIO, R2 ...); credentials come from the AWS chain',
+    parse: v.httpUrl,
+  }),
+  spec({
+    key: 's3PathStyle',
+    env: 'WRAPPED_S3_PATH_STYLE',
+    configKey: 's3_path_style',
+    description: 'S3 lake: address buckets as ENDPOINT/bucket rather than bucket.ENDPOINT',
+    defaultValue: () => 'false',
+    parse: v.booleanFlag,
+  }),
+  spec({
+    key: 's3Region',
+    env: 'AWS_REGION',
+    configKey: 's3_region',
+    description: "S3 lake: the bucket's region (default us-east-1)",
+    parse: v.nonEmpty('a region name such as eu-west-1'),
   }),
   spec({
     key: 'spotifyMaxWaitSeconds',

@@ -172,3 +172,18 @@ export function isoTime(raw: string): string {
     throw new Invalid('an ISO 8601 time such as 2026-11-24T12:00:00Z');
   return new Date(text).toISOString();
 }
+
+/** Azure storage account names: 3-24 lower-case letters and digits. */
+export function azureAccountName(raw: string): string {
+  const text = raw.trim();
+  if (!/^[a-z0-9]{3,24}$/.test(text))
+    throw new Invalid('a storage account name: 3 to 24 lower-case letters and digits');
+  return text;
+}
+
+export function booleanFlag(raw: string): boolean {
+  const text = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+  throw new Invalid('true or false');
+}

@@ -102,10 +102,9 @@ async function checkHome(config: Config): Promise<DoctorCheck> {
 }
 
 async function checkLake(config: Config): Promise<DoctorCheck> {
-  const location = config.settings.lake;
   let lake: ReturnType<typeof openLake>;
   try {
-    lake = openLake(location);
+    lake = openLake(config.settings);
   } catch (error) {
     return {
       name: 'lake',
@@ -140,7 +139,8 @@ async function checkLake(config: Config): Promise<DoctorCheck> {
       name: 'lake',
       status: 'fail',
       summary: `${lake.location}: ${(error as Error).message}`,
-      hint: 'Check the folder permissions or the --lake value.',
+      hint:
+        (error as { hint?: string }).hint ?? 'Check the folder permissions or the --lake value.',
     };
   }
 }

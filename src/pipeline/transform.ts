@@ -5,7 +5,10 @@ import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
 import {
   buildModels,
+  LakeMirror,
   loadModels,
+  type MirrorProgress,
+  type MirrorReport,
   type ModelBuildResult,
   openWarehouse,
 } from '../warehouse/index.js';
@@ -15,6 +18,8 @@ export interface TransformResult {
   load_id: string;
   status: 'ok' | 'failed';
   models: ModelBuildResult[];
+  /** Over a remote lake: what was fetched before the build and uploaded after it. */
+  sync?: { pulled: MirrorReport; pushed: MirrorReport };
   error?: string;
 }
 
@@ -22,12 +27,18 @@ export interface TransformOptions {
   config: Config;
   lake: Lake;
   onProgress?: Parameters<typeof buildModels>[0]['onProgress'];
+  /** Over a remote lake: each file pulled into the local copy or pushed back. */
+  onSync?: MirrorProgress;
 }
 
 /**
  * The T of the pipeline: builds every model (bronze -> silver -> gold) and records the build in
  * the load ledger, success or failure, so `wrapped status` can tell what happened.
  * Every build is currently a full rebuild from the models' inputs.
+ *
+ * Over a remote lake (Azure, S3) the engine builds in HOME's local copy: the raw files not
+ * cached yet are pulled first, and the tables are pushed back after (src/warehouse/lake-mirror.ts).
+ * The ledger entry goes to the remote lake, last.
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const { config, lake } = options;
@@ -36,20 +47,29 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const startedAt = new Date().toISOString();
   if (models.length === 0) return { load_id: loadId, status: 'ok', models: [] };
 
-  const warehouse = await openWarehouse(config, lake);
+  const mirror = LakeMirror.forLake(config.settings.home, lake);
+  const buildLake = mirror?.local ?? lake;
   const ledger = new LoadLedger(lake);
   let results: ModelBuildResult[] = [];
+  let sync: TransformResult['sync'];
   try {
-    results = await buildModels({
-      warehouse,
-      lake,
-      models,
-      loadId,
-      onProgress: (event) => {
-        if (event.result) results.push(event.result);
-        options.onProgress?.(event);
-      },
-    });
+    const pulled = mirror ? await mirror.pullForBuild(options.onSync) : undefined;
+    const warehouse = await openWarehouse(config, lake, { pull: false });
+    try {
+      results = await buildModels({
+        warehouse,
+        lake: buildLake,
+        models,
+        loadId,
+        onProgress: (event) => {
+          if (event.result) results.push(event.result);
+          options.onProgress?.(event);
+        },
+      });
+    } finally {
+      warehouse.close();
+    }
+    if (mirror && pulled) sync = { pulled, pushed: await mirror.pushPublished(options.onSync) };
   } catch (error) {
     await ledger.record({
       load_id: loadId,
@@ -66,8 +86,6 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       },
     });
     throw error;
-  } finally {
-    warehouse.close();
   }
   await ledger.record({
     load_id: loadId,
@@ -80,5 +98,5 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     counts: { models_built: results.length },
     details: { models: results.map((r) => ({ model: r.model, rows: r.rows, files: r.files })) },
   });
-  return { load_id: loadId, status: 'ok', models: results };
+  return { load_id: loadId, status: 'ok', models: results, ...(sync ? { sync } : {}) };
 }

@@ -74,7 +74,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
   if (options.token !== undefined && options.token.length < 16)
     throw new ConfigError('The access token must be at least 16 characters long.');
-  const tables = await ServedTables.open(options.lake, options.config.settings.timezone);
+  const tables = await ServedTables.open(options.lake, {
+    home: options.config.settings.home,
+    timezone: options.config.settings.timezone,
+  });
   const ctx: ApiContext = {
     tables,
     config: options.config,

@@ -1,11 +1,13 @@
 import type { Lake } from '../lake/lake.js';
-import { attachPublishedTables, type Row, Warehouse } from '../warehouse/index.js';
+import { attachPublishedTables, LakeMirror, type Row, Warehouse } from '../warehouse/index.js';
 
 /**
  * The dashboard's view of the warehouse: its own in-memory DuckDB over the Parquet tables the
  * lake publishes, so it never holds the warehouse file that `wrapped run` writes. When a build
  * publishes new manifests, the tables are re-read (checked at most once a second). Queries run
  * on a few connections to the same database, so one page's questions are answered in parallel.
+ * Over a remote lake the manifests are checked there (every 15 s) and the Parquet files are
+ * read from HOME's local copy, pulled when a manifest changes.
  */
 export class ServedTables {
   private signature = '';
@@ -22,10 +24,19 @@ export class ServedTables {
   private constructor(
     private readonly warehouse: Warehouse,
     private readonly lake: Lake,
+    private readonly mirror: LakeMirror | undefined,
   ) {}
 
-  static async open(lake: Lake, timezone: string, readers = 3): Promise<ServedTables> {
-    const served = new ServedTables(await Warehouse.open({ file: ':memory:', timezone }), lake);
+  static async open(
+    lake: Lake,
+    options: { home: string; timezone: string; readers?: number },
+  ): Promise<ServedTables> {
+    const { timezone, readers = 3 } = options;
+    const served = new ServedTables(
+      await Warehouse.open({ file: ':memory:', timezone }),
+      lake,
+      LakeMirror.forLake(options.home, lake),
+    );
     for (let i = 0; i < readers; i++)
       served.readers.push({ warehouse: await served.warehouse.fork(), queue: Promise.resolve() });
     await served.refresh(true);
@@ -77,7 +88,7 @@ export class ServedTables {
   }
 
   private async refresh(force: boolean): Promise<void> {
-    if (!force && Date.now() - this.checkedAt < 1000) return;
+    if (!force && Date.now() - this.checkedAt < (this.mirror ? 15_000 : 1000)) return;
     this.checkedAt = Date.now();
     // Cheap check first: the manifests seen last time, each listed on its own (a build
     // rewrites every manifest, so a new table never appears without one of these changing).
@@ -94,7 +105,8 @@ export class ServedTables {
     this.version++;
     // Gold is small and read on every page: copied into memory, so no query re-reads Parquet.
     // The play log gets a slim copy with one lower-case text to search, newest first.
-    this.tables = await attachPublishedTables(this.warehouse, this.lake, {
+    if (this.mirror) await this.mirror.pullPublished();
+    this.tables = await attachPublishedTables(this.warehouse, this.mirror?.local ?? this.lake, {
       copy: (table) => table.startsWith('gold.'),
     });
     if (this.tables.includes('silver.fct_play'))

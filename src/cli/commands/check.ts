@@ -11,7 +11,7 @@ export function registerCheck(program: Command): void {
       const { openLake } = await import('../../lake/open.js');
       const { loadModels, openWarehouse, runChecks } = await import('../../warehouse/index.js');
       const models = loadModels(config.settings.modelsDir);
-      const warehouse = await openWarehouse(config, openLake(config.settings.lake));
+      const warehouse = await openWarehouse(config, openLake(config.settings));
       let results: Awaited<ReturnType<typeof runChecks>>;
       try {
         results = await runChecks(warehouse, models);

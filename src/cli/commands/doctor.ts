@@ -23,9 +23,13 @@ export function registerDoctor(program: Command): void {
           if (c.hint && c.status !== 'ok') out.print(`  ${out.color.dim(`-> ${c.hint}`)}`);
         }
         out.print('\nSettings:');
-        for (const s of config.describe()) {
+        const settings = config.describe();
+        const width = Math.max(...settings.map((s) => s.env.length));
+        for (const s of settings) {
+          // Padded before colouring: escape codes would count as width.
+          const value = (s.value ?? '(not set)').padEnd(40);
           out.print(
-            `  ${s.env.padEnd(22)} ${(s.value ?? out.color.dim('(not set)')).padEnd(40)} ${out.color.dim(s.source)}`,
+            `  ${s.env.padEnd(width)} ${s.value === null ? out.color.dim(value) : value} ${out.color.dim(s.source)}`,
           );
         }
       }

@@ -34,7 +34,7 @@ export function registerExport(program: Command): void {
       const { sqlString } = await import('../../warehouse/engine.js');
       const { rename, rm } = await import('node:fs/promises');
       const { resolve } = await import('node:path');
-      const warehouse = await openWarehouse(config, openLake(config.settings.lake));
+      const warehouse = await openWarehouse(config, openLake(config.settings));
       try {
         // The name is checked against the tables that exist: no user text reaches the SQL unchecked.
         const known = await warehouse.query(

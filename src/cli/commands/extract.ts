@@ -28,7 +28,7 @@ export function registerExtract(program: Command): void {
       const { BlockStore } = await import('../../spotify/block-store.js');
       const client = spotifyClient(config);
       const report = await runExtract({
-        lake: openLake(config.settings.lake),
+        lake: openLake(config.settings),
         client,
         blocks: new BlockStore(config.settings.home),
         now: config.settings.now ? new Date(config.settings.now) : undefined,

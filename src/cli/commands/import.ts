@@ -19,7 +19,7 @@ export function registerImport(program: Command): void {
       const { importExport } = await import('../../export/importer.js');
       const { renderImportReport } = await import('../../export/report.js');
       const { createProgressBar } = await import('../progress.js');
-      const lake = openLake(config.settings.lake);
+      const lake = openLake(config.settings);
       let done = 0;
       let records = 0;
       let current = '';

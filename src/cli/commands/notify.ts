@@ -38,7 +38,7 @@ export function registerNotify(program: Command): void {
       const { weeklySummaryMessage } = await import('../../pipeline/weekly-summary.js');
       const { summary, delivery } = await sendWeeklySummary({
         config,
-        lake: openLake(config.settings.lake),
+        lake: openLake(config.settings),
         now: config.settings.now ? new Date(config.settings.now) : new Date(),
         week: options.week,
         send: options.send,

@@ -18,7 +18,7 @@ export function registerQuery(program: Command): void {
       const { openLake } = await import('../../lake/open.js');
       const { openWarehouse, WarehouseError } = await import('../../warehouse/index.js');
       const { renderCsv, renderTable } = await import('../output.js');
-      const warehouse = await openWarehouse(config, openLake(config.settings.lake));
+      const warehouse = await openWarehouse(config, openLake(config.settings));
       try {
         let result: Awaited<ReturnType<typeof warehouse.query>>;
         try {

@@ -24,7 +24,7 @@ export function registerRecap(program: Command): void {
       const { openLake } = await import('../../lake/open.js');
       const { openWarehouse, WarehouseError } = await import('../../warehouse/index.js');
       const { rangeRecap, recapYears, yearRecap } = await import('../../pipeline/recap.js');
-      const warehouse = await openWarehouse(config, openLake(config.settings.lake));
+      const warehouse = await openWarehouse(config, openLake(config.settings));
       try {
         let recap: Awaited<ReturnType<typeof yearRecap>>;
         if (span) {

@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
       const { runPipeline } = await import('../../pipeline/run.js');
       const record = await runPipeline({
         config,
-        lake: openLake(config.settings.lake),
+        lake: openLake(config.settings),
         onStage: (stage) => out.log(`... ${stage}`),
       });
       if (out.json) out.printJson(record);

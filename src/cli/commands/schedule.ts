@@ -33,7 +33,7 @@ export function registerSchedule(program: Command): void {
       });
       const ending = runScheduler({
         config,
-        lake: openLake(config.settings.lake),
+        lake: openLake(config.settings),
         clock,
         signal: stop.signal,
         // Stamped with the scheduler's clock (the simulator's, in tests and the demo).

@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
       const token = options.token ?? config.settings.serveToken;
       const server = await startServer({
         config,
-        lake: openLake(config.settings.lake),
+        lake: openLake(config.settings),
         host: options.host,
         port,
         token,

@@ -11,7 +11,7 @@ export function registerStatus(program: Command): void {
       const { config, out } = commandContext(command);
       const { openLake } = await import('../../lake/open.js');
       const { collectStatus } = await import('../../pipeline/status.js');
-      const lake = openLake(config.settings.lake);
+      const lake = openLake(config.settings);
       const now = config.settings.now ? new Date(config.settings.now) : new Date();
       const status = await collectStatus(config, lake, now);
       const { runs, incidents, scheduler, sources } = status;

@@ -10,7 +10,7 @@ export function registerTransform(program: Command): void {
       const { config, out } = commandContext(command);
       const { openLake } = await import('../../lake/open.js');
       const { transform } = await import('../../pipeline/transform.js');
-      const lake = openLake(config.settings.lake);
+      const lake = openLake(config.settings);
       const result = await transform({
         config,
         lake,
@@ -23,6 +23,8 @@ export function registerTransform(program: Command): void {
             );
           }
         },
+        onSync: ({ action, path, bytes }) =>
+          out.log(`${action.padEnd(7)} ${path} (${(bytes / 1024).toFixed(1)} KiB)`),
       });
       if (out.json) {
         out.printJson(result);
@@ -32,6 +34,10 @@ export function registerTransform(program: Command): void {
         out.print(
           `Built ${result.models.length} models (load ${result.load_id}). Next: wrapped check`,
         );
+        if (result.sync)
+          out.print(
+            `Lake ${lake.location}: pulled ${result.sync.pulled.files} files, pushed ${result.sync.pushed.files} (manifests last).`,
+          );
       }
     });
 }
