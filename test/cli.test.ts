@@ -181,12 +181,13 @@ describe('wrapped command line', () => {
     assert.match(result.stdout, /No models in .*: nothing to build/);
   });
 
-  it('a cloud lake URL is refused plainly until its driver exists', async () => {
-    const result = await wrapped(['query', 'select 1', '--lake', 's3://bucket/x'], {
+  it('a cloud lake URL that names no account says which setting to add', async () => {
+    const result = await wrapped(['query', 'select 1', '--lake', 'az://lake/x'], {
       env: { WRAPPED_HOME: await tempDir() },
     });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /S3 lake driver is not built yet/);
+    assert.match(result.stderr, /az:\/\/lake\/x names no storage account/);
+    assert.match(result.stderr, /AZURE_STORAGE_ACCOUNT/);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
-import { ConfigError } from '../errors.js';
 import { AzureLake } from './drivers/azure.js';
 import { FsLake } from './drivers/fs.js';
+import { S3Lake } from './drivers/s3.js';
 import type { Lake } from './lake.js';
 
 /** The settings a lake driver reads: where the lake is, and how to sign in to cloud storage. */
@@ -37,12 +37,13 @@ export function openLake(settings: LakeSettings): Lake {
         blobEndpoint: settings.azureBlobEndpoint,
       });
     case 's3':
-      // Said plainly rather than pretending: the S3 driver is a later piece of work.
-      throw new ConfigError(
-        `WRAPPED_LAKE = ${location.url}: the S3 lake driver is not built yet.`,
-        {
-          hint: 'Use a local folder (the default is HOME/lake) or an Azure lake (az://, abfss://).',
-        },
-      );
+      return new S3Lake({
+        url: location.url,
+        bucket: location.bucket,
+        prefix: location.prefix,
+        endpoint: settings.s3Endpoint,
+        pathStyle: settings.s3PathStyle,
+        region: settings.s3Region,
+      });
   }
 }

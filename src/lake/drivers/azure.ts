@@ -7,6 +7,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { ConfigError, LakeConflictError, LakeNotFoundError, WrappedError } from '../../errors.js';
+import { contentTypeOf, readAhead, readAll } from '../body.js';
 import type { Lake, LakeBody, LakeEntry, PutOptions } from '../lake.js';
 import { checkLakePath, checkLakePrefix } from '../paths.js';
 
@@ -68,7 +69,7 @@ export class AzureLake implements Lake {
   async put(path: string, body: LakeBody, options: PutOptions = {}): Promise<void> {
     const blob = this.container.getBlockBlobClient(this.blobName(path));
     const conditions = options.createOnly ? { ifNoneMatch: '*' } : undefined;
-    const blobHTTPHeaders = { blobContentType: contentType(path) };
+    const blobHTTPHeaders = { blobContentType: contentTypeOf(path) };
     try {
       if (typeof body === 'string' || body instanceof Uint8Array) {
         const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -274,12 +275,6 @@ function serviceClient(options: AzureLakeOptions): { service: BlobServiceClient;
   };
 }
 
-function contentType(path: string): string {
-  if (path.endsWith('.json')) return 'application/json';
-  if (path.endsWith('.parquet')) return 'application/vnd.apache.parquet';
-  return 'application/octet-stream';
-}
-
 function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' ? status : undefined;
@@ -301,36 +296,4 @@ function serviceMessage(error: unknown): string {
   const message = (error as { details?: { message?: unknown } }).details?.message;
   const text = typeof message === 'string' ? message : '';
   return text.split('\n')[0]?.trim().slice(0, 200) ?? '';
-}
-
-/**
- * Reads a body until it ends or passes `limit` bytes. Returns the bytes read, and when the body
- * goes on, an iterable of everything (those bytes first, then the rest, still streaming).
- */
-async function readAhead(
-  body: Readable | AsyncIterable<Uint8Array>,
-  limit: number,
-): Promise<{ head: Buffer; rest: AsyncIterable<Uint8Array> | undefined }> {
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  while (size <= limit) {
-    const next = await iterator.next();
-    if (next.done) return { head: Buffer.concat(chunks), rest: undefined };
-    const chunk = Buffer.from(next.value);
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    yield* chunks;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield next.value;
-  }
-  return { head: Buffer.alloc(0), rest: rest() };
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

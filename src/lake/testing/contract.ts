@@ -12,7 +12,12 @@ import { LakeConflictError, LakeNotFoundError, LakePathError } from '../../error
 import type { Lake } from '../lake.js';
 import { CHUNK_BYTES, expectedContent } from './pattern.js';
 
-export type ContractCase = 'concurrentCreateOnly' | 'crashMidPut' | 'largeListing';
+export type ContractCase =
+  | 'createOnly'
+  | 'concurrentCreateOnly'
+  | 'byteOrder'
+  | 'crashMidPut'
+  | 'largeListing';
 
 export interface ContractTarget {
   /** A fresh, empty lake for each call. */
@@ -92,14 +97,18 @@ export function lakeContract(name: string, target: ContractTarget): void {
       assert.equal((await lake.get('state/cursor.json')).toString(), 'two');
     });
 
-    it('refuses to overwrite in create-only mode and keeps the original', async () => {
-      await lake.put('raw/once/x.json', 'first', { createOnly: true });
-      await assert.rejects(
-        lake.put('raw/once/x.json', 'second', { createOnly: true }),
-        LakeConflictError,
-      );
-      assert.equal((await lake.get('raw/once/x.json')).toString(), 'first');
-    });
+    it(
+      'refuses to overwrite in create-only mode and keeps the original',
+      skipped('createOnly'),
+      async () => {
+        await lake.put('raw/once/x.json', 'first', { createOnly: true });
+        await assert.rejects(
+          lake.put('raw/once/x.json', 'second', { createOnly: true }),
+          LakeConflictError,
+        );
+        assert.equal((await lake.get('raw/once/x.json')).toString(), 'first');
+      },
+    );
 
     it(
       'lets exactly one of many racing create-only writers win',
@@ -150,42 +159,49 @@ export function lakeContract(name: string, target: ContractTarget): void {
       await lake.delete('tmp/del.json');
     });
 
-    it('lists by prefix in byte order, as object stores do', async () => {
+    const LISTED = [
+      'raw/spotify/recently_played/dt=2026-11-02/b.json',
+      'raw/spotify/recently_played/dt=2026-11-02/a.json',
+      'raw/spotify/recently_played/dt=2026-11-01/z.json',
+      'raw/spotify/recently-x/file.json',
+      'raw/spotify/profile/dt=2026-11-01/p.json',
+      'raw/spotify/Zed.json',
+      'raw/export/i1/Spotify Extended Streaming History/Streaming_History_Audio_2024.json',
+      'raw/export/i1/ñandú – playlist.json',
+      'gold/t/part.parquet',
+    ];
+    const byteOrder = (paths: string[]) =>
+      [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+    it('lists by prefix, as a plain string prefix', async () => {
       const own = await fresh();
-      const paths = [
-        'raw/spotify/recently_played/dt=2026-11-02/b.json',
-        'raw/spotify/recently_played/dt=2026-11-02/a.json',
-        'raw/spotify/recently_played/dt=2026-11-01/z.json',
-        'raw/spotify/recently-x/file.json',
-        'raw/spotify/profile/dt=2026-11-01/p.json',
-        'raw/spotify/Zed.json',
-        'raw/export/i1/Spotify Extended Streaming History/Streaming_History_Audio_2024.json',
-        'raw/export/i1/ñandú – playlist.json',
-        'gold/t/part.parquet',
-      ];
-      for (const p of paths) await own.put(p, p);
-      const all = await collect(own.list());
-      assert.deepEqual(
-        all,
-        [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
-      );
-      assert.deepEqual(await collect(own.list('raw/spotify/recently_played/')), [
+      for (const p of LISTED) await own.put(p, p);
+      // Compared in byte order here whatever the driver's order (that is the next case).
+      const listed = async (prefix?: string) => byteOrder(await collect(own.list(prefix)));
+      assert.deepEqual(await listed(), byteOrder(LISTED));
+      assert.deepEqual(await listed('raw/spotify/recently_played/'), [
         'raw/spotify/recently_played/dt=2026-11-01/z.json',
         'raw/spotify/recently_played/dt=2026-11-02/a.json',
         'raw/spotify/recently_played/dt=2026-11-02/b.json',
       ]);
       // A prefix that ends mid-name matches like a string prefix.
-      assert.deepEqual(await collect(own.list('raw/spotify/recently')), [
+      assert.deepEqual(await listed('raw/spotify/recently'), [
         'raw/spotify/recently-x/file.json',
         'raw/spotify/recently_played/dt=2026-11-01/z.json',
         'raw/spotify/recently_played/dt=2026-11-02/a.json',
         'raw/spotify/recently_played/dt=2026-11-02/b.json',
       ]);
-      assert.deepEqual(await collect(own.list('nothing/here/')), []);
+      assert.deepEqual(await listed('nothing/here/'), []);
       const entries = [];
       for await (const e of own.list('gold/')) entries.push(e);
       assert.equal(entries[0]?.size, Buffer.byteLength('gold/t/part.parquet'));
       assert.ok(entries[0]?.modifiedAt instanceof Date);
+    });
+
+    it('lists in byte order, as object stores do', skipped('byteOrder'), async () => {
+      const own = await fresh();
+      for (const p of LISTED) await own.put(p, p);
+      assert.deepEqual(await collect(own.list()), byteOrder(LISTED));
     });
 
     it('streams a large listing and can stop early', skipped('largeListing'), async () => {
