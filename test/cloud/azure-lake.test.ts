@@ -15,6 +15,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { AZURITE_ACCOUNT, type Azurite, startAzurite } from '../../src/lake/testing/azurite.js';
 import { exportZip } from '../../src/simulator/export.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
+import { startDaemon } from '../support/daemon.js';
 import { BIN, queryRows, wrapped } from '../support/helpers.js';
 import { control } from '../support/oauth.js';
 import { loggedInHome } from '../support/sim-login.js';
@@ -128,6 +129,21 @@ describe('an Azure lake (Azurite), end to end', () => {
     assert.ok(Number(a[0]?.plays) > 100, JSON.stringify(a));
     const checks = await wrapped(['check'], { env: env2 });
     assert.equal(checks.code, 0, checks.stdout);
+
+    // The dashboard of a third, empty HOME serves the same year.
+    const server = startDaemon(['serve', '--port', '0', '--json'], await readerEnv());
+    try {
+      const { url } = (await server.waitFor((e) => typeof e.url === 'string')) as { url: string };
+      const recap = JSON.parse(first.stdout) as { year: string; minutes: number; plays: number };
+      const served = (await (await fetch(`${url}api/wrapped?year=${recap.year}`)).json()) as {
+        year: { minutes: number; plays: number };
+      };
+      assert.equal(served.year.minutes, recap.minutes);
+      assert.equal(served.year.plays, recap.plays);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it('a push killed halfway leaves every manifest pointing at complete files; a rerun completes it', async () => {

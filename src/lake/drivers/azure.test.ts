@@ -2,9 +2,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BlobServiceClient } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  generateAccountSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { ConfigError } from '../../errors.js';
-import { type Azurite, startAzurite } from '../testing/azurite.js';
+import { AZURITE_ACCOUNT, AZURITE_KEY, type Azurite, startAzurite } from '../testing/azurite.js';
 import { lakeContract } from '../testing/contract.js';
 import { AzureLake, type AzureLakeOptions } from './azure.js';
 
@@ -66,6 +73,42 @@ describe('Azure driver specifics', () => {
     assert.match(error.message, /AZURE_STORAGE_KEY/);
     assert.match(error.message, /403/);
     assert.ok(!error.message.includes(wrongKey) && !String(error.hint).includes(wrongKey));
+  });
+
+  it('signs in with a SAS token; a read-only SAS cannot write and says so', async () => {
+    const { blobEndpoint } = await emulator();
+    const options = await freshContainer('');
+    const sas = (permissions: string) =>
+      generateAccountSASQueryParameters(
+        {
+          expiresOn: new Date(Date.now() + 3_600_000),
+          permissions: AccountSASPermissions.parse(permissions),
+          resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+          services: AccountSASServices.parse('b').toString(),
+        },
+        new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+      ).toString();
+    const base = {
+      url: options.url,
+      container: options.container,
+      prefix: 'sas',
+      account: AZURITE_ACCOUNT,
+      blobEndpoint,
+    };
+    const writer = new AzureLake({ ...base, sasToken: sas('rwdlc') });
+    await writer.put('raw/x.json', '{"ok":true}', { createOnly: true });
+    const listed = [];
+    for await (const e of writer.list('raw/')) listed.push(e.path);
+    assert.deepEqual(listed, ['raw/x.json']);
+
+    const readOnlyToken = sas('rl');
+    const reader = new AzureLake({ ...base, sasToken: readOnlyToken });
+    assert.equal((await reader.get('raw/x.json')).toString(), '{"ok":true}');
+    const error = await reader.put('raw/y.json', '{}').catch((e: Error) => e);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /AZURE_STORAGE_SAS_TOKEN.*403/);
+    const signature = new URLSearchParams(readOnlyToken).get('sig') as string;
+    assert.ok(!`${error.message}${error.hint}`.includes(signature));
   });
 
   it('a missing container is a configuration error that says how to create it', async () => {
