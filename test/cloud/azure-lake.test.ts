@@ -127,6 +127,19 @@ describe('an Azure lake (Azurite), end to end', () => {
     const [a, b] = [await queryRows(sql, env1), await queryRows(sql, env2)];
     assert.deepEqual(b, a);
     assert.ok(Number(a[0]?.plays) > 100, JSON.stringify(a));
+    // The same lake by its ADLS Gen2 name, signed in with the account key instead.
+    const key = azurite.connectionString.match(/AccountKey=([^;]+)/)?.[1] as string;
+    const byAbfss = await wrapped(['recap', '--json'], {
+      env: {
+        WRAPPED_HOME: await freshHome(),
+        WRAPPED_LAKE: `abfss://lake@${AZURITE_ACCOUNT}.dfs.core.windows.net/wrapped`,
+        WRAPPED_TIMEZONE: 'UTC',
+        AZURE_STORAGE_KEY: key,
+        AZURE_STORAGE_BLOB_ENDPOINT: azurite.blobEndpoint,
+      },
+    });
+    assert.equal(byAbfss.code, 0, byAbfss.stderr);
+    assert.deepEqual(JSON.parse(byAbfss.stdout), JSON.parse(first.stdout));
     const checks = await wrapped(['check'], { env: env2 });
     assert.equal(checks.code, 0, checks.stdout);
 
