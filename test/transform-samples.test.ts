@@ -27,8 +27,46 @@ function files(folder: string): string[] {
   );
 }
 
+/**
+ * Names to URIs, as the dimensions link them: every (artist, title) seen with a URI anywhere in
+ * the export (streams, playlists, the library) takes the URI seen most often, then the smallest.
+ */
+function uriLinks(folder: string): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  const see = (artist: string | null, title: string | null, uri: string | null) => {
+    if (!title || !uri) return;
+    const names = JSON.stringify([artist ?? '', title]);
+    const byUri = counts.get(names) ?? new Map<string, number>();
+    byUri.set(uri, (byUri.get(uri) ?? 0) + 1);
+    counts.set(names, byUri);
+  };
+  for (const file of files(folder)) {
+    const name = file.split('/').pop() as string;
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    if (/^(Streaming_History_|endsong)/.test(name)) {
+      for (const r of doc)
+        see(r.master_metadata_album_artist_name, r.master_metadata_track_name, r.spotify_track_uri);
+    } else if (/^Playlist\d+\.json$/.test(name)) {
+      for (const p of doc.playlists)
+        for (const i of p.items ?? [])
+          see(i.track?.artistName, i.track?.trackName, i.track?.trackUri);
+    } else if (name === 'YourLibrary.json') {
+      for (const t of doc.tracks ?? []) see(t.artist, t.track, t.uri);
+    }
+  }
+  const links = new Map<string, string>();
+  for (const [names, byUri] of counts) {
+    const [best] = [...byUri.entries()].sort(([ua, a], [ub, b]) => b - a || (ua < ub ? -1 : 1));
+    if (best) links.set(names, best[0]);
+  }
+  return links;
+}
+
 function streamsOf(folder: string): Stream[] {
   const out: Stream[] = [];
+  const links = uriLinks(folder);
+  const trackOf = (artist: string | null, title: string) =>
+    links.get(JSON.stringify([artist ?? '', title])) ?? `name:${artist ?? ''}/${title}`;
   for (const file of files(folder)) {
     const name = file.split('/').pop() as string;
     const rows = JSON.parse(readFileSync(file, 'utf8'));
@@ -37,7 +75,7 @@ function streamsOf(folder: string): Stream[] {
         const isTrack = Boolean(r.spotify_track_uri || r.master_metadata_track_name);
         const track = isTrack
           ? (r.spotify_track_uri ??
-            `name:${r.master_metadata_album_artist_name ?? ''}/${r.master_metadata_track_name}`)
+            trackOf(r.master_metadata_album_artist_name, r.master_metadata_track_name))
           : null;
         out.push({
           year: r.ts.slice(0, 4),
@@ -61,7 +99,7 @@ function streamsOf(folder: string): Stream[] {
           year: r.endTime.slice(0, 4),
           ts: `${r.endTime.replace(' ', 'T')}:00Z`,
           key: JSON.stringify([r.endTime, r.artistName, r.trackName, r.msPlayed]),
-          track: `name:${r.artistName}/${r.trackName}`,
+          track: trackOf(r.artistName, r.trackName),
           trackName: r.trackName,
           artist: r.artistName,
           ms: r.msPlayed,

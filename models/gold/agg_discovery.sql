@@ -7,7 +7,7 @@
 -- check: accepted_values(kind: artist, track)
 WITH music AS (
   SELECT ended_at, artist_name, track_name,
-    coalesce(track_uri, 'name:' || coalesce(artist_name, '') || '/' || track_name) AS track_key
+    track_key
   FROM silver.fct_play
   WHERE content_type = 'track' AND counts_as_play
 ),

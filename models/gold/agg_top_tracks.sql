@@ -1,5 +1,5 @@
 -- Top tracks per week, month, year and of all time (user's time zone), ranked by plays, then
--- minutes. A track is its URI when known, else its artist and name.
+-- minutes. A track is its `track_key` (silver.dim_track): the URI when known, else its names.
 -- depends_on: silver.int_play_periods
 -- key: period, track_key
 -- check: not_null(period_type, rank, plays, track_name)
@@ -8,8 +8,8 @@ SELECT
   period_type,
   period,
   any_value(period_start) AS period_start,
-  coalesce(track_uri, 'name:' || coalesce(artist_name, '') || '/' || track_name) AS track_key,
-  any_value(track_uri) AS track_uri,
+  track_key,
+  max(track_uri) AS track_uri,
   any_value(track_name) AS track_name,
   any_value(artist_name) AS artist_name,
   count(*) FILTER (WHERE counts_as_play) AS plays,

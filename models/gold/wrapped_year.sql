@@ -36,11 +36,11 @@ SELECT
   b.year,
   coalesce(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'track') / 60000.0, 2), 0) AS minutes,
   count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
-  count(DISTINCT coalesce(b.track_uri, 'name:' || coalesce(b.artist_name, '') || '/' || b.track_name))
+  count(DISTINCT b.track_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
   count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
-  count(DISTINCT coalesce(b.artist_name, '') || '/' || b.album_name)
-    FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.album_name IS NOT NULL) AS unique_albums,
+  count(DISTINCT b.album_key)
+    FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
   coalesce(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,

@@ -14,12 +14,18 @@
 --    account minute equal to `played_at` truncated to the minute.
 -- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
 -- the track's duration, capped by the time since the previous play ended, and flagged.
--- depends_on: bronze.stg_export_streams, bronze.stg_export_account_streams, bronze.stg_api_recently_played
+-- `track_key` joins silver.dim_track: the URI when the play carried one or its names were ever
+-- seen with one, else a synthetic key (silver.int_name_links); `artist_key` and `album_key` are
+-- its track's.
+-- depends_on: bronze.stg_export_streams, bronze.stg_export_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.dim_track
 -- key: play_id
 -- check: not_null(user_id, ended_at, content_type, source, ms_played, ms_played_estimated)
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
 -- check: accepted_values(source: api, export_account, export_extended, api+export_account, api+export_extended, export_account+export_extended, api+export_account+export_extended)
 -- check: expression(ms_played >= 0)
+-- check: relationships(track_key -> silver.dim_track.track_key)
+-- check: relationships(artist_key -> silver.dim_artist.artist_key)
+-- check: relationships(album_key -> silver.dim_album.album_key)
 WITH ext AS (
   SELECT * FROM bronze.stg_export_streams
   QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
@@ -111,27 +117,34 @@ plays AS (
   WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
 )
 SELECT
-  md5(origin_key) AS play_id,
+  md5(p.origin_key) AS play_id,
   'me' AS user_id,
-  ended_at,
-  content_type,
-  track_uri,
-  track_name,
-  artist_name,
-  album_name,
-  episode_uri,
-  show_name,
-  episode_name,
-  ms_played,
-  ms_played_estimated,
-  ms_played >= 30000 AS counts_as_play,
-  source,
-  reason_start,
-  reason_end,
-  skipped,
-  shuffle,
-  offline,
-  incognito,
-  platform,
-  conn_country
-FROM plays
+  p.ended_at,
+  p.content_type,
+  p.track_uri,
+  p.track_name,
+  p.artist_name,
+  p.album_name,
+  p.episode_uri,
+  p.show_name,
+  p.episode_name,
+  CASE WHEN p.content_type = 'track' THEN coalesce(p.track_uri, lt.key) END AS track_key,
+  d.artist_key,
+  d.album_key,
+  p.ms_played,
+  p.ms_played_estimated,
+  p.ms_played >= 30000 AS counts_as_play,
+  p.source,
+  p.reason_start,
+  p.reason_end,
+  p.skipped,
+  p.shuffle,
+  p.offline,
+  p.incognito,
+  p.platform,
+  p.conn_country
+FROM plays AS p
+LEFT JOIN silver.int_name_links AS lt
+  ON lt.kind = 'track' AND p.track_uri IS NULL AND lt.name = p.track_name AND lt.artist_name = coalesce(p.artist_name, '')
+LEFT JOIN silver.dim_track AS d
+  ON p.content_type = 'track' AND d.track_key = coalesce(p.track_uri, lt.key)

@@ -105,8 +105,10 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
       SELECT * FROM silver.fct_play
       WHERE CAST(timezone(?, ended_at) AS DATE) BETWEEN ?::DATE AND ?::DATE
     ), music AS (
-      SELECT *, coalesce(track_uri, 'name:' || coalesce(artist_name, '') || '/' || track_name) AS track_key
-      FROM plays WHERE content_type = 'track'
+      -- Albums by their key (the album of the play's track), named as silver.dim_album names them.
+      SELECT p.* REPLACE (coalesce(a.album_name, p.album_name) AS album_name)
+      FROM plays AS p LEFT JOIN silver.dim_album AS a USING (album_key)
+      WHERE p.content_type = 'track'
     )`;
   const params = [warehouse.timezone, from, to];
   const query = async (sql: string) =>
@@ -139,9 +141,9 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
       'track_name IS NOT NULL',
     ),
     top_albums: await top(
-      "coalesce(artist_name, '') || '/' || album_name",
+      'album_key',
       'any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
-      'album_name IS NOT NULL',
+      'album_key IS NOT NULL',
     ),
   };
 }

@@ -128,7 +128,6 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
           row_number() OVER (ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${key}) AS n
         FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE AND ${where}
         GROUP BY ${key} QUALIFY n <= ?))`;
-  const album = "coalesce(artist_name, '') || '/' || album_name";
   const [row] =
     period.kind === 'all'
       ? await ctx.tables.query(
@@ -140,7 +139,7 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
       : await ctx.tables.query(
           `SELECT ${summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL')} AS top_artists,
              ${summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true')} AS top_tracks,
-             ${summed(album, "'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_name IS NOT NULL')} AS top_albums`,
+             ${summed('album_key', "'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL')} AS top_albums`,
           [
             period.from,
             period.to,

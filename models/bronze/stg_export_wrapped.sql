@@ -1,0 +1,12 @@
+-- Spotify's own Wrapped figures from the account-data export (WrappedYYYY.json), one row per
+-- file, kept whole: no published sample shows their fields, so nothing here guesses at them.
+-- The year comes from the file name.
+-- check: not_null(year, document)
+SELECT
+  CAST(regexp_extract(r._source_file, 'Wrapped(\d{4})\.json$', 1) AS INTEGER) AS year,
+  r.doc AS document,
+  r._load_id,
+  regexp_extract(r._source_file, '(raw/export/.*)$', 1) AS _source_file,
+  l._ingested_at
+FROM raw_export_wrapped AS r
+LEFT JOIN raw_loads AS l ON l._load_id = r._load_id

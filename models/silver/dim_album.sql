@@ -1,0 +1,34 @@
+-- One row per album: every album URI seen (API objects, the library file), and every
+-- (artist, album) never seen with a URI under its synthetic key. Cover images and release
+-- dates come from API objects when landed.
+-- depends_on: silver.int_catalog_sightings, silver.int_name_links
+-- key: album_key
+-- check: not_null(album_name, key_kind)
+-- check: accepted_values(key_kind: uri, synthetic)
+WITH seen AS (
+  SELECT uri, name AS album_name, artist_name, image_url, seen_at
+  FROM silver.int_catalog_sightings WHERE kind = 'album'
+  UNION ALL
+  SELECT album_uri, album_name, artist_name, image_url, seen_at
+  FROM silver.int_catalog_sightings WHERE kind = 'track' AND album_name IS NOT NULL
+),
+by_uri AS (
+  SELECT
+    uri AS album_key,
+    uri AS album_uri,
+    first(album_name ORDER BY seen_at DESC NULLS LAST, album_name) FILTER (WHERE album_name IS NOT NULL) AS album_name,
+    first(artist_name ORDER BY seen_at DESC NULLS LAST, artist_name) FILTER (WHERE artist_name IS NOT NULL) AS artist_name,
+    first(image_url ORDER BY seen_at DESC NULLS LAST, image_url) FILTER (WHERE image_url IS NOT NULL) AS image_url,
+    min(seen_at) AS first_seen_at,
+    'uri' AS key_kind
+  FROM seen WHERE uri IS NOT NULL
+  GROUP BY uri
+),
+by_name AS (
+  SELECT l.key, NULL::VARCHAR, l.name, nullif(l.artist_name, ''), NULL::VARCHAR, min(s.seen_at), 'synthetic'
+  FROM silver.int_name_links AS l
+  JOIN seen AS s ON s.album_name = l.name AND coalesce(s.artist_name, '') = l.artist_name
+  WHERE l.kind = 'album' AND NOT l.has_uri
+  GROUP BY l.key, l.name, l.artist_name
+)
+SELECT * FROM by_uri UNION ALL SELECT * FROM by_name

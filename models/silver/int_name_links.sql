@@ -1,0 +1,40 @@
+-- Names to keys. A track is known by (artist, title), an album by (artist, album), an artist by
+-- name; when a Spotify URI was ever seen under those names, the key is that URI (the one seen
+-- most often, then the smallest), so a play known only by name (account data) joins the same
+-- track as the plays that carried the URI. Names never seen with a URI get a stable synthetic
+-- key, `name:<artist>/<title>` (tracks, albums) or `name:<artist>` (artists), which gives way
+-- to the URI as soon as one is seen. `artist_name` is '' when unknown.
+-- depends_on: silver.int_catalog_sightings
+-- key: kind, artist_name, name
+-- check: not_null(kind, artist_name, name, key)
+-- check: accepted_values(kind: track, album, artist)
+WITH pairs AS (
+  SELECT 'track' AS kind, coalesce(artist_name, '') AS artist_name, name, uri
+  FROM silver.int_catalog_sightings WHERE kind = 'track' AND name IS NOT NULL
+  UNION ALL
+  SELECT 'album', coalesce(artist_name, ''), album_name, album_uri
+  FROM silver.int_catalog_sightings WHERE kind = 'track' AND album_name IS NOT NULL
+  UNION ALL
+  SELECT 'album', coalesce(artist_name, ''), name, uri
+  FROM silver.int_catalog_sightings WHERE kind = 'album' AND name IS NOT NULL
+  UNION ALL
+  SELECT 'artist', '', artist_name, artist_uri
+  FROM silver.int_catalog_sightings WHERE kind IN ('track', 'album') AND artist_name IS NOT NULL
+  UNION ALL
+  SELECT 'artist', '', name, uri
+  FROM silver.int_catalog_sightings WHERE kind = 'artist' AND name IS NOT NULL
+),
+counted AS (
+  SELECT kind, artist_name, name, uri, count(*) AS n FROM pairs GROUP BY ALL
+)
+SELECT
+  kind,
+  artist_name,
+  name,
+  coalesce(
+    first(uri ORDER BY n DESC, uri) FILTER (WHERE uri IS NOT NULL),
+    CASE WHEN kind = 'artist' THEN 'name:' || name ELSE 'name:' || artist_name || '/' || name END
+  ) AS key,
+  count(uri) > 0 AS has_uri
+FROM counted
+GROUP BY kind, artist_name, name
