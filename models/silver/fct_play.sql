@@ -115,36 +115,41 @@ plays AS (
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM api_free AS a
   WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
+),
+-- The keys (a CTE first: joining on a computed key keeps both joins hash joins).
+keyed AS (
+  SELECT p.*,
+    CASE WHEN p.content_type = 'track' THEN coalesce(p.track_uri, lt.key) END AS track_key
+  FROM plays AS p
+  LEFT JOIN (SELECT artist_name, name, key FROM silver.int_name_links WHERE kind = 'track') AS lt
+    ON lt.name = p.track_name AND lt.artist_name = coalesce(p.artist_name, '')
 )
 SELECT
-  md5(p.origin_key) AS play_id,
+  md5(k.origin_key) AS play_id,
   'me' AS user_id,
-  p.ended_at,
-  p.content_type,
-  p.track_uri,
-  p.track_name,
-  p.artist_name,
-  p.album_name,
-  p.episode_uri,
-  p.show_name,
-  p.episode_name,
-  CASE WHEN p.content_type = 'track' THEN coalesce(p.track_uri, lt.key) END AS track_key,
+  k.ended_at,
+  k.content_type,
+  k.track_uri,
+  k.track_name,
+  k.artist_name,
+  k.album_name,
+  k.episode_uri,
+  k.show_name,
+  k.episode_name,
+  k.track_key,
   d.artist_key,
   d.album_key,
-  p.ms_played,
-  p.ms_played_estimated,
-  p.ms_played >= 30000 AS counts_as_play,
-  p.source,
-  p.reason_start,
-  p.reason_end,
-  p.skipped,
-  p.shuffle,
-  p.offline,
-  p.incognito,
-  p.platform,
-  p.conn_country
-FROM plays AS p
-LEFT JOIN silver.int_name_links AS lt
-  ON lt.kind = 'track' AND p.track_uri IS NULL AND lt.name = p.track_name AND lt.artist_name = coalesce(p.artist_name, '')
-LEFT JOIN silver.dim_track AS d
-  ON p.content_type = 'track' AND d.track_key = coalesce(p.track_uri, lt.key)
+  k.ms_played,
+  k.ms_played_estimated,
+  k.ms_played >= 30000 AS counts_as_play,
+  k.source,
+  k.reason_start,
+  k.reason_end,
+  k.skipped,
+  k.shuffle,
+  k.offline,
+  k.incognito,
+  k.platform,
+  k.conn_country
+FROM keyed AS k
+LEFT JOIN (SELECT track_key, artist_key, album_key FROM silver.dim_track) AS d USING (track_key)
