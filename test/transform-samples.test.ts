@@ -65,6 +65,17 @@ function uriLinks(folder: string): Map<string, string> {
 function streamsOf(folder: string): Stream[] {
   const out: Stream[] = [];
   const links = uriLinks(folder);
+  const shows = new Set<string>();
+  for (const file of files(folder)) {
+    const name = file.split('/').pop() as string;
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    if (name === 'YourLibrary.json') {
+      for (const show of doc.shows ?? []) shows.add(show.name);
+      for (const episode of doc.episodes ?? []) shows.add(episode.show);
+    } else if (/^(Streaming_History_|endsong)/.test(name)) {
+      for (const r of doc) if (r.episode_show_name) shows.add(r.episode_show_name);
+    }
+  }
   const trackOf = (artist: string | null, title: string) =>
     links.get(JSON.stringify([artist ?? '', title])) ?? `name:${artist ?? ''}/${title}`;
   for (const file of files(folder)) {
@@ -94,14 +105,17 @@ function streamsOf(folder: string): Stream[] {
         });
       }
     } else if (/^StreamingHistory\d+\.json$/.test(name)) {
+      // The legacy file mixes podcasts in: a row whose "artist" is a show named elsewhere in the
+      // export (the library's shows and episodes, extended-history episodes) is an episode.
       for (const r of rows) {
+        const podcast = shows.has(r.artistName);
         out.push({
           year: r.endTime.slice(0, 4),
           ts: `${r.endTime.replace(' ', 'T')}:00Z`,
           key: JSON.stringify([r.endTime, r.artistName, r.trackName, r.msPlayed]),
-          track: trackOf(r.artistName, r.trackName),
-          trackName: r.trackName,
-          artist: r.artistName,
+          track: podcast ? null : trackOf(r.artistName, r.trackName),
+          trackName: podcast ? null : r.trackName,
+          artist: podcast ? null : r.artistName,
           ms: r.msPlayed,
         });
       }

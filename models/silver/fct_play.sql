@@ -12,12 +12,14 @@
 --    skipped repeat of the same song a second later must not take the play).
 -- 4. API vs account data (for periods no extended history covers): same names, and the
 --    account minute equal to `played_at` truncated to the minute.
+-- Account data is read through silver.int_account_streams, which tells the podcasts in legacy
+-- files from the music.
 -- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
 -- the track's duration, capped by the time since the previous play ended, and flagged.
 -- `track_key` joins silver.dim_track: the URI when the play carried one or its names were ever
 -- seen with one, else a synthetic key (silver.int_name_links); `artist_key` and `album_key` are
 -- its track's.
--- depends_on: bronze.stg_export_streams, bronze.stg_export_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.dim_track
+-- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.dim_track
 -- key: play_id
 -- check: not_null(user_id, ended_at, content_type, source, ms_played, ms_played_estimated)
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
@@ -31,7 +33,7 @@ WITH ext AS (
   QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
 ),
 acct AS (
-  SELECT * FROM bronze.stg_export_account_streams
+  SELECT * FROM silver.int_account_streams
   QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
 ),
 api AS (
@@ -80,7 +82,7 @@ api_n AS (
 acct_n AS (
   SELECT stream_key, ended_minute AS minute, artist_name AS who, track_name AS what,
     row_number() OVER (PARTITION BY ended_minute, artist_name, track_name ORDER BY ms_played, stream_key) AS n
-  FROM acct_free WHERE file_kind <> 'podcast' AND ms_played >= 30000
+  FROM acct_free WHERE NOT is_podcast AND ms_played >= 30000
 ),
 api_to_acct AS (
   SELECT p.track_uri, p.played_at, c.stream_key AS acct_key
@@ -99,7 +101,7 @@ plays AS (
   UNION ALL
   SELECT
     'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
-    CASE WHEN c.file_kind = 'podcast' THEN 'episode' ELSE 'track' END,
+    CASE WHEN c.is_podcast THEN 'episode' ELSE 'track' END,
     p.track_uri, c.track_name, c.artist_name, NULL, NULL, c.show_name, c.episode_name,
     c.ms_played, false,
     concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),

@@ -2,7 +2,7 @@
 -- and API), Liked Songs, top lists, playlists (API and export), follows, the library file and
 -- catalogue lookups. The catalogue dimensions and the name-to-URI links are built from this.
 -- materialized: view
--- depends_on: bronze.stg_export_streams, bronze.stg_export_account_streams, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
+-- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
 SELECT 'track' AS kind, track_uri AS uri, track_name AS name, artist_name, album_name,
   NULL::VARCHAR AS artist_uri, NULL::VARCHAR AS album_uri, NULL::BIGINT AS duration_ms,
   NULL::VARCHAR AS image_url, ended_at AS seen_at
@@ -10,8 +10,8 @@ FROM bronze.stg_export_streams
 WHERE content_type = 'track' AND (track_uri IS NOT NULL OR track_name IS NOT NULL)
 UNION ALL
 SELECT 'track', NULL, track_name, artist_name, NULL, NULL, NULL, NULL, NULL, ended_minute
-FROM bronze.stg_export_account_streams
-WHERE file_kind <> 'podcast' AND track_name IS NOT NULL
+FROM silver.int_account_streams
+WHERE NOT is_podcast AND track_name IS NOT NULL
 UNION ALL
 SELECT 'track', track_uri, track_name, artist_name, album_name,
   'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, NULL, played_at
