@@ -27,6 +27,25 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * A top-list row's picture (artist photo or album cover from Spotify's image CDN), when the
+ * catalogue knows one. Decorative: the name beside it says what it is. It disappears if the
+ * image cannot load (offline), rather than showing a broken icon.
+ */
+function thumb(row) {
+  if (typeof row.image_url !== 'string' || !row.image_url.startsWith('https://')) return null;
+  return h('img', {
+    class: 'thumb',
+    src: row.image_url,
+    alt: '',
+    width: 32,
+    height: 32,
+    loading: 'lazy',
+    referrerpolicy: 'no-referrer',
+    onerror: (event) => event.target.remove(),
+  });
+}
+
 class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -278,7 +297,8 @@ async function overview(params) {
             h(
               'li',
               { 'data-plays': r.plays, 'data-minutes': r.minutes },
-              name(r),
+              thumb(r),
+              h('span', { class: 'name' }, name(r)),
               ' ',
               h('span', { class: 'num' }, figureOf(r)),
             ),

@@ -12,6 +12,7 @@ SELECT
   item -> 'track' -> 'album' ->> 'id' AS album_id,
   item -> 'track' -> 'album' ->> 'name' AS album_name,
   CAST(item -> 'track' ->> 'duration_ms' AS BIGINT) AS duration_ms,
+  item -> 'track' -> 'album' -> 'images' -> 0 ->> 'url' AS image_url,
   item -> 'context' ->> 'uri' AS context_uri,
   CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
   _load_id,

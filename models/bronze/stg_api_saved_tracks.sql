@@ -11,6 +11,7 @@ SELECT
   item -> 'track' -> 'album' ->> 'id' AS album_id,
   item -> 'track' -> 'album' ->> 'name' AS album_name,
   CAST(item -> 'track' ->> 'duration_ms' AS BIGINT) AS duration_ms,
+  item -> 'track' -> 'album' -> 'images' -> 0 ->> 'url' AS image_url,
   CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,

@@ -13,6 +13,8 @@ SELECT
   item ->> 'uri' AS item_uri,
   item ->> 'name' AS name,
   item -> 'artists' -> 0 ->> 'name' AS artist_name,
+  -- An artist's own picture, or a track's album cover (the largest comes first).
+  coalesce(item -> 'images' -> 0 ->> 'url', item -> 'album' -> 'images' -> 0 ->> 'url') AS image_url,
   CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,

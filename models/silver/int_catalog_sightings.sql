@@ -14,14 +14,14 @@ FROM silver.int_account_streams
 WHERE NOT is_podcast AND track_name IS NOT NULL
 UNION ALL
 SELECT 'track', track_uri, track_name, artist_name, album_name,
-  'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, NULL, played_at
+  'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, image_url, played_at
 FROM bronze.stg_api_recently_played
 UNION ALL
 SELECT 'track', track_uri, track_name, artist_name, album_name,
-  'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, NULL, added_at
+  'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, image_url, added_at
 FROM bronze.stg_api_saved_tracks
 UNION ALL
-SELECT kind, item_uri, name, CASE WHEN kind = 'track' THEN artist_name END, NULL, NULL, NULL, NULL, NULL, fetched_at
+SELECT kind, item_uri, name, CASE WHEN kind = 'track' THEN artist_name END, NULL, NULL, NULL, NULL, image_url, fetched_at
 FROM bronze.stg_api_top_items
 UNION ALL
 SELECT 'track', item_uri, item_name, artist_name, NULL, NULL, NULL, NULL, NULL, coalesce(added_at, fetched_at)

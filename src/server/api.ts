@@ -133,13 +133,13 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
       ? await ctx.tables.query(
           `SELECT ${ranked('agg_top_artists', "'artist_name': artist_name")} AS top_artists,
              ${ranked('agg_top_tracks', "'track_key': track_key, 'track_name': track_name, 'artist_name': artist_name")} AS top_tracks,
-             ${ranked('agg_top_albums', "'album_name': album_name, 'artist_name': artist_name")} AS top_albums`,
+             ${ranked('agg_top_albums', "'album_key': album_key, 'album_name': album_name, 'artist_name': artist_name")} AS top_albums`,
           [limit, limit, limit],
         )
       : await ctx.tables.query(
           `SELECT ${summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL')} AS top_artists,
              ${summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true')} AS top_tracks,
-             ${summed('album_key', "'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL')} AS top_albums`,
+             ${summed('album_key', "'album_key': album_key, 'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL')} AS top_albums`,
           [
             period.from,
             period.to,
@@ -152,10 +152,53 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
             limit,
           ],
         );
+  return withImages(ctx, {
+    top_artists: (row?.top_artists ?? []) as Row[],
+    top_tracks: (row?.top_tracks ?? []) as Row[],
+    top_albums: (row?.top_albums ?? []) as Row[],
+  });
+}
+
+/**
+ * Adds `image_url` to top-list rows whose artist, track (its album cover) or album has a
+ * picture in the catalogue dimensions (landed API objects); rows without one are left as they are.
+ */
+async function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
+  ctx: ApiContext,
+  lists: T,
+): Promise<T> {
+  if (
+    !['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) => ctx.tables.has(t))
+  )
+    return lists;
+  const keys = (rows: Row[], field: string) =>
+    JSON.stringify(rows.map((r) => r[field]).filter((k) => typeof k === 'string'));
+  const found = await ctx.tables.query(
+    `SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
+       WHERE image_url IS NOT NULL AND artist_name IN (SELECT unnest(from_json(?, '["VARCHAR"]'))) GROUP BY artist_name
+     UNION ALL
+     SELECT 'track', track_key, image_url FROM silver.dim_track
+       WHERE image_url IS NOT NULL AND track_key IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
+     UNION ALL
+     SELECT 'album', album_key, image_url FROM silver.dim_album
+       WHERE image_url IS NOT NULL AND album_key IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
+    [
+      keys(lists.top_artists, 'artist_name'),
+      keys(lists.top_tracks, 'track_key'),
+      keys(lists.top_albums, 'album_key'),
+    ],
+  );
+  const image = new Map(found.map((r) => [`${r.kind}|${r.k}`, r.image_url]));
+  const add = (rows: Row[], kind: string, field: string) =>
+    rows.map((r) => {
+      const url = image.get(`${kind}|${r[field]}`);
+      return url === undefined ? r : { ...r, image_url: url };
+    });
   return {
-    top_artists: row?.top_artists ?? [],
-    top_tracks: row?.top_tracks ?? [],
-    top_albums: row?.top_albums ?? [],
+    ...lists,
+    top_artists: add(lists.top_artists, 'artist', 'artist_name'),
+    top_tracks: add(lists.top_tracks, 'track', 'track_key'),
+    top_albums: add(lists.top_albums, 'album', 'album_key'),
   };
 }
 
@@ -226,16 +269,14 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
       `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
       [year],
     );
-  return {
-    years,
-    year: row,
+  const lists = await withImages(ctx, {
     top_artists: await top('agg_top_artists', 'artist_name'),
-    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
+    top_tracks: await top('agg_top_tracks', 'track_key, track_name, artist_name'),
     top_albums: ctx.tables.has('gold.agg_top_albums')
-      ? await top('agg_top_albums', 'album_name, artist_name')
+      ? await top('agg_top_albums', 'album_key, album_name, artist_name')
       : [],
-    spotify_wrapped: null,
-  };
+  });
+  return { years, year: row, ...lists, spotify_wrapped: null };
 }
 
 async function history(ctx: ApiContext, params: URLSearchParams) {

@@ -103,11 +103,13 @@ export class ServedTables {
     this.manifests = manifests;
     this.signature = signature;
     this.version++;
-    // Gold is small and read on every page: copied into memory, so no query re-reads Parquet.
+    // Gold is small and read on every page: copied into memory, so no query re-reads Parquet;
+    // so are the catalogue dimensions the top lists take their pictures from.
     // The play log gets a slim copy with one lower-case text to search, newest first.
     if (this.mirror) await this.mirror.pullPublished();
     this.tables = await attachPublishedTables(this.warehouse, this.mirror?.local ?? this.lake, {
-      copy: (table) => table.startsWith('gold.'),
+      copy: (table) =>
+        table.startsWith('gold.') || /^silver\.dim_(track|artist|album)$/.test(table),
     });
     if (this.tables.includes('silver.fct_play'))
       await this.warehouse.run(`CREATE OR REPLACE TABLE main.play_log AS

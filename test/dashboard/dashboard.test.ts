@@ -122,7 +122,10 @@ describe('dashboard in Chromium', { skip }, () => {
     const shown = await page
       .locator('[data-testid="top-artists"] li')
       .evaluateAll((items) =>
-        items.map((li) => [li.firstChild?.textContent, Number(li.getAttribute('data-plays'))]),
+        items.map((li) => [
+          li.querySelector('.name')?.textContent,
+          Number(li.getAttribute('data-plays')),
+        ]),
       );
     const weekly = await query(
       "SELECT artist_name, plays FROM gold.agg_top_artists WHERE period = '2026-W46' AND rank <= 10 ORDER BY rank",
