@@ -116,47 +116,64 @@ async function totals(
 /**
  * The top artists, songs and albums of a period in one statement (three lists of structs):
  * all time from the ranked gold.agg_top_* rows, any other period by summing gold.agg_track_daily
- * with the same ranking (plays, then minutes, then the key).
+ * with the same ranking (plays, then minutes, then the key). Each row carries `image_url` when
+ * the catalogue dimensions know a picture (joined here, so it costs no second round trip).
  */
 async function topLists(ctx: ApiContext, period: Period, limit: number) {
+  const dims = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
+    ctx.tables.has(t),
+  );
+  // key -> picture, per kind (an empty relation when the dimensions are not built).
+  const pictures = (sql: string) =>
+    dims ? `(${sql})` : '(SELECT NULL::VARCHAR AS k, NULL::VARCHAR AS image_url WHERE false)';
+  const images = {
+    artist: pictures(
+      'SELECT artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist WHERE image_url IS NOT NULL GROUP BY 1',
+    ),
+    track: pictures(
+      'SELECT track_key AS k, image_url FROM silver.dim_track WHERE image_url IS NOT NULL',
+    ),
+    album: pictures(
+      'SELECT album_key AS k, image_url FROM silver.dim_album WHERE image_url IS NOT NULL',
+    ),
+  };
+  const withImage = (list: string, kind: keyof typeof images, key: string) =>
+    `(SELECT coalesce(list(CASE WHEN i.image_url IS NULL THEN x ELSE struct_insert(x, image_url := i.image_url) END ORDER BY n), [])
+      FROM ${list} AS l LEFT JOIN ${images[kind]} AS i ON i.k = l.x.${key})`;
   const ranked = (table: string, fields: string) =>
-    `(SELECT coalesce(list({${fields}, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} ORDER BY rank), [])
+    `(SELECT {${fields}, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} AS x, rank AS n
       FROM gold.${table} WHERE period = 'all' AND rank <= ?)`;
+  // Other periods: the days are read once (`span`, grouped by track, artist and album), and the
+  // three lists sum that.
   const summed = (key: string, fields: string, where: string) =>
-    `(SELECT coalesce(list(x ORDER BY n), []) FROM (
-        SELECT {${fields}, 'plays': sum(plays)::INTEGER, 'minutes': round(sum(ms_played) / 60000.0, 2)::DOUBLE} AS x,
+    `(SELECT {${fields}, 'plays': sum(plays)::INTEGER, 'minutes': round(sum(ms_played) / 60000.0, 2)::DOUBLE} AS x,
           row_number() OVER (ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${key}) AS n
-        FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE AND ${where}
-        GROUP BY ${key} QUALIFY n <= ?))`;
+        FROM span WHERE ${where}
+        GROUP BY ${key} QUALIFY n <= ?)`;
   const [row] =
     period.kind === 'all'
       ? await ctx.tables.query(
-          `SELECT ${ranked('agg_top_artists', "'artist_name': artist_name")} AS top_artists,
-             ${ranked('agg_top_tracks', "'track_key': track_key, 'track_name': track_name, 'artist_name': artist_name")} AS top_tracks,
-             ${ranked('agg_top_albums', "'album_key': album_key, 'album_name': album_name, 'artist_name': artist_name")} AS top_albums`,
+          `SELECT ${withImage(ranked('agg_top_artists', "'artist_name': artist_name"), 'artist', 'artist_name')} AS top_artists,
+             ${withImage(ranked('agg_top_tracks', "'track_key': track_key, 'track_name': track_name, 'artist_name': artist_name"), 'track', 'track_key')} AS top_tracks,
+             ${withImage(ranked('agg_top_albums', "'album_key': album_key, 'album_name': album_name, 'artist_name': artist_name"), 'album', 'album_key')} AS top_albums`,
           [limit, limit, limit],
         )
       : await ctx.tables.query(
-          `SELECT ${summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL')} AS top_artists,
-             ${summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true')} AS top_tracks,
-             ${summed('album_key', "'album_key': album_key, 'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL')} AS top_albums`,
-          [
-            period.from,
-            period.to,
-            limit,
-            period.from,
-            period.to,
-            limit,
-            period.from,
-            period.to,
-            limit,
-          ],
+          `WITH span AS MATERIALIZED (
+             SELECT track_key, artist_name, album_key, any_value(track_name) AS track_name,
+               any_value(album_name) AS album_name, sum(plays) AS plays, sum(ms_played) AS ms_played
+             FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE
+             GROUP BY track_key, artist_name, album_key)
+           SELECT ${withImage(summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL'), 'artist', 'artist_name')} AS top_artists,
+             ${withImage(summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true'), 'track', 'track_key')} AS top_tracks,
+             ${withImage(summed('album_key', "'album_key': album_key, 'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL'), 'album', 'album_key')} AS top_albums`,
+          [period.from, period.to, limit, limit, limit],
         );
-  return withImages(ctx, {
+  return {
     top_artists: (row?.top_artists ?? []) as Row[],
     top_tracks: (row?.top_tracks ?? []) as Row[],
     top_albums: (row?.top_albums ?? []) as Row[],
-  });
+  };
 }
 
 /**
