@@ -2,6 +2,7 @@
 -- (raw/spotify/catalog_tracks|artists|albums), one row per landed object.
 -- check: not_null(kind, id, uri, name, fetched_at)
 -- check: accepted_values(kind: track, artist, album)
+-- materialized: incremental
 SELECT
   body ->> 'type' AS kind,
   body ->> 'id' AS id,

@@ -1,6 +1,7 @@
 -- Followed artists as /me/following listed them (cursor pages under `artists`), one row per
 -- artist per response.
 -- check: not_null(artist_id, fetched_at)
+-- materialized: incremental
 SELECT
   item ->> 'id' AS artist_id,
   item ->> 'name' AS artist_name,

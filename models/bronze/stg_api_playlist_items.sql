@@ -4,6 +4,7 @@
 -- (no id) or null (gone).
 -- check: not_null(playlist_id, position, fetched_at)
 -- check: accepted_values(item_type: track, episode, local, unavailable)
+-- materialized: incremental
 SELECT
   regexp_extract(request_url, '/playlists/([^/]+)/', 1) AS playlist_id,
   CAST(coalesce(request_params ->> 'offset', '0') AS INTEGER) + CAST(n AS INTEGER) - 1 AS position,

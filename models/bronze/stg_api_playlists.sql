@@ -1,6 +1,7 @@
 -- The user's playlists as /me/playlists listed them, one row per playlist per response. Names
 -- are kept as Spotify sent them; silver decodes literal \u escapes.
 -- check: not_null(playlist_id, fetched_at)
+-- materialized: incremental
 SELECT
   item ->> 'id' AS playlist_id,
   item ->> 'name' AS name,

@@ -1,6 +1,7 @@
 -- The account behind the login (/me), one row per landed response: only what the product
 -- displays. E-mail, birthdate and the like are not read.
 -- check: not_null(user_id, fetched_at)
+-- materialized: incremental
 SELECT
   body ->> 'id' AS user_id,
   body ->> 'display_name' AS display_name,

@@ -2,6 +2,7 @@
 -- The same play appears in many responses (each poll returns the latest 50): silver
 -- deduplicates on (track_uri, played_at).
 -- check: not_null(played_at, track_uri)
+-- materialized: incremental
 SELECT
   CAST(item ->> 'played_at' AS TIMESTAMPTZ) AS played_at,
   item -> 'track' ->> 'id' AS track_id,

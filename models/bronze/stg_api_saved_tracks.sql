@@ -1,6 +1,7 @@
 -- Liked Songs as the API listed them: one row per item of every landed /me/tracks page. The
 -- same track appears in many responses (daily polls, weekly rescans); silver keeps one.
 -- check: not_null(track_id, added_at, fetched_at)
+-- materialized: incremental
 SELECT
   CAST(item ->> 'added_at' AS TIMESTAMPTZ) AS added_at,
   item -> 'track' ->> 'id' AS track_id,

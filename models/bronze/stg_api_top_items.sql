@@ -5,6 +5,7 @@
 -- check: not_null(kind, time_range, rank, item_id, fetched_at)
 -- check: accepted_values(kind: artist, track)
 -- check: accepted_values(time_range: short_term, medium_term, long_term)
+-- materialized: incremental
 SELECT
   CASE resource WHEN 'top_artists' THEN 'artist' ELSE 'track' END AS kind,
   coalesce(request_params ->> 'time_range', 'medium_term') AS time_range,

@@ -3,6 +3,7 @@
 -- mixes music and podcasts under the same field names, read here as music.
 -- check: not_null(stream_key, ended_minute, ms_played)
 -- check: accepted_values(file_kind: music, podcast, legacy)
+-- materialized: incremental
 SELECT
   {{ account_stream_key }} AS stream_key,
   CAST(replace("endTime", ' ', 'T') || ':00Z' AS TIMESTAMPTZ) AS ended_minute,

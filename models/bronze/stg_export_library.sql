@@ -3,6 +3,7 @@
 -- `uri`; the names are always there.
 -- check: not_null(item_kind, name)
 -- check: accepted_values(item_kind: track, album, artist, show, episode, banned_track, banned_artist)
+-- materialized: incremental
 WITH entries AS (
   SELECT 'track' AS item_kind, unnest(CAST(doc -> 'tracks' AS JSON[])) AS e, _load_id, _source_file FROM raw_export_library
   UNION ALL SELECT 'album', unnest(CAST(doc -> 'albums' AS JSON[])), _load_id, _source_file FROM raw_export_library

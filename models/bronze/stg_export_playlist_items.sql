@@ -4,6 +4,7 @@
 -- identity here; `playlist_position` keeps two playlists of the same name apart.
 -- check: not_null(playlist_name, playlist_position, item_type)
 -- check: accepted_values(item_type: track, episode, audiobook, local, unavailable)
+-- materialized: incremental
 WITH playlists AS (
   SELECT unnest(CAST(doc -> 'playlists' AS JSON[])) AS p,
     generate_subscripts(CAST(doc -> 'playlists' AS JSON[]), 1) AS playlist_position,

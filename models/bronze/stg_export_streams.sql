@@ -4,6 +4,7 @@
 -- check: not_null(stream_key, ended_at, ms_played)
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
 -- check: expression(ms_played >= 0)
+-- materialized: incremental
 SELECT
   {{ extended_stream_key }} AS stream_key,
   CAST(ts AS TIMESTAMPTZ) AS ended_at,

@@ -2,6 +2,7 @@
 -- file, kept whole: no published sample shows their fields, so nothing here guesses at them.
 -- The year comes from the file name.
 -- check: not_null(year, document)
+-- materialized: incremental
 SELECT
   CAST(regexp_extract(r._source_file, 'Wrapped(\d{4})\.json$', 1) AS INTEGER) AS year,
   r.doc AS document,

@@ -29,12 +29,15 @@ export interface TransformOptions {
   onProgress?: Parameters<typeof buildModels>[0]['onProgress'];
   /** Over a remote lake: each file pulled into the local copy or pushed back. */
   onSync?: MirrorProgress;
+  /** Rebuild the incremental (bronze) models from every raw file too. */
+  fullRefresh?: boolean;
 }
 
 /**
  * The T of the pipeline: builds every model (bronze -> silver -> gold) and records the build in
  * the load ledger, success or failure, so `wrapped status` can tell what happened.
- * Every build is currently a full rebuild from the models' inputs.
+ * Bronze is incremental: each bronze model reads only the raw files of loads it has not read
+ * (`fullRefresh` reads them all again); silver and gold are rebuilt from bronze every time.
  *
  * Over a remote lake (Azure, S3) the engine builds in HOME's local copy: the raw files not
  * cached yet are pulled first, and the tables are pushed back after (src/warehouse/lake-mirror.ts).
@@ -61,6 +64,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
         lake: buildLake,
         models,
         loadId,
+        fullRefresh: options.fullRefresh ?? false,
         onProgress: (event) => {
           if (event.result) results.push(event.result);
           options.onProgress?.(event);

@@ -54,8 +54,12 @@ describe('model files', () => {
       /models\/silver\/x\.sql:1: unknown header field "depend_on"/,
     );
     assert.throws(
+      () => model('silver', 'x', '-- materialized: ephemeral'),
+      /must be "table", "view" or "incremental"/,
+    );
+    assert.throws(
       () => model('silver', 'x', '-- materialized: incremental'),
-      /must be "table" or "view"/,
+      /models\/silver\/x\.sql:1: only bronze models read raw files, so only they can be incremental/,
     );
     assert.throws(
       () => model('silver', 'x', '-- x\n-- check: unique(a b)'),

@@ -4,7 +4,7 @@ import { ModelError } from '../errors.js';
 import { LAYERS, type Layer } from '../lake/layout.js';
 import { type CheckSpec, parseCheck } from './checks.js';
 
-export type Materialization = 'table' | 'view';
+export type Materialization = 'table' | 'view' | 'incremental';
 
 /**
  * One model: one SQL file, `models/<layer>/<name>.sql`, whose leading `--` comment lines form
@@ -12,7 +12,9 @@ export type Materialization = 'table' | 'view';
  *   -- Free text describing the model.
  *   -- depends_on: bronze.stg_x, silver.dim_y     models this one reads (checked against the SQL)
  *   -- key: play_id                               the declared key (a unique + not_null check)
- *   -- materialized: table | view                 table (default): Parquet in the lake
+ *   -- materialized: table | view | incremental   table (default): Parquet in the lake;
+ *                                                 incremental (bronze over raw files): each build
+ *                                                 adds a part for the loads not read before
  *   -- check: not_null(user_id)                   see checks.ts
  * The body is a single SELECT. `{{ lake_path('raw/...') }}` and `{{ timezone }}` are replaced
  * by SQL string literals before it runs.
@@ -97,9 +99,15 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
         }
         break;
       case 'materialized':
-        if (value !== 'table' && value !== 'view') {
-          throw new ModelError(`${where}: materialized must be "table" or "view", not "${value}".`);
+        if (value !== 'table' && value !== 'view' && value !== 'incremental') {
+          throw new ModelError(
+            `${where}: materialized must be "table", "view" or "incremental", not "${value}".`,
+          );
         }
+        if (value === 'incremental' && layer !== 'bronze')
+          throw new ModelError(
+            `${where}: only bronze models read raw files, so only they can be incremental.`,
+          );
         materialized = value;
         break;
       case 'check':

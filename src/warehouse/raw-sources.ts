@@ -65,26 +65,57 @@ export const RAW_SOURCES: RawSource[] = [
   },
 ];
 
-/** Creates the raw views for this connection; returns how many files each one reads. */
-export async function registerRawSources(
-  warehouse: Warehouse,
-  lake: Lake,
-  lakeRoot: string,
-): Promise<Record<string, number>> {
-  const files = new Map<string, string[]>(RAW_SOURCES.map((s) => [s.name, []]));
+/** What the ledger says is in the raw lake, read once per build. */
+export interface RawCatalog {
+  /** Per raw source, every ledgered file: its load and its absolute path. */
+  files: Map<string, Array<{ loadId: string; path: string }>>;
+  /** When each load finished (the ledger's `finished_at`): bronze's `_ingested_at`. */
+  ingestedAt: Map<string, string>;
+  /** Recorded gaps in the API coverage (src/extract/state.ts), one small JSON file each. */
+  gapFiles: string[];
+  /** The extract and import loads: what an incremental model keeps track of. */
+  dataLoads: Set<string>;
+}
+
+export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawCatalog> {
+  const files = new Map<string, Array<{ loadId: string; path: string }>>(
+    RAW_SOURCES.map((s) => [s.name, []]),
+  );
   const ingestedAt = new Map<string, string>();
+  const dataLoads = new Set<string>();
   for await (const entry of new LoadLedger(lake).entries()) {
     ingestedAt.set(entry.load_id, entry.finished_at);
+    if (entry.kind === 'extract' || entry.kind === 'import') dataLoads.add(entry.load_id);
     for (const file of entry.files) {
       for (const source of RAW_SOURCES) {
         if (source.matches(entry, file))
-          files.get(source.name)?.push(join(lakeRoot, ...file.path.split('/')));
+          files
+            .get(source.name)
+            ?.push({ loadId: entry.load_id, path: join(lakeRoot, ...file.path.split('/')) });
       }
     }
   }
+  const gapFiles: string[] = [];
+  for await (const entry of lake.list('_state/gaps/'))
+    if (entry.path.endsWith('.json')) gapFiles.push(join(lakeRoot, ...entry.path.split('/')));
+  return { files, ingestedAt, gapFiles, dataLoads };
+}
+
+/**
+ * Creates the raw views for this connection; returns how many files each one reads. With
+ * `onlyLoads`, the raw views hold only the files of those loads (an incremental build reads
+ * what it has not read before); the gaps and the load list are always whole.
+ */
+export async function registerRawViews(
+  warehouse: Warehouse,
+  catalog: RawCatalog,
+  onlyLoads?: ReadonlySet<string>,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const source of RAW_SOURCES) {
-    const paths = files.get(source.name) ?? [];
+    const paths = (catalog.files.get(source.name) ?? [])
+      .filter((f) => onlyLoads === undefined || onlyLoads.has(f.loadId))
+      .map((f) => f.path);
     counts[source.name] = paths.length;
     // read_json refuses an empty file list: with no file yet, the view is the same SELECT over
     // one empty file, materialised with no rows.
@@ -94,10 +125,7 @@ export async function registerRawSources(
         : await emptyShape(warehouse, source);
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${body}`);
   }
-  // Recorded gaps in the API coverage (src/extract/state.ts), one small JSON file each.
-  const gapFiles: string[] = [];
-  for await (const entry of lake.list('_state/gaps/'))
-    if (entry.path.endsWith('.json')) gapFiles.push(join(lakeRoot, ...entry.path.split('/')));
+  const gapFiles = catalog.gapFiles;
   counts.raw_gaps = gapFiles.length;
   await warehouse.run(
     `CREATE OR REPLACE TEMP VIEW raw_gaps AS ${
@@ -106,7 +134,7 @@ export async function registerRawSources(
         : 'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS source, NULL::TIMESTAMPTZ AS gap_from, NULL::TIMESTAMPTZ AS gap_to, NULL::VARCHAR AS reason WHERE false'
     }`,
   );
-  const loads = [...ingestedAt.entries()].map(
+  const loads = [...catalog.ingestedAt.entries()].map(
     ([id, at]) => `(${sqlString(id)}, ${sqlString(at)}::TIMESTAMPTZ)`,
   );
   await warehouse.run(

@@ -1,4 +1,5 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelError, WrappedError } from '../errors.js';
 import { ACCOUNT_STREAM_KEY_SQL, EXTENDED_STREAM_KEY_SQL } from '../export/natural-key.js';
@@ -7,7 +8,7 @@ import { LAYERS } from '../lake/layout.js';
 import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import { buildOrder, type Model } from './models.js';
-import { registerRawSources } from './raw-sources.js';
+import { type RawCatalog, readRawCatalog, registerRawViews } from './raw-sources.js';
 import { decodeUnicodeEscapesSql } from './sql-text.js';
 
 /**
@@ -21,14 +22,20 @@ export interface TableManifest {
   rows: number;
   files: string[];
   columns: Array<{ name: string; type: string }>;
+  /** Incremental models: the extract and import loads whose raw files the parts hold. */
+  loads?: string[];
+  /** Incremental models: a hash of the SQL that built the parts (another SQL rebuilds all). */
+  sql_hash?: string;
 }
 
 export interface ModelBuildResult {
   model: string;
-  materialized: 'table' | 'view';
+  materialized: 'table' | 'view' | 'incremental';
   rows: number | null;
   seconds: number;
   files: string[];
+  /** Incremental models: rows added by this build (all of them on a full build). */
+  added?: number;
 }
 
 export interface BuildOptions {
@@ -36,6 +43,10 @@ export interface BuildOptions {
   lake: Lake;
   models: Model[];
   loadId: string;
+  /** Rebuild incremental models from every raw file, as if built for the first time. */
+  fullRefresh?: boolean;
+  /** An incremental model never holds more parts than this; beyond it they are merged (24). */
+  maxParts?: number;
   /** Called before and after each model, for progress output. */
   onProgress?: (event: {
     phase: 'start' | 'done';
@@ -91,15 +102,19 @@ export async function ensureSchemas(warehouse: Warehouse): Promise<void> {
 /**
  * Builds models in dependency order. A table model is written to a hidden temporary Parquet
  * file, renamed to `part-<load_id>.parquet`, published by its manifest, and only then exposed
- * as `<layer>.<name>`; older parts are removed last. A model that fails leaves its previous
- * version in place and stops the build (later models would read stale inputs).
+ * as `<layer>.<name>`; older parts are removed last. An incremental model (bronze over raw
+ * files) adds one part holding the loads it has not read before, and keeps its older parts.
+ * A model that fails leaves its previous version in place and stops the build (later models
+ * would read stale inputs).
  */
 export async function buildModels(options: BuildOptions): Promise<ModelBuildResult[]> {
   const { warehouse, lake, loadId } = options;
   const lakeRoot = requireLocalRoot(lake);
   await ensureSchemas(warehouse);
   const order = buildOrder(options.models);
-  await registerRawSources(warehouse, lake, lakeRoot);
+  const catalog = await readRawCatalog(lake, lakeRoot);
+  const raw = new RawViews(warehouse, catalog);
+  await raw.show(undefined);
   const results: ModelBuildResult[] = [];
   for (const [index, model] of order.entries()) {
     options.onProgress?.({ phase: 'start', model, index, total: order.length });
@@ -111,7 +126,14 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       if (model.materialized === 'view') {
         await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${sql}`);
         result = { model: model.id, materialized: 'view', rows: null, seconds: 0, files: [] };
+      } else if (model.materialized === 'incremental') {
+        result = await buildIncremental({ warehouse, lake, lakeRoot, model, sql, loadId }, raw, {
+          fullRefresh: options.fullRefresh ?? false,
+          maxParts: options.maxParts ?? MAX_PARTS,
+        });
       } else {
+        // A table reads whole raw views (an incremental model before it may have narrowed them).
+        if (model.layer === 'bronze') await raw.show(undefined);
         result = await buildTable(warehouse, lake, lakeRoot, model, sql, loadId);
       }
     } catch (error) {
@@ -135,6 +157,7 @@ async function buildTable(
   model: Model,
   sql: string,
   loadId: string,
+  extra: Pick<TableManifest, 'loads' | 'sql_hash'> = {},
 ): Promise<ModelBuildResult> {
   const folder = join(lakeRoot, model.layer, model.name);
   await mkdir(folder, { recursive: true });
@@ -160,6 +183,7 @@ async function buildTable(
         name: String(r.column_name),
         type: String(r.column_type),
       })),
+      ...extra,
     };
     await lake.put(manifestPath(model), `${JSON.stringify(manifest, null, 2)}\n`);
     await exposeTable(warehouse, lakeRoot, manifest);
@@ -168,6 +192,146 @@ async function buildTable(
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** The raw views as the build needs them: whole, or narrowed to some loads (registered once). */
+class RawViews {
+  private shown: string | undefined;
+  constructor(
+    private readonly warehouse: Warehouse,
+    readonly catalog: RawCatalog,
+  ) {}
+
+  async show(loads: ReadonlySet<string> | undefined): Promise<void> {
+    const key = loads === undefined ? 'all' : [...loads].sort().join(',');
+    if (this.shown === key) return;
+    await registerRawViews(this.warehouse, this.catalog, loads);
+    this.shown = key;
+  }
+}
+
+/** An incremental model never holds more parts than this: beyond it, they are merged into one. */
+const MAX_PARTS = 24;
+
+/**
+ * An incremental bronze model: the loads the manifest names are in its parts already, so only
+ * the raw files of newer loads are read, into one more part. It is rebuilt whole when asked
+ * (`--full-refresh`), when its SQL changed, or when its parts are not all here.
+ */
+async function buildIncremental(
+  build: {
+    warehouse: Warehouse;
+    lake: Lake;
+    lakeRoot: string;
+    model: Model;
+    sql: string;
+    loadId: string;
+  },
+  raw: RawViews,
+  { fullRefresh, maxParts }: { fullRefresh: boolean; maxParts: number },
+): Promise<ModelBuildResult> {
+  const { warehouse, lake, lakeRoot, model, sql, loadId } = build;
+  const sqlHash = createHash('sha256').update(sql).digest('hex');
+  const all = [...raw.catalog.dataLoads].sort();
+  const previous = fullRefresh ? undefined : await readManifest(lake, manifestPath(model));
+  const whole = async () => {
+    await raw.show(undefined);
+    const result = await buildTable(warehouse, lake, lakeRoot, model, sql, loadId, {
+      loads: all,
+      sql_hash: sqlHash,
+    });
+    return { ...result, materialized: 'incremental' as const, added: result.rows ?? 0 };
+  };
+  if (
+    previous === undefined ||
+    previous.sql_hash !== sqlHash ||
+    !Array.isArray(previous.loads) ||
+    !(await allExist(lakeRoot, previous.files))
+  )
+    return whole();
+  const seen = new Set(previous.loads);
+  const fresh = new Set(all.filter((id) => !seen.has(id)));
+  if (fresh.size === 0) {
+    // Nothing new: the published parts stand; this warehouse only needs to see them.
+    await exposeTable(warehouse, lakeRoot, previous);
+    return {
+      model: model.id,
+      materialized: 'incremental',
+      rows: previous.rows,
+      seconds: 0,
+      files: previous.files,
+      added: 0,
+    };
+  }
+  await raw.show(fresh);
+  const folder = join(lakeRoot, model.layer, model.name);
+  const temp = join(folder, `${TEMP_PREFIX}${loadId}.parquet`);
+  const partPath = `${model.layer}/${model.name}/part-${loadId}.parquet`;
+  const merge = previous.files.length + 1 > maxParts;
+  const older = previous.files.map((f) =>
+    sqlString(join(lakeRoot, ...checkLakePath(f).split('/'))),
+  );
+  try {
+    await mkdir(folder, { recursive: true });
+    const source = merge
+      ? `SELECT * FROM read_parquet([${older.join(', ')}]) UNION ALL SELECT * FROM (${sql})`
+      : sql;
+    const copied = await warehouse.query(
+      `COPY (${source}) TO ${sqlString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const written = Number(copied.rows[0]?.Count ?? 0);
+    const added = merge ? written - previous.rows : written;
+    let files = previous.files;
+    if (merge || added > 0) {
+      await rename(temp, join(lakeRoot, ...partPath.split('/')));
+      files = merge ? [partPath] : [...previous.files, partPath];
+    }
+    const manifest: TableManifest = {
+      ...previous,
+      load_id: loadId,
+      built_at: new Date().toISOString(),
+      rows: previous.rows + added,
+      files,
+      loads: [...new Set([...previous.loads, ...fresh])].sort(),
+      sql_hash: sqlHash,
+    };
+    await lake.put(manifestPath(model), `${JSON.stringify(manifest, null, 2)}\n`);
+    await exposeTable(warehouse, lakeRoot, manifest);
+    await removeUnpublishedParts(lake, model, manifest);
+    return {
+      model: model.id,
+      materialized: 'incremental',
+      rows: manifest.rows,
+      seconds: 0,
+      files,
+      added,
+    };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function readManifest(lake: Lake, path: string): Promise<TableManifest | undefined> {
+  if (!(await lake.exists(path))) return undefined;
+  try {
+    const manifest = JSON.parse((await lake.get(path)).toString('utf8')) as TableManifest;
+    return Array.isArray(manifest.files) && typeof manifest.rows === 'number'
+      ? manifest
+      : undefined;
+  } catch {
+    return undefined; // unreadable: rebuilt whole
+  }
+}
+
+async function allExist(lakeRoot: string, files: string[]): Promise<boolean> {
+  for (const file of files) {
+    try {
+      await access(join(lakeRoot, ...checkLakePath(file).split('/')));
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 async function exposeTable(

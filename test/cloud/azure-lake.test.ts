@@ -224,7 +224,10 @@ describe('an Azure lake (Azurite), end to end', () => {
     const rerun = await wrapped(['transform'], { env: { ...env1, ...now() } });
     assert.equal(rerun.code, 0, rerun.stderr);
     const after = await remoteManifests();
-    assert.equal(new Set(after.map((m) => m.load_id)).size, 1, 'one build everywhere');
+    // Silver and gold are rebuilt by every build: one build everywhere. (Bronze tables keep the
+    // build that last added to them: incremental.)
+    const rebuilt = after.filter((m) => !m.table.startsWith('bronze.'));
+    assert.equal(new Set(rebuilt.map((m) => m.load_id)).size, 1, 'one build everywhere');
     const [home1, home2] = [
       await wrapped(['recap', '--json'], { env: env1 }),
       await wrapped(['recap', '--json'], { env: reader }),

@@ -5,8 +5,11 @@ export function registerTransform(program: Command): void {
   program
     .command('transform')
     .description('build the bronze, silver and gold tables from the lake')
-    .option('--full-refresh', 'rebuild every table from raw (every build does this for now)')
-    .action(async (_options: { fullRefresh?: boolean }, command: Command) => {
+    .option(
+      '--full-refresh',
+      'read every raw file again (by default bronze reads only loads it has not read)',
+    )
+    .action(async (options: { fullRefresh?: boolean }, command: Command) => {
       const { config, out } = commandContext(command);
       const { openLake } = await import('../../lake/open.js');
       const { transform } = await import('../../pipeline/transform.js');
@@ -14,12 +17,17 @@ export function registerTransform(program: Command): void {
       const result = await transform({
         config,
         lake,
+        fullRefresh: options.fullRefresh ?? false,
         onProgress: ({ phase, model, index, total, result: built }) => {
           if (phase === 'done' && built) {
             const rows =
               built.rows === null ? 'view' : `${built.rows.toLocaleString('en-US')} rows`;
+            const added =
+              built.added === undefined || built.added === built.rows
+                ? ''
+                : ` (+${built.added.toLocaleString('en-US')})`;
             out.log(
-              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s`,
+              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}${added}  ${built.seconds.toFixed(2)} s`,
             );
           }
         },

@@ -1,0 +1,170 @@
+/**
+ * Incremental builds: after a sequence of imports and hourly polls, each followed by a plain
+ * `wrapped transform` (bronze reads only the loads it has not read), every bronze, silver and
+ * gold table equals, row for row, what `wrapped transform --full-refresh` builds from all raw.
+ */
+import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { packagedModelsDir } from '../src/config/settings.js';
+import { runExtract } from '../src/extract/extract.js';
+import { FsLake } from '../src/lake/drivers/fs.js';
+import { newLoadId } from '../src/lake/load-id.js';
+import { exportZip } from '../src/simulator/export.js';
+import { type Simulator, startSimulator } from '../src/simulator/server.js';
+import { Warehouse } from '../src/warehouse/engine.js';
+import { loadModels } from '../src/warehouse/models.js';
+import { buildModels } from '../src/warehouse/runner.js';
+import { queryRows, wrapped } from './support/helpers.js';
+import { loggedInHome } from './support/sim-login.js';
+
+const HOUR = 3_600_000;
+
+interface Manifest {
+  load_id: string;
+  files: string[];
+  loads?: string[];
+}
+
+describe('transform: incremental equals --full-refresh', () => {
+  let sim: Simulator;
+  let home: string;
+  before(async () => {
+    sim = await startSimulator({ seed: 'incremental', start: new Date('2026-10-01T07:00:00Z') });
+  });
+  after(async () => {
+    await sim.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('after imports and polls, every table is the same row for row', async () => {
+    const login = await loggedInHome(sim);
+    home = login.home;
+    const lake = new FsLake(join(home, 'lake'));
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'Europe/Berlin' };
+    const transform = async (args: string[] = []) => {
+      const built = await wrapped(['transform', '--json', ...args], { env });
+      assert.equal(built.code, 0, built.stderr);
+      return JSON.parse(built.stdout) as {
+        models: Array<{ model: string; rows: number; added?: number }>;
+      };
+    };
+    const poll = async (hours: number) => {
+      for (let h = 0; h < hours; h++) {
+        sim.world.now += HOUR;
+        await runExtract({
+          lake,
+          client: login.client(),
+          blocks: login.blocks,
+          now: new Date(sim.world.now),
+          only: ['recently_played', 'saved_tracks', 'top', 'playlists'],
+        });
+      }
+    };
+    const importExport = async (name: string) => {
+      const zip = join(home, name);
+      await writeFile(zip, exportZip(sim.world));
+      const imported = await wrapped(['import', zip], { env });
+      assert.equal(imported.code, 0, imported.stderr);
+    };
+
+    sim.world.now += 20 * 24 * HOUR;
+    await importExport('first.zip');
+    await transform();
+    await poll(3);
+    const afterPolls = await transform();
+    const played = afterPolls.models.find((m) => m.model === 'bronze.stg_api_recently_played');
+    assert.ok(played && played.rows > 0 && played.added === played.rows, 'first API rows');
+    await poll(5);
+    const incremental = await transform();
+    const again = incremental.models.find((m) => m.model === 'bronze.stg_export_streams');
+    assert.equal(again?.added, 0, 'the export is not read again');
+    sim.world.now += 3 * 24 * HOUR;
+    await importExport('second.zip'); // overlaps the first, and the polls
+    await poll(4);
+    await transform();
+    const nothingNew = await transform();
+    assert.ok(
+      nothingNew.models
+        .filter(
+          (m) => m.model.startsWith('bronze.stg_api_') || m.model.startsWith('bronze.stg_export_'),
+        )
+        .every((m) => m.added === 0),
+      'a build with no new load reads no raw file',
+    );
+
+    const manifest = async (table: string) =>
+      JSON.parse(
+        await readFile(join(home, 'lake', 'bronze', table, '_manifest.json'), 'utf8'),
+      ) as Manifest;
+    assert.ok((await manifest('stg_api_recently_played')).files.length >= 3, 'parts were added');
+    assert.equal((await manifest('stg_export_streams')).files.length, 2, 'one part per export');
+
+    const tables = (
+      await queryRows(
+        "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('bronze', 'silver', 'gold') ORDER BY 1",
+        env,
+      )
+    ).map((r) => String(r.t));
+    assert.ok(tables.length > 30, tables.join(' '));
+    // Each table as a count and an order-free fingerprint of its rows.
+    const fingerprint = () =>
+      queryRows(
+        tables
+          .map(
+            (t) =>
+              `SELECT '${t}' AS t, count(*) AS n, coalesce(md5(string_agg(h, ',' ORDER BY h)), '') AS f FROM (SELECT md5(CAST(x AS VARCHAR)) AS h FROM ${t} AS x)`,
+          )
+          .join(' UNION ALL '),
+        env,
+      );
+    const before = await fingerprint();
+    await transform(['--full-refresh']);
+    assert.equal((await manifest('stg_api_recently_played')).files.length, 1);
+    const rebuilt = await fingerprint();
+    assert.deepEqual(rebuilt, before);
+    assert.ok(
+      before.some((r) => r.t === 'silver.fct_play' && Number(r.n) > 100),
+      JSON.stringify(before.find((r) => r.t === 'silver.fct_play')),
+    );
+  });
+
+  it('keeps at most maxParts parts, merging older ones, with the same rows', async () => {
+    const lake = new FsLake(join(home, 'lake'));
+    const login = await loggedInHome(sim);
+    const models = loadModels(packagedModelsDir());
+    const warehouse = await Warehouse.open({
+      file: join(home, 'merge.duckdb'),
+      timezone: 'Europe/Berlin',
+    });
+    const rows = async (table: string) =>
+      (
+        await warehouse.query(
+          `SELECT count(*) AS n, md5(string_agg(md5(CAST(x AS VARCHAR)), ',' ORDER BY md5(CAST(x AS VARCHAR)))) AS f FROM ${table} AS x`,
+        )
+      ).rows[0];
+    try {
+      for (let h = 0; h < 4; h++) {
+        sim.world.now += HOUR;
+        await runExtract({
+          lake,
+          client: login.client(),
+          blocks: login.blocks,
+          now: new Date(sim.world.now),
+          only: ['recently_played'],
+        });
+        await buildModels({ warehouse, lake, models, loadId: newLoadId(), maxParts: 2 });
+        const manifest = JSON.parse(
+          (await lake.get('bronze/stg_api_recently_played/_manifest.json')).toString(),
+        ) as Manifest;
+        assert.ok(manifest.files.length <= 2, `${manifest.files.length} parts`);
+      }
+      const merged = await rows('bronze.stg_api_recently_played');
+      await buildModels({ warehouse, lake, models, loadId: newLoadId(), fullRefresh: true });
+      assert.deepEqual(await rows('bronze.stg_api_recently_played'), merged);
+    } finally {
+      warehouse.close();
+    }
+  });
+});
