@@ -20,6 +20,7 @@ import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
 import { dashboardBenchmark } from './dashboard.js';
 import { importBenchmark } from './import.js';
+import { incrementalBenchmark } from './incremental.js';
 import type { Benchmark, Figure } from './types.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -129,6 +130,7 @@ const benchmarks: Benchmark[] = [
     },
   },
   importBenchmark,
+  incrementalBenchmark,
   dashboardBenchmark,
   {
     name: 'demo',
