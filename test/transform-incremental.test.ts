@@ -16,10 +16,11 @@ import { type Simulator, startSimulator } from '../src/simulator/server.js';
 import { Warehouse } from '../src/warehouse/engine.js';
 import { loadModels } from '../src/warehouse/models.js';
 import { buildModels } from '../src/warehouse/runner.js';
-import { queryRows, wrapped } from './support/helpers.js';
+import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 import { loggedInHome } from './support/sim-login.js';
 
 const HOUR = 3_600_000;
+const SAMPLES = join(REPO, '..', 'shared', 'samples');
 
 interface Manifest {
   load_id: string;
@@ -35,7 +36,7 @@ describe('transform: incremental equals --full-refresh', () => {
   });
   after(async () => {
     await sim.close();
-    await rm(home, { recursive: true, force: true });
+    if (home) await rm(home, { recursive: true, force: true });
   });
 
   it('after imports and polls, every table is the same row for row', async () => {
@@ -101,24 +102,7 @@ describe('transform: incremental equals --full-refresh', () => {
     assert.ok((await manifest('stg_api_recently_played')).files.length >= 3, 'parts were added');
     assert.equal((await manifest('stg_export_streams')).files.length, 2, 'one part per export');
 
-    const tables = (
-      await queryRows(
-        "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('bronze', 'silver', 'gold') ORDER BY 1",
-        env,
-      )
-    ).map((r) => String(r.t));
-    assert.ok(tables.length > 30, tables.join(' '));
-    // Each table as a count and an order-free fingerprint of its rows.
-    const fingerprint = () =>
-      queryRows(
-        tables
-          .map(
-            (t) =>
-              `SELECT '${t}' AS t, count(*) AS n, coalesce(md5(string_agg(h, ',' ORDER BY h)), '') AS f FROM (SELECT md5(CAST(x AS VARCHAR)) AS h FROM ${t} AS x)`,
-          )
-          .join(' UNION ALL '),
-        env,
-      );
+    const fingerprint = () => fingerprints(env);
     const before = await fingerprint();
     await transform(['--full-refresh']);
     assert.equal((await manifest('stg_api_recently_played')).files.length, 1);
@@ -166,5 +150,43 @@ describe('transform: incremental equals --full-refresh', () => {
     } finally {
       warehouse.close();
     }
+  });
+});
+
+/** Every bronze, silver and gold table as its row count and an order-free hash of its rows. */
+async function fingerprints(env: Record<string, string>) {
+  const tables = (
+    await queryRows(
+      "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('bronze', 'silver', 'gold') ORDER BY 1",
+      env,
+    )
+  ).map((r) => String(r.t));
+  assert.ok(tables.length > 30, tables.join(' '));
+  return queryRows(
+    tables
+      .map(
+        (t) =>
+          `SELECT '${t}' AS t, count(*) AS n, coalesce(md5(string_agg(h, ',' ORDER BY h)), '') AS f FROM (SELECT md5(CAST(x AS VARCHAR)) AS h FROM ${t} AS x)`,
+      )
+      .join(' UNION ALL '),
+    env,
+  );
+}
+
+describe('transform: the real samples, incremental equals --full-refresh', () => {
+  it('two imports built incrementally give the tables a full refresh gives', async () => {
+    const env = { WRAPPED_HOME: await tempDir(), WRAPPED_TIMEZONE: 'America/New_York' };
+    const run = async (args: string[]) => {
+      const result = await wrapped(args, { env });
+      assert.equal(result.code, 0, result.stderr);
+    };
+    await run(['import', join(SAMPLES, 'extended-2026-a')]);
+    await run(['transform']);
+    // Account data, a library, playlists and an older export: names that vary between sources.
+    await run(['import', join(SAMPLES, 'basic-2022'), join(SAMPLES, 'extended-2022-endsong')]);
+    await run(['transform']);
+    const incremental = await fingerprints(env);
+    await run(['transform', '--full-refresh']);
+    assert.deepEqual(await fingerprints(env), incremental);
   });
 });

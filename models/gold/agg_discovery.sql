@@ -1,7 +1,8 @@
 -- Discovery: the first play of each artist and of each track (a play is 30 s or more: a skip
 -- in the first seconds is not meeting someone). "First" means first in the history wrapped-me
--- holds, so the earliest days of an import discover everything.
--- depends_on: silver.fct_play
+-- holds, so the earliest days of an import discover everything. Tracks are named as
+-- silver.dim_track names them.
+-- depends_on: silver.fct_play, silver.dim_track
 -- key: kind, item_key
 -- check: not_null(first_played_at, first_day, name)
 -- check: accepted_values(kind: artist, track)
@@ -16,9 +17,10 @@ firsts AS (
     min(ended_at) AS first_played_at, count(*) AS plays
   FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
   UNION ALL
-  SELECT 'track', track_key, any_value(track_name), any_value(artist_name),
-    min(ended_at), count(*)
-  FROM music WHERE track_name IS NOT NULL GROUP BY track_key
+  SELECT 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
+    min(m.ended_at), count(*)
+  FROM music AS m JOIN silver.dim_track AS d USING (track_key)
+  WHERE m.track_name IS NOT NULL GROUP BY m.track_key
 )
 SELECT kind, item_key, name, artist_name, first_played_at,
   CAST(timezone({{ timezone }}, first_played_at) AS DATE) AS first_day, plays

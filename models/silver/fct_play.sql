@@ -29,8 +29,15 @@
 -- check: relationships(artist_key -> silver.dim_artist.artist_key)
 -- check: relationships(album_key -> silver.dim_album.album_key)
 WITH ext AS (
+  -- Rows sharing a natural key can differ in what the key leaves out (platform, reasons...):
+  -- the newest export wins, then every column this model keeps, so any build picks the same row.
   SELECT * FROM bronze.stg_export_streams
-  QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (
+    PARTITION BY stream_key
+    ORDER BY _load_id DESC, _source_file, content_type, track_name, artist_name, album_name,
+      episode_uri, show_name, episode_name, reason_start, reason_end, skipped, shuffle, offline,
+      incognito, platform, conn_country
+  ) = 1
 ),
 acct AS (
   SELECT * FROM silver.int_account_streams

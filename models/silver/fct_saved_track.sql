@@ -9,10 +9,12 @@ SELECT track_id, track_uri, {{ decode_escapes(track_name) }} AS track_name, arti
 FROM (
   SELECT
     track_id,
-    any_value(track_uri) AS track_uri,
-    any_value(track_name) AS track_name,
-    any_value(artist_name) AS artist_name,
-    any_value(album_name) AS album_name,
+    -- The names of the latest response (a track can be renamed); ties by name, so a rebuild
+    -- always picks the same.
+    first(track_uri ORDER BY fetched_at DESC, track_uri) AS track_uri,
+    first(track_name ORDER BY fetched_at DESC, track_name) AS track_name,
+    first(artist_name ORDER BY fetched_at DESC, artist_name) AS artist_name,
+    first(album_name ORDER BY fetched_at DESC, album_name) AS album_name,
     min(added_at) AS added_at,
     min(fetched_at) AS first_seen_at,
     max(fetched_at) AS last_seen_at
