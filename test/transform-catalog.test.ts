@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runExtract } from '../src/extract/extract.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { type Simulator, startSimulator } from '../src/simulator/server.js';
 import { queryRows, tempDir, wrapped } from './support/helpers.js';
-import { loggedInHome } from './support/sim-login.js';
+import { loggedInHome, pollHourly } from './support/sim-login.js';
 
-const HOUR = 3_600_000;
 
 async function exportFolder(files: Record<string, unknown>): Promise<string> {
   const dir = join(await tempDir(), 'MyData');
@@ -155,17 +153,12 @@ describe('transform: the catalogue from the API', () => {
     const login = await loggedInHome(sim);
     home = login.home;
     const lake = new FsLake(join(home, 'lake'));
-    for (let hour = 0; hour < 24; hour++) {
-      sim.world.now += HOUR;
-      await runExtract({
-        lake,
-        client: login.client(),
-        blocks: login.blocks,
-        now: new Date(sim.world.now),
-        only: ['recently_played', 'saved_tracks', 'catalog'],
-        catalogBudget: 200,
-      });
-    }
+    await pollHourly(sim, login, {
+      lake,
+      hours: 24,
+      only: ['recently_played', 'saved_tracks', 'catalog'],
+      catalogBudget: 200,
+    });
     const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
     assert.equal((await wrapped(['transform'], { env })).code, 0);
     const checks = await wrapped(['check'], { env });

@@ -8,7 +8,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { packagedModelsDir } from '../src/config/settings.js';
-import { runExtract } from '../src/extract/extract.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { newLoadId } from '../src/lake/load-id.js';
 import { exportZip } from '../src/simulator/export.js';
@@ -17,7 +16,7 @@ import { Warehouse } from '../src/warehouse/engine.js';
 import { loadModels } from '../src/warehouse/models.js';
 import { buildModels } from '../src/warehouse/runner.js';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
-import { loggedInHome } from './support/sim-login.js';
+import { loggedInHome, pollHourly } from './support/sim-login.js';
 
 const HOUR = 3_600_000;
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
@@ -51,18 +50,12 @@ describe('transform: incremental equals --full-refresh', () => {
         models: Array<{ model: string; rows: number; added?: number }>;
       };
     };
-    const poll = async (hours: number) => {
-      for (let h = 0; h < hours; h++) {
-        sim.world.now += HOUR;
-        await runExtract({
-          lake,
-          client: login.client(),
-          blocks: login.blocks,
-          now: new Date(sim.world.now),
-          only: ['recently_played', 'saved_tracks', 'top', 'playlists'],
-        });
-      }
-    };
+    const poll = (hours: number) =>
+      pollHourly(sim, login, {
+        lake,
+        hours,
+        only: ['recently_played', 'saved_tracks', 'top', 'playlists'],
+      });
     const importExport = async (name: string) => {
       const zip = join(home, name);
       await writeFile(zip, exportZip(sim.world));
@@ -130,14 +123,7 @@ describe('transform: incremental equals --full-refresh', () => {
       ).rows[0];
     try {
       for (let h = 0; h < 4; h++) {
-        sim.world.now += HOUR;
-        await runExtract({
-          lake,
-          client: login.client(),
-          blocks: login.blocks,
-          now: new Date(sim.world.now),
-          only: ['recently_played'],
-        });
+        await pollHourly(sim, login, { lake, hours: 1, only: ['recently_played'] });
         await buildModels({ warehouse, lake, models, loadId: newLoadId(), maxParts: 2 });
         const manifest = JSON.parse(
           (await lake.get('bronze/stg_api_recently_played/_manifest.json')).toString(),

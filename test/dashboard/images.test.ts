@@ -11,16 +11,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
-import { runExtract } from '../../src/extract/extract.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
 import { fullAlbum, fullArtist } from '../../src/simulator/objects.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { wrapped } from '../support/helpers.js';
-import { loggedInHome } from '../support/sim-login.js';
+import { loggedInHome, pollHourly } from '../support/sim-login.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HOUR = 3_600_000;
 // A 1x1 PNG.
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -43,17 +41,12 @@ describe('top lists with pictures', () => {
     const login = await loggedInHome(sim);
     home = login.home;
     const lake = new FsLake(join(home, 'lake'));
-    for (let hour = 0; hour < 12; hour++) {
-      sim.world.now += HOUR;
-      await runExtract({
-        lake,
-        client: login.client(),
-        blocks: login.blocks,
-        now: new Date(sim.world.now),
-        only: ['recently_played', 'top', 'catalog'],
-        catalogBudget: 200,
-      });
-    }
+    await pollHourly(sim, login, {
+      lake,
+      hours: 12,
+      only: ['recently_played', 'top', 'catalog'],
+      catalogBudget: 200,
+    });
     const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
     const built = await wrapped(['transform'], { env });
     assert.equal(built.code, 0, built.stderr);

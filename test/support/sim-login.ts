@@ -1,6 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runExtract } from '../../src/extract/extract.js';
+import type { FsLake } from '../../src/lake/drivers/fs.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { BlockStore } from '../../src/spotify/block-store.js';
 import { SpotifyClient } from '../../src/spotify/client.js';
@@ -50,4 +52,26 @@ export async function loggedInHome(
         now: () => sim.world.now,
       }),
   };
+}
+
+/**
+ * Hourly extract runs against the simulator: its clock moves one hour, then the chosen sources
+ * pull and land, as `wrapped run` would every hour.
+ */
+export async function pollHourly(
+  sim: Simulator,
+  login: Awaited<ReturnType<typeof loggedInHome>>,
+  options: { lake: FsLake; hours: number; only: string[]; catalogBudget?: number },
+): Promise<void> {
+  for (let hour = 0; hour < options.hours; hour++) {
+    sim.world.now += 3_600_000;
+    await runExtract({
+      lake: options.lake,
+      client: login.client(),
+      blocks: login.blocks,
+      now: new Date(sim.world.now),
+      only: options.only,
+      ...(options.catalogBudget === undefined ? {} : { catalogBudget: options.catalogBudget }),
+    });
+  }
 }
