@@ -12,7 +12,6 @@ import { type Simulator, startSimulator } from '../src/simulator/server.js';
 import { queryRows, tempDir, wrapped } from './support/helpers.js';
 import { loggedInHome, pollHourly } from './support/sim-login.js';
 
-
 async function exportFolder(files: Record<string, unknown>): Promise<string> {
   const dir = join(await tempDir(), 'MyData');
   await mkdir(dir, { recursive: true });
