@@ -120,24 +120,8 @@ async function totals(
  * the catalogue dimensions know a picture (joined here, so it costs no second round trip).
  */
 async function topLists(ctx: ApiContext, period: Period, limit: number) {
-  const dims = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
-    ctx.tables.has(t),
-  );
-  // key -> picture, per kind (an empty relation when the dimensions are not built).
-  const pictures = (sql: string) =>
-    dims ? `(${sql})` : '(SELECT NULL::VARCHAR AS k, NULL::VARCHAR AS image_url WHERE false)';
-  const images = {
-    artist: pictures(
-      'SELECT artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist WHERE image_url IS NOT NULL GROUP BY 1',
-    ),
-    track: pictures(
-      'SELECT track_key AS k, image_url FROM silver.dim_track WHERE image_url IS NOT NULL',
-    ),
-    album: pictures(
-      'SELECT album_key AS k, image_url FROM silver.dim_album WHERE image_url IS NOT NULL',
-    ),
-  };
-  const withImage = (list: string, kind: keyof typeof images, key: string) =>
+  const images = pictures(ctx);
+  const withImage = (list: string, kind: keyof Pictures, key: string) =>
     `(SELECT coalesce(list(CASE WHEN i.image_url IS NULL THEN x ELSE struct_insert(x, image_url := i.image_url) END ORDER BY n), [])
       FROM ${list} AS l LEFT JOIN ${images[kind]} AS i ON i.k = l.x.${key})`;
   const ranked = (table: string, fields: string) =>
@@ -176,6 +160,31 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
   };
 }
 
+type Pictures = Record<'artist' | 'track' | 'album', string>;
+
+/**
+ * Per kind, a relation of key (`k`: artist name, track key, album key) -> `image_url`, from the
+ * catalogue dimensions; an empty relation when they are not built.
+ */
+function pictures(ctx: ApiContext): Pictures {
+  const built = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
+    ctx.tables.has(t),
+  );
+  const relation = (sql: string) =>
+    built ? `(${sql})` : '(SELECT NULL::VARCHAR AS k, NULL::VARCHAR AS image_url WHERE false)';
+  return {
+    artist: relation(
+      'SELECT artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist WHERE image_url IS NOT NULL GROUP BY 1',
+    ),
+    track: relation(
+      'SELECT track_key AS k, image_url FROM silver.dim_track WHERE image_url IS NOT NULL',
+    ),
+    album: relation(
+      'SELECT album_key AS k, image_url FROM silver.dim_album WHERE image_url IS NOT NULL',
+    ),
+  };
+}
+
 /**
  * Adds `image_url` to top-list rows whose artist, track (its album cover) or album has a
  * picture in the catalogue dimensions (landed API objects); rows without one are left as they are.
@@ -184,38 +193,32 @@ async function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top
   ctx: ApiContext,
   lists: T,
 ): Promise<T> {
-  if (
-    !['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) => ctx.tables.has(t))
-  )
-    return lists;
-  const keys = (rows: Row[], field: string) =>
-    JSON.stringify(rows.map((r) => r[field]).filter((k) => typeof k === 'string'));
+  const images = pictures(ctx);
+  const fields = { artist: 'artist_name', track: 'track_key', album: 'album_key' } as const;
+  const rowsOf = { artist: lists.top_artists, track: lists.top_tracks, album: lists.top_albums };
+  const kinds = ['artist', 'track', 'album'] as const;
   const found = await ctx.tables.query(
-    `SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
-       WHERE image_url IS NOT NULL AND artist_name IN (SELECT unnest(from_json(?, '["VARCHAR"]'))) GROUP BY artist_name
-     UNION ALL
-     SELECT 'track', track_key, image_url FROM silver.dim_track
-       WHERE image_url IS NOT NULL AND track_key IN (SELECT unnest(from_json(?, '["VARCHAR"]')))
-     UNION ALL
-     SELECT 'album', album_key, image_url FROM silver.dim_album
-       WHERE image_url IS NOT NULL AND album_key IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
-    [
-      keys(lists.top_artists, 'artist_name'),
-      keys(lists.top_tracks, 'track_key'),
-      keys(lists.top_albums, 'album_key'),
-    ],
+    kinds
+      .map(
+        (kind) =>
+          `SELECT '${kind}' AS kind, k, image_url FROM ${images[kind]} WHERE k IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
+      )
+      .join(' UNION ALL '),
+    kinds.map((kind) =>
+      JSON.stringify(rowsOf[kind].map((r) => r[fields[kind]]).filter((k) => typeof k === 'string')),
+    ),
   );
   const image = new Map(found.map((r) => [`${r.kind}|${r.k}`, r.image_url]));
-  const add = (rows: Row[], kind: string, field: string) =>
-    rows.map((r) => {
-      const url = image.get(`${kind}|${r[field]}`);
+  const add = (kind: (typeof kinds)[number]) =>
+    rowsOf[kind].map((r) => {
+      const url = image.get(`${kind}|${r[fields[kind]]}`);
       return url === undefined ? r : { ...r, image_url: url };
     });
   return {
     ...lists,
-    top_artists: add(lists.top_artists, 'artist', 'artist_name'),
-    top_tracks: add(lists.top_tracks, 'track', 'track_key'),
-    top_albums: add(lists.top_albums, 'album', 'album_key'),
+    top_artists: add('artist'),
+    top_tracks: add('track'),
+    top_albums: add('album'),
   };
 }
 

@@ -1,5 +1,11 @@
 import type { Lake } from '../lake/lake.js';
-import { attachPublishedTables, LakeMirror, type Row, Warehouse } from '../warehouse/index.js';
+import {
+  attachPublishedTables,
+  LakeMirror,
+  publishedManifests,
+  type Row,
+  Warehouse,
+} from '../warehouse/index.js';
 
 /**
  * The dashboard's view of the warehouse: its own in-memory DuckDB over the Parquet tables the
@@ -94,10 +100,7 @@ export class ServedTables {
     // rewrites every manifest, so a new table never appears without one of these changing).
     if (!force && this.signature && (await this.signatureOf(this.manifests)) === this.signature)
       return;
-    const manifests: string[] = [];
-    for (const layer of ['bronze/', 'silver/', 'gold/'])
-      for await (const entry of this.lake.list(layer))
-        if (entry.path.endsWith('/_manifest.json')) manifests.push(entry.path);
+    const manifests = await publishedManifests(this.lake);
     const signature = await this.signatureOf(manifests);
     if (!force && signature === this.signature) return;
     this.manifests = manifests;

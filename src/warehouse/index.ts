@@ -9,7 +9,12 @@ export { type CheckResult, runChecks } from './check-runner.js';
 export { type QueryResult, type Row, Warehouse, WarehouseError } from './engine.js';
 export { LakeMirror, type MirrorProgress, type MirrorReport } from './lake-mirror.js';
 export { loadModels, type Model } from './models.js';
-export { attachPublishedTables, buildModels, type ModelBuildResult } from './runner.js';
+export {
+  attachPublishedTables,
+  buildModels,
+  type ModelBuildResult,
+  publishedManifests,
+} from './runner.js';
 
 export const WAREHOUSE_FILE = 'warehouse.duckdb';
 

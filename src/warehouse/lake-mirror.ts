@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
-import { LAYERS, layout } from '../lake/layout.js';
+import { layout } from '../lake/layout.js';
 import { LoadLedger } from '../lake/ledger.js';
-import type { TableManifest } from './runner.js';
+import { publishedManifests, readManifest, removeUnpublishedParts } from './runner.js';
 
 /** What a pull or push moved, for progress lines and `--json`. */
 export interface MirrorReport {
@@ -72,7 +72,7 @@ export class LakeMirror {
   /** Uploads every table whose local manifest is newer than the remote one; manifests last. */
   async pushPublished(onProgress?: MirrorProgress): Promise<MirrorReport> {
     const report: MirrorReport = { files: 0, bytes: 0 };
-    for (const manifestPath of await this.manifests(this.local)) {
+    for (const manifestPath of await publishedManifests(this.local)) {
       const local = await readManifest(this.local, manifestPath);
       if (local === undefined) continue;
       const remote = await readManifest(this.remote, manifestPath);
@@ -83,12 +83,7 @@ export class LakeMirror {
         await this.copy(this.local, this.remote, file, report, 'push', onProgress);
       }
       await this.copy(this.local, this.remote, manifestPath, report, 'publish', onProgress);
-      const keep = new Set(local.files);
-      const folder = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
-      for await (const entry of this.remote.list(folder)) {
-        if (entry.path.endsWith('.parquet') && !keep.has(entry.path))
-          await this.remote.delete(entry.path);
-      }
+      await removeUnpublishedParts(this.remote, manifestPath, local.files);
     }
     return report;
   }
@@ -96,7 +91,7 @@ export class LakeMirror {
   /** Brings the cache up to the remote manifests: what a reader needs to attach every table. */
   async pullPublished(onProgress?: MirrorProgress): Promise<MirrorReport> {
     const report: MirrorReport = { files: 0, bytes: 0 };
-    const remoteManifests = new Set(await this.manifests(this.remote));
+    const remoteManifests = new Set(await publishedManifests(this.remote));
     for (const manifestPath of remoteManifests) {
       const remote = await readManifest(this.remote, manifestPath);
       if (remote === undefined) continue;
@@ -109,24 +104,12 @@ export class LakeMirror {
       // Written as read: the cached manifest names exactly the files just fetched.
       await this.local.put(manifestPath, `${JSON.stringify(remote, null, 2)}\n`);
       report.files++;
-      const keep = new Set(remote.files);
-      const folder = manifestPath.slice(0, manifestPath.lastIndexOf('/') + 1);
-      for await (const entry of this.local.list(folder))
-        if (entry.path.endsWith('.parquet') && !keep.has(entry.path))
-          await this.local.delete(entry.path);
+      await removeUnpublishedParts(this.local, manifestPath, remote.files);
     }
     // A table no longer published remotely is not shown from the cache either.
-    for (const manifestPath of await this.manifests(this.local))
+    for (const manifestPath of await publishedManifests(this.local))
       if (!remoteManifests.has(manifestPath)) await this.local.delete(manifestPath);
     return report;
-  }
-
-  private async manifests(lake: Lake): Promise<string[]> {
-    const found: string[] = [];
-    for (const layer of LAYERS)
-      for await (const entry of lake.list(`${layer}/`))
-        if (/^[a-z]+\/[a-z][a-z0-9_]*\/_manifest\.json$/.test(entry.path)) found.push(entry.path);
-    return found;
   }
 
   private async localPaths(prefix: string): Promise<Set<string>> {
@@ -170,12 +153,4 @@ export class LakeMirror {
     report.bytes += bytes;
     onProgress?.({ action, path, bytes });
   }
-}
-
-async function readManifest(lake: Lake, path: string): Promise<TableManifest | undefined> {
-  if (!(await lake.exists(path))) return undefined;
-  const manifest = JSON.parse((await lake.get(path)).toString('utf8')) as TableManifest;
-  return Array.isArray(manifest.files) && typeof manifest.load_id === 'string'
-    ? manifest
-    : undefined;
 }

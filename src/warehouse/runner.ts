@@ -187,7 +187,7 @@ async function buildTable(
     };
     await lake.put(manifestPath(model), `${JSON.stringify(manifest, null, 2)}\n`);
     await exposeTable(warehouse, lakeRoot, manifest);
-    await removeUnpublishedParts(lake, model, manifest);
+    await removeUnpublishedParts(lake, manifestPath(model), manifest.files);
     return { model: model.id, materialized: 'table', rows, seconds: 0, files: manifest.files };
   } finally {
     await rm(temp, { force: true });
@@ -297,7 +297,7 @@ async function buildIncremental(
     };
     await lake.put(manifestPath(model), `${JSON.stringify(manifest, null, 2)}\n`);
     await exposeTable(warehouse, lakeRoot, manifest);
-    await removeUnpublishedParts(lake, model, manifest);
+    await removeUnpublishedParts(lake, manifestPath(model), manifest.files);
     return {
       model: model.id,
       materialized: 'incremental',
@@ -311,16 +311,28 @@ async function buildIncremental(
   }
 }
 
-async function readManifest(lake: Lake, path: string): Promise<TableManifest | undefined> {
+/** A table's manifest, or undefined when it is missing or not a manifest (unreadable, say). */
+export async function readManifest(lake: Lake, path: string): Promise<TableManifest | undefined> {
   if (!(await lake.exists(path))) return undefined;
   try {
     const manifest = JSON.parse((await lake.get(path)).toString('utf8')) as TableManifest;
-    return Array.isArray(manifest.files) && typeof manifest.rows === 'number'
+    return Array.isArray(manifest.files) &&
+      typeof manifest.rows === 'number' &&
+      typeof manifest.load_id === 'string'
       ? manifest
       : undefined;
   } catch {
-    return undefined; // unreadable: rebuilt whole
+    return undefined;
   }
+}
+
+/** The paths of every table manifest in the lake (`<layer>/<table>/_manifest.json`), by layer. */
+export async function publishedManifests(lake: Lake): Promise<string[]> {
+  const found: string[] = [];
+  for (const layer of LAYERS)
+    for await (const entry of lake.list(`${layer}/`))
+      if (/^[a-z]+\/[a-z][a-z0-9_]*\/_manifest\.json$/.test(entry.path)) found.push(entry.path);
+  return found;
 }
 
 async function allExist(lakeRoot: string, files: string[]): Promise<boolean> {
@@ -361,14 +373,12 @@ async function exposeTable(
   await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS ${source} ORDER BY ALL`);
 }
 
-async function removeUnpublishedParts(
-  lake: Lake,
-  model: Model,
-  manifest: TableManifest,
-): Promise<void> {
-  const keep = new Set(manifest.files);
-  for await (const entry of lake.list(`${model.layer}/${model.name}/`)) {
-    if (entry.path.endsWith('.parquet') && !keep.has(entry.path)) await lake.delete(entry.path);
+/** Removes the Parquet parts in the manifest's folder that the manifest does not name. */
+export async function removeUnpublishedParts(lake: Lake, manifestAt: string, keep: string[]) {
+  const named = new Set(keep);
+  const folder = manifestAt.slice(0, manifestAt.lastIndexOf('/') + 1);
+  for await (const entry of lake.list(folder)) {
+    if (entry.path.endsWith('.parquet') && !named.has(entry.path)) await lake.delete(entry.path);
   }
 }
 
@@ -384,18 +394,15 @@ export async function attachPublishedTables(
   const lakeRoot = requireLocalRoot(lake);
   await ensureSchemas(warehouse);
   const attached: string[] = [];
-  for (const layer of LAYERS) {
-    for await (const entry of lake.list(`${layer}/`)) {
-      if (!/^[a-z]+\/[a-z][a-z0-9_]*\/_manifest\.json$/.test(entry.path)) continue;
-      const manifest = JSON.parse((await lake.get(entry.path)).toString('utf8')) as TableManifest;
-      if (
-        !/^(bronze|silver|gold)\.[a-z][a-z0-9_]*$/.test(manifest.table) ||
-        !Array.isArray(manifest.files)
-      )
-        continue;
-      await exposeTable(warehouse, lakeRoot, manifest, options.copy?.(manifest.table) ?? false);
-      attached.push(manifest.table);
-    }
+  for (const path of await publishedManifests(lake)) {
+    const manifest = JSON.parse((await lake.get(path)).toString('utf8')) as TableManifest;
+    if (
+      !/^(bronze|silver|gold)\.[a-z][a-z0-9_]*$/.test(manifest.table) ||
+      !Array.isArray(manifest.files)
+    )
+      continue;
+    await exposeTable(warehouse, lakeRoot, manifest, options.copy?.(manifest.table) ?? false);
+    attached.push(manifest.table);
   }
   return attached;
 }
