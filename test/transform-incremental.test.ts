@@ -139,6 +139,80 @@ describe('transform: incremental equals --full-refresh', () => {
   });
 });
 
+describe('transform: partitioned tables across a year boundary', () => {
+  let sim: Simulator;
+  let home: string;
+  before(async () => {
+    // Auckland is UTC+13 in December: local New Year is 11:00 UTC on 31 December.
+    sim = await startSimulator({
+      seed: 'new-year',
+      start: new Date('2026-12-30T20:00:00Z'),
+      historyDays: 800,
+    });
+  });
+  after(async () => {
+    await sim.close();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('polls across New Year (in Auckland) build both years, equal to a full refresh', async () => {
+    const login = await loggedInHome(sim);
+    home = login.home;
+    const lake = new FsLake(join(home, 'lake'));
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'Pacific/Auckland' };
+    const transform = async (args: string[] = []) => {
+      const built = await wrapped(['transform', '--json', ...args], { env });
+      assert.equal(built.code, 0, built.stderr);
+      return JSON.parse(built.stdout) as {
+        models: Array<{
+          model: string;
+          materialized: string;
+          partitions?: string[];
+          reused?: boolean;
+          change?: string;
+        }>;
+      };
+    };
+    const zip = join(home, 'export.zip');
+    await writeFile(zip, exportZip(sim.world));
+    assert.equal((await wrapped(['import', zip], { env })).code, 0);
+    // The first polls give URIs to artists the export only named: those keys change in every
+    // year (a whole rebuild); later polls change the days they cover.
+    await pollHourly(sim, login, { lake, hours: 2, only: ['recently_played'] });
+    await transform();
+    const partitions = async (table: string) =>
+      (
+        JSON.parse(await readFile(join(home, 'lake', table, '_manifest.json'), 'utf8')) as {
+          partitions: Record<string, string[]>;
+        }
+      ).partitions;
+    const first = await partitions('silver/fct_play');
+    assert.ok(first['2024'] && first['2025'] && first['2026'], Object.keys(first).join(' '));
+
+    // 28 hours of polls: from 11:00 on 31 December local time to 15:00 on 1 January 2027.
+    await pollHourly(sim, login, { lake, hours: 28, only: ['recently_played'] });
+    const built = await transform();
+    // Both years of the polls are rebuilt (the plays after local midnight are 2027's); older
+    // years too when a poll gave an older track's album its URI (a key of old plays changed).
+    for (const table of ['silver.fct_play', 'gold.agg_daily_listening', 'gold.agg_top_tracks']) {
+      const rebuilt = built.models.find((m) => m.model === table)?.partitions ?? [];
+      assert.ok(rebuilt.includes('2026') && rebuilt.includes('2027'), `${table}: ${rebuilt}`);
+    }
+    assert.ok((await partitions('silver/fct_play'))['2027'], 'the new year has its part');
+
+    // Nothing new: every table model keeps its published version.
+    const again = await transform();
+    const rebuilt = again.models.filter(
+      (m) => !m.model.startsWith('bronze.') && m.materialized !== 'view' && m.reused !== true,
+    );
+    assert.deepEqual(rebuilt, [], 'nothing is rebuilt when nothing changed');
+
+    const incremental = await fingerprints(env);
+    await transform(['--full-refresh']);
+    assert.deepEqual(await fingerprints(env), incremental);
+  });
+});
+
 /** Every bronze, silver and gold table as its row count and an order-free hash of its rows. */
 async function fingerprints(env: Record<string, string>) {
   const tables = (

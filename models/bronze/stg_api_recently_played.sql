@@ -3,6 +3,7 @@
 -- deduplicates on (track_uri, played_at).
 -- check: not_null(played_at, track_uri)
 -- materialized: incremental
+-- event_time: played_at
 SELECT
   CAST(item ->> 'played_at' AS TIMESTAMPTZ) AS played_at,
   item -> 'track' ->> 'id' AS track_id,

@@ -4,6 +4,7 @@
 -- check: not_null(stream_key, ended_minute, ms_played)
 -- check: accepted_values(file_kind: music, podcast, legacy)
 -- materialized: incremental
+-- event_time: ended_minute
 SELECT
   {{ account_stream_key }} AS stream_key,
   CAST(replace("endTime", ' ', 'T') || ':00Z' AS TIMESTAMPTZ) AS ended_minute,

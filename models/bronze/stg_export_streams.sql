@@ -5,6 +5,7 @@
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
 -- check: expression(ms_played >= 0)
 -- materialized: incremental
+-- event_time: ended_at
 SELECT
   {{ extended_stream_key }} AS stream_key,
   CAST(ts AS TIMESTAMPTZ) AS ended_at,

@@ -1,6 +1,8 @@
 -- Listening per day, days cut in the user's time zone (WRAPPED_TIMEZONE).
 -- A play is a stream of 30 s or more; minutes are all music streams' ms_played / 60 000.
 -- depends_on: silver.fct_play
+-- materialized: partitioned
+-- event_time: day
 -- key: day
 -- check: expression(minutes <= 1440)
 SELECT
@@ -12,4 +14,5 @@ SELECT
   bool_or(ms_played_estimated) AS has_estimated_minutes,
   string_agg(DISTINCT source, ',' ORDER BY source) AS sources
 FROM silver.fct_play
+WHERE {{ partition_window(ended_at) }}
 GROUP BY 1

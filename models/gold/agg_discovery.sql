@@ -2,7 +2,8 @@
 -- in the first seconds is not meeting someone). "First" means first in the history wrapped-me
 -- holds, so the earliest days of an import discover everything. Tracks are named as
 -- silver.dim_track names them.
--- depends_on: silver.fct_play, silver.dim_track
+-- depends_on: silver.fct_play, silver.int_track_names
+-- event_time: first_day
 -- key: kind, item_key
 -- check: not_null(first_played_at, first_day, name)
 -- check: accepted_values(kind: artist, track)
@@ -19,7 +20,7 @@ firsts AS (
   UNION ALL
   SELECT 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
     min(m.ended_at), count(*)
-  FROM music AS m JOIN silver.dim_track AS d USING (track_key)
+  FROM music AS m JOIN silver.int_track_names AS d USING (track_key)
   WHERE m.track_name IS NOT NULL GROUP BY m.track_key
 )
 SELECT kind, item_key, name, artist_name, first_played_at,

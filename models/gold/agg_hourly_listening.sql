@@ -1,13 +1,16 @@
 -- Music per local day and hour of the day (user's time zone, DST applied per play): the
 -- dashboard's listening clock and weekday x hour heatmap for any period.
 -- depends_on: silver.fct_play
+-- materialized: partitioned
+-- event_time: day
 -- key: day, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 SELECT
   CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day,
   CAST(hour(timezone({{ timezone }}, ended_at)) AS INTEGER) AS hour,
   count(*) FILTER (WHERE counts_as_play) AS plays,
+  sum(ms_played) AS ms_played,
   round(sum(ms_played) / 60000.0, 2) AS minutes
 FROM silver.fct_play
-WHERE content_type = 'track'
+WHERE content_type = 'track' AND {{ partition_window(ended_at) }}
 GROUP BY ALL

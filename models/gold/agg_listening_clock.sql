@@ -1,25 +1,27 @@
 -- When you listen: streams per weekday x hour of the day, on the local clock of the user's time
 -- zone (so a play at 08:30 local is hour 8 in winter and in summer: DST is applied per play),
 -- per year and of all time. Weekday is ISO: 1 Monday ... 7 Sunday. Only cells with listening
--- have a row.
--- depends_on: silver.fct_play
+-- have a row. Summed from gold.agg_hourly_listening (local day and hour per play), whose
+-- `ms_played` keeps the minutes exact. Partitioned by `period_start` (1 January of the year;
+-- none for `all`, rebuilt on any change).
+-- depends_on: gold.agg_hourly_listening
+-- materialized: partitioned
+-- event_time: period_start
 -- key: period, weekday, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 -- check: expression(weekday BETWEEN 1 AND 7)
-WITH local AS (
-  SELECT timezone({{ timezone }}, ended_at) AS ended_local, counts_as_play, ms_played
-  FROM silver.fct_play WHERE content_type = 'track'
-),
-periods AS (
-  SELECT strftime(ended_local, '%Y') AS period, * FROM local
+WITH periods AS (
+  SELECT strftime(day, '%Y') AS period, CAST(date_trunc('year', day) AS DATE) AS period_start, *
+  FROM gold.agg_hourly_listening WHERE {{ partition_window(day) }}
   UNION ALL
-  SELECT 'all', * FROM local
+  SELECT 'all', NULL::DATE, * FROM gold.agg_hourly_listening
 )
 SELECT
   period,
-  CAST(isodow(ended_local) AS INTEGER) AS weekday,
-  CAST(hour(ended_local) AS INTEGER) AS hour,
-  count(*) FILTER (WHERE counts_as_play) AS plays,
+  period_start,
+  CAST(isodow(day) AS INTEGER) AS weekday,
+  hour,
+  sum(plays) AS plays,
   round(sum(ms_played) / 60000.0, 2) AS minutes
 FROM periods
-GROUP BY ALL
+GROUP BY period, period_start, weekday, hour

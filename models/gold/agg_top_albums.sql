@@ -1,7 +1,12 @@
 -- Top albums per week, month, year and of all time (user's time zone), ranked by plays, then
 -- minutes. An album is its `album_key` (silver.dim_album), the album of the play's track: plays
 -- known from account data alone count once their track is known by URI somewhere.
--- depends_on: silver.int_play_periods, silver.dim_album
+-- depends_on: silver.int_play_periods, silver.int_album_names
+-- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
+-- any change (runner.ts). A week belongs to the year it starts in.
+-- materialized: partitioned
+-- event_time: period_start
+-- lookup: silver.int_album_names (album_key)
 -- key: period, album_key
 -- check: not_null(period_type, rank, plays, album_name)
 -- check: accepted_values(period_type: week, month, year, all)
@@ -15,10 +20,10 @@ WITH ranked AS (
     round(sum(ms_played) / 60000.0, 2) AS minutes,
     row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS rank
   FROM silver.int_play_periods
-  WHERE content_type = 'track' AND album_key IS NOT NULL
+  WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND album_key IS NOT NULL
   GROUP BY period_type, period, album_key
 )
 SELECT r.period_type, r.period, r.period_start, r.album_key, a.album_name, a.artist_name,
   r.plays, r.minutes, r.rank
 FROM ranked AS r
-JOIN silver.dim_album AS a USING (album_key)
+JOIN silver.int_album_names AS a USING (album_key)

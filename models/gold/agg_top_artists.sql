@@ -1,6 +1,10 @@
 -- Top artists per week, month, year and of all time (user's time zone), ranked by plays, then
 -- minutes. `period` is `2026-W47`, `2026-11`, `2026` or `all`; `period_type` says which.
 -- depends_on: silver.int_play_periods
+-- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
+-- any change (runner.ts). A week belongs to the year it starts in.
+-- materialized: partitioned
+-- event_time: period_start
 -- key: period, artist_name
 -- check: not_null(period_type, rank, plays, minutes)
 -- check: accepted_values(period_type: week, month, year, all)
@@ -13,5 +17,5 @@ SELECT
   round(sum(ms_played) / 60000.0, 2) AS minutes,
   row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS rank
 FROM silver.int_play_periods
-WHERE content_type = 'track' AND artist_name IS NOT NULL
+WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND artist_name IS NOT NULL
 GROUP BY period_type, period, artist_name

@@ -1,7 +1,12 @@
 -- Top tracks per week, month, year and of all time (user's time zone), ranked by plays, then
 -- minutes. A track is its `track_key` (silver.dim_track): the URI when known, else its names;
 -- it is named as silver.dim_track names it (one name per track, whichever build made it).
--- depends_on: silver.int_play_periods, silver.dim_track
+-- depends_on: silver.int_play_periods, silver.int_track_names
+-- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
+-- any change (runner.ts). A week belongs to the year it starts in.
+-- materialized: partitioned
+-- event_time: period_start
+-- lookup: silver.int_track_names (track_key)
 -- key: period, track_key
 -- check: not_null(period_type, rank, plays, track_name)
 -- check: accepted_values(period_type: week, month, year, all)
@@ -15,10 +20,10 @@ WITH ranked AS (
     round(sum(ms_played) / 60000.0, 2) AS minutes,
     row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS rank
   FROM silver.int_play_periods
-  WHERE content_type = 'track' AND track_name IS NOT NULL
+  WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND track_name IS NOT NULL
   GROUP BY period_type, period, track_key
 )
 SELECT r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
   d.artist_name, r.plays, r.minutes, r.rank
 FROM ranked AS r
-JOIN silver.dim_track AS d USING (track_key)
+JOIN silver.int_track_names AS d USING (track_key)

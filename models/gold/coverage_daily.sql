@@ -1,10 +1,13 @@
 -- Per day (user's time zone): which sources saw plays, whether a recorded gap touches the day,
 -- and how many minutes are real (from an export) or estimated (API only).
 -- depends_on: silver.fct_play, bronze.stg_coverage_gaps
+-- materialized: partitioned
+-- event_time: day
 -- key: day
 WITH plays AS (
   SELECT CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day, source, ms_played, ms_played_estimated, content_type
   FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }}
 ),
 days AS (
   SELECT day,

@@ -2,10 +2,19 @@
 -- played, podcast minutes, the top artist, track and album, the peak hour, the most-played day,
 -- the longest streak inside the year, artists discovered that year, first and last play.
 -- The top 5 lists are `gold.agg_top_*` rows with `period_type = 'year'`.
+-- Partitioned by the year of `first_play_at`, which is the row's year. The top lists and the
+-- clock are read by the year's period only, so their all-time rows do not concern it.
 -- depends_on: silver.fct_play, gold.agg_top_artists, gold.agg_top_tracks, gold.agg_top_albums, gold.agg_listening_clock, gold.agg_daily_listening, gold.agg_discovery
+-- materialized: partitioned
+-- event_time: first_play_at
+-- lookup: gold.agg_top_artists
+-- lookup: gold.agg_top_tracks
+-- lookup: gold.agg_top_albums
+-- lookup: gold.agg_listening_clock
 -- key: year
 WITH base AS (
   SELECT CAST(year(timezone({{ timezone }}, ended_at)) AS VARCHAR) AS year, * FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }}
 ),
 peak_hour AS (
   SELECT period AS year, hour FROM gold.agg_listening_clock

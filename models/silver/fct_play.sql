@@ -19,7 +19,15 @@
 -- `track_key` joins silver.dim_track: the URI when the play carried one or its names were ever
 -- seen with one, else a synthetic key (silver.int_name_links); `artist_key` and `album_key` are
 -- its track's.
--- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.dim_track
+-- Partitioned by the year of `ended_at` (WRAPPED_TIMEZONE): a build rebuilds the years whose
+-- inputs changed, reading its inputs 8 days either side (every rule above looks at most 10 s,
+-- a minute, or the previous API play away; a predecessor further back than that changes no
+-- estimate, as no track lasts days). New names and tracks in the lookups only concern new plays.
+-- materialized: partitioned
+-- event_time: ended_at
+-- lookup: silver.int_name_links (artist_name = coalesce(artist_name, ''), name = track_name)
+-- lookup: silver.int_track_names (track_key)
+-- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.int_track_names
 -- key: play_id
 -- check: not_null(user_id, ended_at, content_type, source, ms_played, ms_played_estimated)
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
@@ -32,6 +40,7 @@ WITH ext AS (
   -- Rows sharing a natural key can differ in what the key leaves out (platform, reasons...):
   -- the newest export wins, then every column this model keeps, so any build picks the same row.
   SELECT * FROM bronze.stg_export_streams
+  WHERE {{ partition_window(ended_at) }}
   QUALIFY row_number() OVER (
     PARTITION BY stream_key
     ORDER BY _load_id DESC, _source_file, content_type, track_name, artist_name, album_name,
@@ -41,10 +50,12 @@ WITH ext AS (
 ),
 acct AS (
   SELECT * FROM silver.int_account_streams
+  WHERE {{ partition_window(ended_minute) }}
   QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
 ),
 api AS (
   SELECT * FROM bronze.stg_api_recently_played
+  WHERE {{ partition_window(played_at) }}
   QUALIFY row_number() OVER (PARTITION BY track_uri, played_at ORDER BY _load_id, _source_file) = 1
 ),
 ext_k AS (
@@ -161,4 +172,4 @@ SELECT
   k.platform,
   k.conn_country
 FROM keyed AS k
-LEFT JOIN (SELECT track_key, artist_key, album_key FROM silver.dim_track) AS d USING (track_key)
+LEFT JOIN (SELECT track_key, artist_key, album_key FROM silver.int_track_names) AS d USING (track_key)

@@ -2,7 +2,9 @@
 -- both under artistName/trackName; a legacy row is a podcast episode when its "artist" is a show
 -- the export names elsewhere (YourLibrary shows and episodes, podcast history files, episodes in
 -- the extended history). Its names then move to `show_name` and `episode_name`.
--- materialized: view
+-- A table, not a view: a show named in one file changes rows of other days, which the build
+-- sees only by comparing the rows (runner.ts).
+-- event_time: ended_minute
 -- depends_on: bronze.stg_export_account_streams, bronze.stg_export_library, bronze.stg_export_streams
 WITH shows AS (
   SELECT show_name FROM bronze.stg_export_library

@@ -4,7 +4,7 @@ import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { LoadLedger } from '../lake/ledger.js';
-import { publishedManifests, readManifest, removeUnpublishedParts } from './runner.js';
+import { publishedManifests, readManifest, removeUnpublishedParts } from './manifest.js';
 
 /** What a pull or push moved, for progress lines and `--json`. */
 export interface MirrorReport {

@@ -55,7 +55,23 @@ describe('model files', () => {
     );
     assert.throws(
       () => model('silver', 'x', '-- materialized: ephemeral'),
-      /must be "table", "view" or "incremental"/,
+      /must be "table", "view", "incremental" or "partitioned"/,
+    );
+    assert.throws(
+      () => model('silver', 'x', '-- materialized: partitioned'),
+      /x\.sql: a partitioned model needs "-- event_time: <column>"/,
+    );
+    assert.throws(
+      () => model('silver', 'x', '-- event_time: ended at'),
+      /x\.sql:1: event_time "ended at" is not a column name/,
+    );
+    assert.throws(
+      () => model('silver', 'x', '-- depends_on: bronze.a\n-- lookup: silver.dim_b (key)'),
+      /x\.sql: lookup names silver\.dim_b, which depends_on does not declare/,
+    );
+    assert.throws(
+      () => model('silver', 'x', '-- lookup: silver.dim_b (= key)'),
+      /x\.sql:1: lookup key "= key" must start with a column name/,
     );
     assert.throws(
       () => model('silver', 'x', '-- materialized: incremental'),
@@ -81,6 +97,22 @@ describe('model files', () => {
       () => parseModel('models/silver/empty.sql', 'silver', '-- only a header\n'),
       /no SQL body/,
     );
+  });
+
+  it('reads a lookup and how its key meets the model rows', () => {
+    const parsed = model(
+      'silver',
+      'x',
+      "-- depends_on: silver.links, silver.names\n-- materialized: partitioned\n-- event_time: ended_at\n-- lookup: silver.links (artist_name = coalesce(artist_name, ''), name = track_name)\n-- lookup: silver.names",
+    );
+    assert.deepEqual(parsed.lookups, ['silver.links', 'silver.names']);
+    assert.deepEqual(parsed.lookupKeys, {
+      'silver.links': [
+        { column: 'artist_name', expression: "coalesce(artist_name, '')" },
+        { column: 'name', expression: 'track_name' },
+      ],
+    });
+    assert.equal(parsed.eventTime, 'ended_at');
   });
 
   it('builds in dependency order, not name order', () => {

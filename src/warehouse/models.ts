@@ -4,7 +4,7 @@ import { ModelError } from '../errors.js';
 import { LAYERS, type Layer } from '../lake/layout.js';
 import { type CheckSpec, parseCheck } from './checks.js';
 
-export type Materialization = 'table' | 'view' | 'incremental';
+export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
 
 /**
  * One model: one SQL file, `models/<layer>/<name>.sql`, whose leading `--` comment lines form
@@ -12,12 +12,21 @@ export type Materialization = 'table' | 'view' | 'incremental';
  *   -- Free text describing the model.
  *   -- depends_on: bronze.stg_x, silver.dim_y     models this one reads (checked against the SQL)
  *   -- key: play_id                               the declared key (a unique + not_null check)
- *   -- materialized: table | view | incremental   table (default): Parquet in the lake;
- *                                                 incremental (bronze over raw files): each build
- *                                                 adds a part for the loads not read before
+ *   -- materialized: table | view | incremental | partitioned
+ *                      table (default): Parquet in the lake, rebuilt when an input changed;
+ *                      incremental (bronze over raw files): each build adds a part for the
+ *                      loads not read before; partitioned (silver, gold): one part per year of
+ *                      `event_time`, and a build rebuilds only the years its inputs changed
+ *   -- event_time: ended_at                       the column that dates a row (partitions, and
+ *                                                 which days a change touched)
+ *   -- lookup: silver.int_track_names (track_key)  an input read by key (one line each; see
+ *                                                 changes.ts); the columns say how its key
+ *                                                 meets this model's rows: `col` (same name) or
+ *                                                 `col = expression over this model's columns`
  *   -- check: not_null(user_id)                   see checks.ts
  * The body is a single SELECT. `{{ lake_path('raw/...') }}` and `{{ timezone }}` are replaced
- * by SQL string literals before it runs.
+ * by SQL string literals before it runs; `{{ partition_window(column) }}` by a condition that
+ * keeps the rows a partitioned build needs (TRUE when it builds every year).
  */
 export interface Model {
   id: string; // "silver.fct_play"
@@ -28,14 +37,34 @@ export interface Model {
   dependsOn: string[];
   key: string[];
   materialized: Materialization;
+  /** The column that dates a row: partitions of a partitioned model, days touched by a change. */
+  eventTime?: string;
+  /** Inputs read by key (declared in depends_on): rows they add only matter to new rows. */
+  lookups: string[];
+  /** For a lookup: its key columns, each with the expression over this model's rows it meets. */
+  lookupKeys: Record<string, LookupKey[]>;
   checks: CheckSpec[];
   sql: string;
+}
+
+export interface LookupKey {
+  column: string;
+  expression: string;
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const HEADER_LINE = /^--\s?(.*)$/;
 const HEADER_FIELD = /^([a-z_]+):\s*(.*)$/;
-const KNOWN_FIELDS = new Set(['depends_on', 'key', 'materialized', 'check']);
+const KNOWN_FIELDS = new Set([
+  'depends_on',
+  'key',
+  'materialized',
+  'event_time',
+  'lookup',
+  'check',
+]);
+const MATERIALIZATIONS: Materialization[] = ['table', 'view', 'incremental', 'partitioned'];
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseModel(file: string, layer: Layer, text: string): Model {
   const base = file.split(/[\\/]/).pop() ?? file;
@@ -51,6 +80,9 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   const checks: CheckSpec[] = [];
   let key: string[] = [];
   let materialized: Materialization = 'table';
+  let eventTime: string | undefined;
+  const lookups: string[] = [];
+  const lookupKeys: Record<string, LookupKey[]> = {};
   let bodyStart = lines.length;
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
@@ -75,6 +107,12 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     }
     const [, fieldName, value = ''] = field;
     switch (fieldName) {
+      case 'lookup': {
+        const parsed = parseLookup(value, where);
+        lookups.push(parsed.id);
+        if (parsed.keys.length > 0) lookupKeys[parsed.id] = parsed.keys;
+        break;
+      }
       case 'depends_on':
         for (const dep of value
           .split(',')
@@ -88,27 +126,36 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
           dependsOn.push(dep);
         }
         break;
+      case 'event_time':
+        if (!COLUMN.test(value))
+          throw new ModelError(`${where}: event_time "${value}" is not a column name.`);
+        eventTime = value;
+        break;
       case 'key':
         key = value
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
         for (const column of key) {
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column))
+          if (!COLUMN.test(column))
             throw new ModelError(`${where}: key "${column}" is not a column name.`);
         }
         break;
       case 'materialized':
-        if (value !== 'table' && value !== 'view' && value !== 'incremental') {
+        if (!MATERIALIZATIONS.includes(value as Materialization)) {
           throw new ModelError(
-            `${where}: materialized must be "table", "view" or "incremental", not "${value}".`,
+            `${where}: materialized must be "table", "view", "incremental" or "partitioned", not "${value}".`,
           );
         }
         if (value === 'incremental' && layer !== 'bronze')
           throw new ModelError(
             `${where}: only bronze models read raw files, so only they can be incremental.`,
           );
-        materialized = value;
+        if (value === 'partitioned' && layer === 'bronze')
+          throw new ModelError(
+            `${where}: bronze models are incremental over raw files; partitioned is for silver and gold.`,
+          );
+        materialized = value as Materialization;
         break;
       case 'check':
         checks.push(...parseCheck(value, where));
@@ -117,6 +164,13 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   }
   const sql = lines.slice(bodyStart).join('\n').trim().replace(/;\s*$/, '');
   if (sql === '') throw new ModelError(`${file}: the model has no SQL body.`);
+  if (materialized === 'partitioned' && eventTime === undefined)
+    throw new ModelError(
+      `${file}: a partitioned model needs "-- event_time: <column>", the column whose year picks the part.`,
+    );
+  for (const lookup of lookups)
+    if (!dependsOn.includes(lookup))
+      throw new ModelError(`${file}: lookup names ${lookup}, which depends_on does not declare.`);
   if (key.length > 0) {
     checks.unshift(
       { kind: 'unique', columns: key },
@@ -132,9 +186,49 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     dependsOn,
     key,
     materialized,
+    ...(eventTime === undefined ? {} : { eventTime }),
+    lookups,
+    lookupKeys,
     checks,
     sql,
   };
+}
+
+/** `silver.x` or `silver.x (a, b = coalesce(c, ''))`: a lookup and how its key meets our rows. */
+function parseLookup(value: string, where: string): { id: string; keys: LookupKey[] } {
+  const match = /^((?:bronze|silver|gold)\.[a-z][a-z0-9_]*)\s*(?:\((.*)\))?$/.exec(value.trim());
+  if (!match)
+    throw new ModelError(
+      `${where}: lookup "${value}" must look like layer.model, optionally with key columns: silver.int_track_names (track_key).`,
+    );
+  const keys: LookupKey[] = [];
+  for (const pair of splitTopLevel(match[2] ?? '')) {
+    const [column = '', ...rest] = pair.split('=');
+    const name = column.trim();
+    if (!COLUMN.test(name))
+      throw new ModelError(`${where}: lookup key "${pair}" must start with a column name.`);
+    keys.push({ column: name, expression: rest.length > 0 ? rest.join('=').trim() : name });
+  }
+  return { id: match[1] as string, keys };
+}
+
+/** Splits on commas outside parentheses and quotes. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const char of text) {
+    if (char === "'") quoted = !quoted;
+    else if (!quoted && char === '(') depth++;
+    else if (!quoted && char === ')') depth--;
+    if (char === ',' && depth === 0 && !quoted) {
+      parts.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  if (current.trim() !== '') parts.push(current.trim());
+  return parts;
 }
 
 /** Reads `<dir>/{bronze,silver,gold}/*.sql`. A missing layer folder is simply empty. */

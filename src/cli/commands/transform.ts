@@ -1,5 +1,19 @@
 import type { Command } from 'commander';
+import type { ModelBuildResult } from '../../warehouse/runner.js';
 import { commandContext } from '../context.js';
+
+/** What a build did to one model, for the progress line: kept, appended, or which years. */
+function howBuilt(built: ModelBuildResult): string {
+  if (built.reused) return '  unchanged';
+  if (built.added !== undefined && built.added !== built.rows)
+    return `  +${built.added.toLocaleString('en-US')} rows`;
+  if (built.partitions !== undefined && built.partitions.length > 0) {
+    const years = built.partitions.filter((p) => p !== 'undated');
+    const shown = years.length > 4 ? `${years[0]}..${years.at(-1)}` : years.join(', ');
+    return `  rebuilt ${shown || 'undated rows'}`;
+  }
+  return '';
+}
 
 export function registerTransform(program: Command): void {
   program
@@ -22,12 +36,8 @@ export function registerTransform(program: Command): void {
           if (phase === 'done' && built) {
             const rows =
               built.rows === null ? 'view' : `${built.rows.toLocaleString('en-US')} rows`;
-            const added =
-              built.added === undefined || built.added === built.rows
-                ? ''
-                : ` (+${built.added.toLocaleString('en-US')})`;
             out.log(
-              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}${added}  ${built.seconds.toFixed(2)} s`,
+              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s${howBuilt(built)}`,
             );
           }
         },

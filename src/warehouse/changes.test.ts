@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Change, inputChange, partitionWindowSql, yearsTouched } from './changes.js';
+import { parseModel } from './models.js';
+
+const model = (header: string) =>
+  parseModel('models/gold/x.sql', 'gold', `${header}\nselect 1 as x\n`);
+const dated = (...days: string[]): Change => ({ kind: 'dated', days: new Set(days) });
+
+describe('changes', () => {
+  it('a day touches its year, and the neighbouring year within 8 days of New Year', () => {
+    assert.deepEqual([...yearsTouched(['2025-06-01'])], [2025]);
+    assert.deepEqual([...yearsTouched(['2025-01-03'])].sort(), [2024, 2025]);
+    assert.deepEqual([...yearsTouched(['2024-12-28'])].sort(), [2024, 2025]);
+    assert.deepEqual([...yearsTouched(['2024-12-20'])], [2024]);
+  });
+
+  it('the window a partial build reads: each run of years widened by 8 days', () => {
+    assert.equal(partitionWindowSql('ended_at', undefined), 'TRUE');
+    assert.equal(
+      partitionWindowSql('p.ended_at', new Set([2025, 2023, 2024, 2027])),
+      "((p.ended_at >= DATE '2022-12-24' AND p.ended_at < DATE '2026-01-09') OR (p.ended_at >= DATE '2026-12-24' AND p.ended_at < DATE '2028-01-09'))",
+    );
+  });
+
+  it('what each kind of model makes of its inputs changes', () => {
+    const partitioned = model(
+      '-- depends_on: silver.fct, silver.dim\n-- materialized: partitioned\n-- event_time: day\n-- lookup: silver.dim (key)',
+    );
+    const table = model('-- depends_on: silver.fct, silver.dim');
+    const view = model('-- depends_on: silver.fct\n-- materialized: view');
+    const datedView = model('-- depends_on: silver.fct\n-- materialized: view\n-- event_time: day');
+    const changes = (fct: Change, dim: Change = { kind: 'none' }) =>
+      new Map([
+        ['silver.fct', fct],
+        ['silver.dim', dim],
+      ]);
+    // Rows added to a lookup concern new rows only; to a table everything is rebuilt.
+    assert.deepEqual(
+      inputChange(partitioned, changes(dated('2025-01-01'), { kind: 'additions' })),
+      {
+        kind: 'dated',
+        days: new Set(['2025-01-01']),
+      },
+    );
+    assert.equal(inputChange(table, changes(dated('2025-01-01'))).kind, 'all');
+    assert.equal(inputChange(table, changes({ kind: 'none' })).kind, 'none');
+    // Undated rows of a lookup (its all-time rows) do not concern ours; of another input they do.
+    assert.equal(
+      inputChange(
+        partitioned,
+        changes({ kind: 'none' }, { kind: 'dated', days: new Set(), undated: true }),
+      ).kind,
+      'none',
+    );
+    assert.equal(
+      inputChange(
+        partitioned,
+        changes({ kind: 'dated', days: new Set(['2025-01-01']), undated: true }),
+      ).kind,
+      'all',
+    );
+    // A view passes days on only when it says its rows are dated like its input's.
+    assert.equal(inputChange(view, changes(dated('2025-01-01'))).kind, 'all');
+    assert.equal(inputChange(datedView, changes(dated('2025-01-01'))).kind, 'dated');
+    // An input this build did not build counts as changed all over.
+    assert.equal(inputChange(partitioned, new Map()).kind, 'all');
+  });
+});

@@ -1,0 +1,54 @@
+import { ALL_CHANGED, type Change, datedChange, NO_CHANGE } from './changes.js';
+import { sqlIdentifier, type Warehouse } from './engine.js';
+
+/**
+ * What changed between two versions of a table's rows (each a SQL source, `read_parquet(...)`,
+ * or undefined for no rows): rows compared whole, as multisets. With an event_time, the change
+ * is the days of the rows that differ (and whether undated rows did). Without, rows only added
+ * make `additions`, and any row gone or altered `all`; the changed rows (both versions) are
+ * then kept in the temporary table `changedRowsTable` when one is named, for the models that
+ * look this table up by key (runner.ts).
+ */
+export async function diffRows(
+  warehouse: Warehouse,
+  before: string | undefined,
+  after: string | undefined,
+  eventTime: string | undefined,
+  changedRowsTable?: string,
+): Promise<Change> {
+  if (before === undefined && after === undefined) return NO_CHANGE;
+  const minus = (a: string | undefined, b: string | undefined) =>
+    a === undefined
+      ? undefined
+      : b === undefined
+        ? `SELECT * FROM ${a}`
+        : `SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}`;
+  const added = minus(after, before);
+  const gone = minus(before, after);
+  const changed = [added, gone]
+    .filter((s) => s !== undefined)
+    .map((s) => `(${s})`)
+    .join(' UNION ALL ');
+  if (eventTime !== undefined) {
+    const column = sqlIdentifier(eventTime);
+    const days = await warehouse.query(
+      `SELECT DISTINCT CAST(CAST(${column} AS DATE) AS VARCHAR) AS day FROM (${changed})`,
+    );
+    return datedChange(
+      days.rows.filter((r) => r.day !== null).map((r) => String(r.day)),
+      days.rows.some((r) => r.day === null),
+    );
+  }
+  const count = async (sql: string | undefined) =>
+    sql === undefined
+      ? 0
+      : Number((await warehouse.query(`SELECT count(*) AS n FROM (${sql})`)).rows[0]?.n ?? 0);
+  if ((await count(gone)) > 0) {
+    if (changedRowsTable === undefined) return ALL_CHANGED;
+    await warehouse.run(
+      `CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(changedRowsTable)} AS ${changed}`,
+    );
+    return { kind: 'all', rows: changedRowsTable };
+  }
+  return (await count(added)) > 0 ? { kind: 'additions' } : NO_CHANGE;
+}
