@@ -1,6 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
-import { collectStatus } from '../pipeline/status.js';
+import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { renderCsv } from '../text.js';
 import type { Row } from '../warehouse/index.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
@@ -72,41 +72,53 @@ async function meta(ctx: ApiContext) {
   };
 }
 
-/** Minutes, plays and distinct songs and artists of a period, and of the one before it. */
-async function totals(
-  ctx: ApiContext,
-  period: Period,
-): Promise<{ current: Row; previous: Row | null }> {
+/** The previous period's days, or an empty range when there is none. */
+const previousRange = (period: Period) => {
   const prev = period.previous ?? { from: '0001-01-01', to: '0001-01-01' };
-  const range = [period.from, period.to, prev.from, prev.to];
+  return [period.from, period.to, prev.from, prev.to];
+};
+
+/**
+ * Minutes, plays and podcast minutes of the period (`c_`) and the one before it (`p_`), as SQL
+ * columns over gold.agg_daily_listening; its four parameters are `previousRange`.
+ */
+const DAILY_SUMS = (() => {
   const sums = (alias: string, n: string) => `
     coalesce(round(sum(minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_minutes,
-    coalesce(sum(plays) FILTER (WHERE ${n}), 0)::BIGINT AS ${alias}_plays,
+    coalesce(sum(plays) FILTER (WHERE ${n}), 0)::INTEGER AS ${alias}_plays,
     coalesce(round(sum(podcast_minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_podcast_minutes`;
-  // The two run in parallel (on different connections).
-  const dailyQuery = ctx.tables.query(
-    `WITH d AS (SELECT *, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev FROM gold.agg_daily_listening)
-     SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')} FROM d`,
-    range,
-  );
+  return `(SELECT {${['c', 'p'].flatMap((a) => ['minutes', 'plays', 'podcast_minutes'].map((f) => `'${a}_${f}': ${a}_${f}`)).join(', ')}}
+     FROM (SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')}
+           FROM (SELECT *, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
+                 FROM gold.agg_daily_listening)))`;
+})();
+
+/** Distinct songs and artists of a period (`c_`) and of the one before it (`p_`). */
+async function uniqueCounts(ctx: ApiContext, period: Period): Promise<Row | undefined> {
+  const range = previousRange(period);
   // All time is counted already: one row per track and artist ever played in the top lists.
-  const uniquesQuery = ctx.tables.query(
+  const [row] = await ctx.tables.query(
     period.kind === 'all'
       ? `SELECT (SELECT count(*) FROM gold.agg_top_tracks WHERE period = 'all' AND plays > 0) AS c_tracks,
            (SELECT count(*) FROM gold.agg_top_artists WHERE period = 'all' AND plays > 0) AS c_artists,
            0 AS p_tracks, 0 AS p_artists`
-      : `WITH t AS (SELECT track_key, artist_name, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
-       FROM gold.agg_track_daily
+      : // Numbered tracks and artists (tables.ts): an artist name is its arid.
+        `WITH t AS (SELECT tid, arid, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
+       FROM main.track_days
        WHERE plays > 0 AND (day BETWEEN ?::DATE AND ?::DATE OR day BETWEEN ?::DATE AND ?::DATE))
-     SELECT count(DISTINCT track_key) FILTER (WHERE cur) AS c_tracks, count(DISTINCT artist_name) FILTER (WHERE cur) AS c_artists,
-       count(DISTINCT track_key) FILTER (WHERE prev) AS p_tracks, count(DISTINCT artist_name) FILTER (WHERE prev) AS p_artists FROM t`,
+     SELECT count(DISTINCT tid) FILTER (WHERE cur) AS c_tracks, count(DISTINCT arid) FILTER (WHERE cur) AS c_artists,
+       count(DISTINCT tid) FILTER (WHERE prev) AS p_tracks, count(DISTINCT arid) FILTER (WHERE prev) AS p_artists FROM t`,
     period.kind === 'all' ? [] : [...range, ...range],
   );
-  const [[daily], [uniques]] = await Promise.all([dailyQuery, uniquesQuery]);
+  return row;
+}
+
+/** The KPI cards: the period's figures and the previous period's (null when there is none). */
+function totals(period: Period, sums: Row | undefined, uniques: Row | undefined) {
   const pick = (p: 'c' | 'p'): Row => ({
-    minutes: daily?.[`${p}_minutes`] ?? 0,
-    plays: daily?.[`${p}_plays`] ?? 0,
-    podcast_minutes: daily?.[`${p}_podcast_minutes`] ?? 0,
+    minutes: sums?.[`${p}_minutes`] ?? 0,
+    plays: sums?.[`${p}_plays`] ?? 0,
+    podcast_minutes: sums?.[`${p}_podcast_minutes`] ?? 0,
     unique_tracks: uniques?.[`${p}_tracks`] ?? 0,
     unique_artists: uniques?.[`${p}_artists`] ?? 0,
   });
@@ -127,13 +139,18 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
   const ranked = (table: string, fields: string) =>
     `(SELECT {${fields}, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} AS x, rank AS n
       FROM gold.${table} WHERE period = 'all' AND rank <= ?)`;
-  // Other periods: the days are read once (`span`, grouped by track, artist and album), and the
-  // three lists sum that.
-  const summed = (key: string, fields: string, where: string) =>
-    `(SELECT {${fields}, 'plays': sum(plays)::INTEGER, 'minutes': round(sum(ms_played) / 60000.0, 2)::DOUBLE} AS x,
-          row_number() OVER (ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${key}) AS n
-        FROM span WHERE ${where}
-        GROUP BY ${key} QUALIFY n <= ?)`;
+  // Other periods: the numbered days (tables.ts) are read once (`span`, grouped by track,
+  // artist and album), each list sums that by number (numbers sort like their keys), keeps the
+  // first `limit` (a number from 1 to 50, written into the SQL: a bound LIMIT is not planned
+  // as a top-N), and only then looks up their names.
+  const summed = (id: string, fields: string, dictionary: string) =>
+    `(SELECT {${fields}, 'plays': s.plays::INTEGER, 'minutes': round(s.ms_played / 60000.0, 2)::DOUBLE} AS x,
+          row_number() OVER (ORDER BY s.plays DESC, s.ms_played DESC, s.id) AS n
+        FROM (SELECT ${id} AS id, sum(plays) AS plays, sum(ms_played) AS ms_played, any_value(arid) AS arid
+              FROM span WHERE ${id} IS NOT NULL GROUP BY ${id}
+              ORDER BY plays DESC, ms_played DESC, ${id} LIMIT ${limit}) AS s
+        JOIN ${dictionary} AS d ON d.${id} = s.id
+        LEFT JOIN main.artist_ids AS a ON a.arid = s.arid)`;
   const [row] =
     period.kind === 'all'
       ? await ctx.tables.query(
@@ -144,14 +161,13 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
         )
       : await ctx.tables.query(
           `WITH span AS MATERIALIZED (
-             SELECT track_key, artist_name, album_key, any_value(track_name) AS track_name,
-               any_value(album_name) AS album_name, sum(plays) AS plays, sum(ms_played) AS ms_played
-             FROM gold.agg_track_daily WHERE day BETWEEN ?::DATE AND ?::DATE
-             GROUP BY track_key, artist_name, album_key)
-           SELECT ${withImage(summed('artist_name', "'artist_name': artist_name", 'artist_name IS NOT NULL'), 'artist', 'artist_name')} AS top_artists,
-             ${withImage(summed('track_key', "'track_key': track_key, 'track_name': any_value(track_name), 'artist_name': any_value(artist_name)", 'true'), 'track', 'track_key')} AS top_tracks,
-             ${withImage(summed('album_key', "'album_key': album_key, 'album_name': any_value(album_name), 'artist_name': any_value(artist_name)", 'album_key IS NOT NULL'), 'album', 'album_key')} AS top_albums`,
-          [period.from, period.to, limit, limit, limit],
+             SELECT tid, arid, alid, sum(plays) AS plays, sum(ms_played) AS ms_played
+             FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE
+             GROUP BY tid, arid, alid)
+           SELECT ${withImage(summed('arid', "'artist_name': d.artist_name", 'main.artist_ids'), 'artist', 'artist_name')} AS top_artists,
+             ${withImage(summed('tid', "'track_key': d.track_key, 'track_name': d.track_name, 'artist_name': a.artist_name", 'main.track_ids'), 'track', 'track_key')} AS top_tracks,
+             ${withImage(summed('alid', "'album_key': d.album_key, 'album_name': d.album_name, 'artist_name': a.artist_name", 'main.album_ids'), 'album', 'album_key')} AS top_albums`,
+          [period.from, period.to],
         );
   return {
     top_artists: (row?.top_artists ?? []) as Row[],
@@ -163,26 +179,13 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
 type Pictures = Record<'artist' | 'track' | 'album', string>;
 
 /**
- * Per kind, a relation of key (`k`: artist name, track key, album key) -> `image_url`, from the
- * catalogue dimensions; an empty relation when they are not built.
+ * Per kind, a relation of key (`k`: artist name, track key, album key) -> `image_url`: the
+ * pictures the catalogue dimensions know, gathered when the tables are read (tables.ts).
  */
-function pictures(ctx: ApiContext): Pictures {
-  const built = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
-    ctx.tables.has(t),
-  );
-  const relation = (sql: string) =>
-    built ? `(${sql})` : '(SELECT NULL::VARCHAR AS k, NULL::VARCHAR AS image_url WHERE false)';
-  return {
-    artist: relation(
-      'SELECT artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist WHERE image_url IS NOT NULL GROUP BY 1',
-    ),
-    track: relation(
-      'SELECT track_key AS k, image_url FROM silver.dim_track WHERE image_url IS NOT NULL',
-    ),
-    album: relation(
-      'SELECT album_key AS k, image_url FROM silver.dim_album WHERE image_url IS NOT NULL',
-    ),
-  };
+function pictures(_ctx: ApiContext): Pictures {
+  const relation = (kind: string) =>
+    `(SELECT k, image_url FROM main.pictures WHERE kind = '${kind}')`;
+  return { artist: relation('artist'), track: relation('track'), album: relation('album') };
 }
 
 /**
@@ -233,14 +236,14 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   );
   const info = await meta(ctx);
   const period: Period = resolvePeriod(params, info.today, info.first_day);
-  const limit = Math.min(50, Math.max(1, Number(params.get('limit') ?? 10) || 10));
+  const limit = Math.min(50, Math.max(1, Math.trunc(Number(params.get('limit') ?? 10)) || 10));
   const range = [period.from, period.to];
-  // Totals, series and top lists are asked at once: they run on different connections.
-  const totalsQuery = totals(ctx, period);
+  // Distinct counts, series and top lists are asked at once: they run on different connections.
+  const uniquesQuery = uniqueCounts(ctx, period);
   const topQuery = topLists(ctx, period, limit);
-  // The series in one round trip (each query costs milliseconds of its own): lists of structs.
+  // The sums and series in one round trip (each query costs milliseconds of its own).
   const seriesQuery = ctx.tables.query(
-    `SELECT
+    `SELECT ${DAILY_SUMS} AS sums,
       (SELECT coalesce(list({'day': day::VARCHAR, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} ORDER BY day), [])
          FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE) AS days,
       (SELECT coalesce(list({'weekday': weekday, 'hour': hour, 'plays': plays, 'minutes': minutes} ORDER BY weekday, hour), [])
@@ -253,13 +256,10 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
          FROM (SELECT strftime(first_day, '%Y-%m') AS month, count(*) FILTER (WHERE kind = 'artist')::INTEGER AS new_artists,
                  count(*) FILTER (WHERE kind = 'track')::INTEGER AS new_tracks
                FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 1)) AS discovery`,
-    [...range, ...range, ...range, info.today, ...range],
+    [...previousRange(period), ...range, ...range, ...range, info.today, ...range],
   );
-  const [{ current, previous }, [series], top] = await Promise.all([
-    totalsQuery,
-    seriesQuery,
-    topQuery,
-  ]);
+  const [uniques, [series], top] = await Promise.all([uniquesQuery, seriesQuery, topQuery]);
+  const { current, previous } = totals(period, series?.sums as Row | undefined, uniques);
   return {
     period,
     timezone: info.timezone,
@@ -364,8 +364,19 @@ async function library(ctx: ApiContext) {
   };
 }
 
+/** The lake's file count and size, counted at most once a minute (a listing of every file). */
+const usages = new WeakMap<Lake, { at: number; value: Promise<LakeUsage> }>();
+function cachedLakeUsage(lake: Lake): Promise<LakeUsage> {
+  const cached = usages.get(lake);
+  if (cached && Date.now() - cached.at < 60_000) return cached.value;
+  const value = lakeUsage(lake);
+  usages.set(lake, { at: Date.now(), value });
+  value.catch(() => usages.delete(lake));
+  return value;
+}
+
 async function health(ctx: ApiContext) {
-  const status = await collectStatus(ctx.config, ctx.lake, ctx.now(), 20);
+  const status = await collectStatus(ctx.config, ctx.lake, ctx.now(), 20, cachedLakeUsage);
   const coverage = ctx.tables.has('gold.coverage_daily')
     ? await ctx.tables.query(
         'SELECT day::VARCHAR AS day, has_api, has_export_extended, has_export_account, has_gap, minutes_real, minutes_estimated FROM gold.coverage_daily WHERE day > ?::DATE - 366 ORDER BY day',

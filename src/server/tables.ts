@@ -19,7 +19,9 @@ export class ServedTables {
   private signature = '';
   private manifests: string[] = [];
   private checkedAt = 0;
+  private listedAt = 0;
   private refreshing: Promise<void> | undefined;
+  private checking: Promise<void> | undefined;
   /** Reader connections, each with its own queue; queries go round-robin. */
   private readers: Array<{ warehouse: Warehouse; queue: Promise<unknown> }> = [];
   private next = 0;
@@ -46,6 +48,7 @@ export class ServedTables {
     for (let i = 0; i < readers; i++)
       served.readers.push({ warehouse: await served.warehouse.fork(), queue: Promise.resolve() });
     await served.refresh(true);
+    served.checkedAt = Date.now();
     return served;
   }
 
@@ -84,27 +87,55 @@ export class ServedTables {
     this.warehouse.close();
   }
 
-  /** One refresh at a time; everyone else waits for it. */
+  /**
+   * Queries wait while the tables are being re-read, never for the check that looks for a new
+   * build: that runs beside them (at most once a second, every 15 s over a remote lake), and a
+   * build it finds is shown to the queries that come after. `force` re-reads now.
+   */
   private async fresh(force: boolean): Promise<void> {
-    if (!this.refreshing)
-      this.refreshing = this.refresh(force).finally(() => {
-        this.refreshing = undefined;
-      });
+    if (force) {
+      await this.refresh(true);
+      return;
+    }
+    if (this.refreshing) await this.refreshing;
+    if (!this.checking && Date.now() - this.checkedAt >= (this.mirror ? 15_000 : 1000)) {
+      this.checkedAt = Date.now();
+      this.checking = this.refresh(false)
+        .catch(() => undefined) // the next check tries again; queries read what is shown
+        .finally(() => {
+          this.checking = undefined;
+        });
+    }
+  }
+
+  /** One refresh at a time; everyone else waits for it. */
+  private async exclusively(work: () => Promise<void>): Promise<void> {
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
+    this.refreshing = work().finally(() => {
+      this.refreshing = undefined;
+    });
     await this.refreshing;
   }
 
+  /** Looks for a new build (or takes `force` as one) and re-reads the tables if there is one. */
   private async refresh(force: boolean): Promise<void> {
-    if (!force && Date.now() - this.checkedAt < (this.mirror ? 15_000 : 1000)) return;
-    this.checkedAt = Date.now();
-    // Cheap check first: the manifests seen last time, each listed on its own (a build
-    // rewrites every manifest, so a new table never appears without one of these changing).
-    if (!force && this.signature && (await this.signatureOf(this.manifests)) === this.signature)
-      return;
+    // The manifests seen last time, each listed on its own, and every 30 s all of them: a
+    // build rewrites only the tables it changed, and a new model adds a table.
+    const full = force || Date.now() - this.listedAt >= 30_000;
+    if (!full && (await this.signatureOf(this.manifests)) === this.signature) return;
     const manifests = await publishedManifests(this.lake);
+    this.listedAt = Date.now();
     const signature = await this.signatureOf(manifests);
     if (!force && signature === this.signature) return;
-    this.manifests = manifests;
-    this.signature = signature;
+    await this.exclusively(async () => {
+      this.manifests = manifests;
+      this.signature = signature;
+      await this.reread();
+    });
+  }
+
+  /** Re-reads every published table; queries wait for it. */
+  private async reread(): Promise<void> {
     this.version++;
     // Gold is small and read on every page: copied into memory, so no query re-reads Parquet;
     // so are the catalogue dimensions the top lists take their pictures from.
@@ -114,6 +145,8 @@ export class ServedTables {
       copy: (table) =>
         table.startsWith('gold.') || /^silver\.dim_(track|artist|album)$/.test(table),
     });
+    if (this.tables.includes('gold.agg_track_daily')) await this.numberTrackDays();
+    await this.gatherPictures();
     if (this.tables.includes('silver.fct_play'))
       await this.warehouse.run(`CREATE OR REPLACE TABLE main.play_log AS
         SELECT play_id, ended_at, content_type,
@@ -121,6 +154,52 @@ export class ServedTables {
           album_name, ms_played, ms_played_estimated, counts_as_play, source,
           lower(concat_ws(' ', track_name, artist_name, album_name, show_name, episode_name)) AS search_text
         FROM silver.fct_play ORDER BY ended_at DESC, play_id`);
+  }
+
+  /**
+   * gold.agg_track_daily with its tracks, artist names and albums numbered (in key order, so
+   * ordering by number is ordering by key): summing a year of it for a page's top lists and
+   * distinct counts groups small integers instead of text. `main.track_days` (day, tid, arid,
+   * alid, plays, ms_played) and the dictionaries `main.track_ids`, `main.artist_ids`,
+   * `main.album_ids`.
+   */
+  private async numberTrackDays(): Promise<void> {
+    await this.warehouse.run(`CREATE OR REPLACE TABLE main.track_ids AS
+      SELECT row_number() OVER (ORDER BY track_key)::INTEGER AS tid, track_key, any_value(track_name) AS track_name
+      FROM gold.agg_track_daily GROUP BY track_key`);
+    await this.warehouse.run(`CREATE OR REPLACE TABLE main.artist_ids AS
+      SELECT row_number() OVER (ORDER BY artist_name)::INTEGER AS arid, artist_name
+      FROM (SELECT DISTINCT artist_name FROM gold.agg_track_daily WHERE artist_name IS NOT NULL)`);
+    await this.warehouse.run(`CREATE OR REPLACE TABLE main.album_ids AS
+      SELECT row_number() OVER (ORDER BY album_key)::INTEGER AS alid, album_key, any_value(album_name) AS album_name
+      FROM gold.agg_track_daily WHERE album_key IS NOT NULL GROUP BY album_key`);
+    await this.warehouse.run(`CREATE OR REPLACE TABLE main.track_days AS
+      SELECT d.day, t.tid, a.arid, b.alid, d.plays::INTEGER AS plays, d.ms_played::BIGINT AS ms_played
+      FROM gold.agg_track_daily AS d
+      JOIN main.track_ids AS t USING (track_key)
+      LEFT JOIN main.artist_ids AS a ON a.artist_name = d.artist_name
+      LEFT JOIN main.album_ids AS b ON b.album_key = d.album_key
+      ORDER BY d.day`);
+  }
+
+  /**
+   * `main.pictures` (kind: artist, track or album; k: artist name, track key or album key;
+   * image_url): what the top lists show beside names, from the catalogue dimensions (empty
+   * until they are built).
+   */
+  private async gatherPictures(): Promise<void> {
+    const built = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
+      this.tables.includes(t),
+    );
+    await this.warehouse.run(
+      built
+        ? `CREATE OR REPLACE TABLE main.pictures AS
+           SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
+           WHERE image_url IS NOT NULL GROUP BY artist_name
+           UNION ALL SELECT 'track', track_key, image_url FROM silver.dim_track WHERE image_url IS NOT NULL
+           UNION ALL SELECT 'album', album_key, image_url FROM silver.dim_album WHERE image_url IS NOT NULL`
+        : 'CREATE OR REPLACE TABLE main.pictures (kind VARCHAR, k VARCHAR, image_url VARCHAR)',
+    );
   }
 
   private async signatureOf(manifests: string[]): Promise<string> {

@@ -208,4 +208,35 @@ describe('wrapped serve', () => {
       await rm(empty, { recursive: true, force: true });
     }
   });
+
+  // Last: it adds to the HOME the other tests read.
+  it('a build published while it serves shows up, and every request meanwhile answers', async () => {
+    const meta = async () => {
+      const res = await get(open.url, '/api/meta');
+      assert.equal(res.status, 200, res.body);
+      return JSON.parse(res.body) as { first_day: string; years: string[] };
+    };
+    const before = await meta();
+    assert.ok(before.first_day >= '2022-01-01', before.first_day);
+    // An older export: the history now starts in 2021. Only some tables change.
+    assert.equal(
+      (await wrapped(['import', join(SAMPLES, 'extended-2022-endsong')], { env })).code,
+      0,
+    );
+    const built = await wrapped(['transform'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    let now = before;
+    const deadline = Date.now() + 15_000;
+    while (now.first_day === before.first_day && Date.now() < deadline) {
+      assert.equal((await get(open.url, '/api/overview?period=all')).status, 200);
+      await new Promise((r) => setTimeout(r, 200));
+      now = await meta();
+    }
+    assert.ok(now.first_day < '2022-01-01', `first day ${now.first_day}`);
+    const [gold] = await queryRows(
+      'SELECT min(day)::VARCHAR AS first_day FROM gold.agg_daily_listening WHERE streams > 0',
+      env,
+    );
+    assert.equal(now.first_day, gold?.first_day);
+  });
 });
