@@ -126,102 +126,118 @@ function totals(period: Period, sums: Row | undefined, uniques: Row | undefined)
 }
 
 /**
- * The top artists, songs and albums of a period in one statement (three lists of structs):
- * all time from the ranked gold.agg_top_* rows, any other period by summing gold.agg_track_daily
- * with the same ranking (plays, then minutes, then the key). Each row carries `image_url` when
- * the catalogue dimensions know a picture (joined here, so it costs no second round trip).
+ * The top artists, songs and albums of a period: all time from the ranked gold.agg_top_* rows,
+ * any other period by summing the numbered days of gold.agg_track_daily (tables.ts) with the
+ * same ranking (plays, then minutes, then the key: numbers sort like their keys). One query
+ * returns the ranked numbers or rows; names and pictures are looked up in memory (joining a
+ * dictionary in DuckDB costs more than the sums).
  */
 async function topLists(ctx: ApiContext, period: Period, limit: number) {
-  const images = pictures(ctx);
-  const withImage = (list: string, kind: keyof Pictures, key: string) =>
-    `(SELECT coalesce(list(CASE WHEN i.image_url IS NULL THEN x ELSE struct_insert(x, image_url := i.image_url) END ORDER BY n), [])
-      FROM ${list} AS l LEFT JOIN ${images[kind]} AS i ON i.k = l.x.${key})`;
-  const ranked = (table: string, fields: string) =>
-    `(SELECT {${fields}, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} AS x, rank AS n
-      FROM gold.${table} WHERE period = 'all' AND rank <= ?)`;
-  // Other periods: the numbered days (tables.ts) are read once (`span`, grouped by track,
-  // artist and album), each list sums that by number (numbers sort like their keys), keeps the
-  // first `limit` (a number from 1 to 50, written into the SQL: a bound LIMIT is not planned
-  // as a top-N), and only then looks up their names.
-  const summed = (id: string, fields: string, dictionary: string) =>
-    `(SELECT {${fields}, 'plays': s.plays::INTEGER, 'minutes': round(s.ms_played / 60000.0, 2)::DOUBLE} AS x,
-          row_number() OVER (ORDER BY s.plays DESC, s.ms_played DESC, s.id) AS n
-        FROM (SELECT ${id} AS id, sum(plays) AS plays, sum(ms_played) AS ms_played, any_value(arid) AS arid
-              FROM span WHERE ${id} IS NOT NULL GROUP BY ${id}
-              ORDER BY plays DESC, ms_played DESC, ${id} LIMIT ${limit}) AS s
-        JOIN ${dictionary} AS d ON d.${id} = s.id
-        LEFT JOIN main.artist_ids AS a ON a.arid = s.arid)`;
-  const [row] =
-    period.kind === 'all'
-      ? await ctx.tables.query(
-          `SELECT ${withImage(ranked('agg_top_artists', "'artist_name': artist_name"), 'artist', 'artist_name')} AS top_artists,
-             ${withImage(ranked('agg_top_tracks', "'track_key': track_key, 'track_name': track_name, 'artist_name': artist_name"), 'track', 'track_key')} AS top_tracks,
-             ${withImage(ranked('agg_top_albums', "'album_key': album_key, 'album_name': album_name, 'artist_name': artist_name"), 'album', 'album_key')} AS top_albums`,
-          [limit, limit, limit],
-        )
-      : await ctx.tables.query(
-          `WITH span AS MATERIALIZED (
-             SELECT tid, arid, alid, sum(plays) AS plays, sum(ms_played) AS ms_played
-             FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE
-             GROUP BY tid, arid, alid)
-           SELECT ${withImage(summed('arid', "'artist_name': d.artist_name", 'main.artist_ids'), 'artist', 'artist_name')} AS top_artists,
-             ${withImage(summed('tid', "'track_key': d.track_key, 'track_name': d.track_name, 'artist_name': a.artist_name", 'main.track_ids'), 'track', 'track_key')} AS top_tracks,
-             ${withImage(summed('alid', "'album_key': d.album_key, 'album_name': d.album_name, 'artist_name': a.artist_name", 'main.album_ids'), 'album', 'album_key')} AS top_albums`,
-          [period.from, period.to],
-        );
-  return {
-    top_artists: (row?.top_artists ?? []) as Row[],
-    top_tracks: (row?.top_tracks ?? []) as Row[],
-    top_albums: (row?.top_albums ?? []) as Row[],
-  };
-}
-
-type Pictures = Record<'artist' | 'track' | 'album', string>;
-
-/**
- * Per kind, a relation of key (`k`: artist name, track key, album key) -> `image_url`: the
- * pictures the catalogue dimensions know, gathered when the tables are read (tables.ts).
- */
-function pictures(_ctx: ApiContext): Pictures {
-  const relation = (kind: string) =>
-    `(SELECT k, image_url FROM main.pictures WHERE kind = '${kind}')`;
-  return { artist: relation('artist'), track: relation('track'), album: relation('album') };
+  if (period.kind === 'all') {
+    const ranked = (kind: string, table: string, fields: string) =>
+      `SELECT '${kind}' AS kind, rank, ${fields}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
+       FROM gold.${table} WHERE period = 'all' AND rank <= ?`;
+    const rows = await ctx.tables.query(
+      `${ranked('artist', 'agg_top_artists', 'artist_name, NULL AS track_key, NULL AS track_name, NULL AS album_key, NULL AS album_name')}
+       UNION ALL ${ranked('track', 'agg_top_tracks', 'artist_name, track_key, track_name, NULL, NULL')}
+       UNION ALL ${ranked('album', 'agg_top_albums', 'artist_name, NULL, NULL, album_key, album_name')}
+       ORDER BY kind, rank`,
+      [limit, limit, limit],
+    );
+    const of = (kind: string) => rows.filter((r) => r.kind === kind);
+    return withImages(ctx, {
+      top_artists: of('artist').map((r) => ({
+        artist_name: r.artist_name ?? null,
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      })),
+      top_tracks: of('track').map((r) => ({
+        track_key: r.track_key ?? null,
+        track_name: r.track_name ?? null,
+        artist_name: r.artist_name ?? null,
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      })),
+      top_albums: of('album').map((r) => ({
+        album_key: r.album_key ?? null,
+        album_name: r.album_name ?? null,
+        artist_name: r.artist_name ?? null,
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      })),
+    });
+  }
+  // `limit` (a number from 1 to 50) is written into the SQL: a bound LIMIT is not planned as a
+  // top-N. Each list: its numbers, sums, and an artist (any, for a track's or album's byline).
+  const summed = (kind: string, id: string) =>
+    `(SELECT '${kind}' AS kind, ${id} AS id, sum(plays)::INTEGER AS plays,
+        round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes, sum(ms_played) AS ms, any_value(arid) AS arid
+      FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE AND ${id} IS NOT NULL
+      GROUP BY ${id} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${id} LIMIT ${limit})`;
+  const rows = await ctx.tables.query(
+    `${summed('artist', 'arid')} UNION ALL ${summed('track', 'tid')} UNION ALL ${summed('album', 'alid')}`,
+    [period.from, period.to, period.from, period.to, period.from, period.to],
+  );
+  const names = ctx.tables.names;
+  const ranked = (kind: string) =>
+    rows
+      .filter((r) => r.kind === kind)
+      .sort(
+        (a, b) =>
+          Number(b.plays) - Number(a.plays) ||
+          Number(b.ms) - Number(a.ms) ||
+          Number(a.id) - Number(b.id),
+      );
+  const artistOf = (r: Row) => names.artists.get(Number(r.arid)) ?? null;
+  return withImages(ctx, {
+    top_artists: ranked('artist').map((r) => ({
+      artist_name: names.artists.get(Number(r.id)) ?? null,
+      plays: r.plays ?? null,
+      minutes: r.minutes ?? null,
+    })),
+    top_tracks: ranked('track').map((r) => {
+      const track = names.tracks.get(Number(r.id));
+      return {
+        track_key: track?.key ?? null,
+        track_name: track?.name ?? null,
+        artist_name: artistOf(r),
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      };
+    }),
+    top_albums: ranked('album').map((r) => {
+      const album = names.albums.get(Number(r.id));
+      return {
+        album_key: album?.key ?? null,
+        album_name: album?.name ?? null,
+        artist_name: artistOf(r),
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      };
+    }),
+  });
 }
 
 /**
  * Adds `image_url` to top-list rows whose artist, track (its album cover) or album has a
- * picture in the catalogue dimensions (landed API objects); rows without one are left as they are.
+ * picture in the catalogue dimensions (landed API objects, read with the tables: tables.ts);
+ * rows without one are left as they are.
  */
-async function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
+function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
   ctx: ApiContext,
   lists: T,
-): Promise<T> {
-  const images = pictures(ctx);
-  const fields = { artist: 'artist_name', track: 'track_key', album: 'album_key' } as const;
-  const rowsOf = { artist: lists.top_artists, track: lists.top_tracks, album: lists.top_albums };
-  const kinds = ['artist', 'track', 'album'] as const;
-  const found = await ctx.tables.query(
-    kinds
-      .map(
-        (kind) =>
-          `SELECT '${kind}' AS kind, k, image_url FROM ${images[kind]} WHERE k IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`,
-      )
-      .join(' UNION ALL '),
-    kinds.map((kind) =>
-      JSON.stringify(rowsOf[kind].map((r) => r[fields[kind]]).filter((k) => typeof k === 'string')),
-    ),
-  );
-  const image = new Map(found.map((r) => [`${r.kind}|${r.k}`, r.image_url]));
-  const add = (kind: (typeof kinds)[number]) =>
-    rowsOf[kind].map((r) => {
-      const url = image.get(`${kind}|${r[fields[kind]]}`);
+): T {
+  const pictures = ctx.tables.pictures;
+  const add = (rows: Row[], kind: 'artist' | 'track' | 'album', key: string) =>
+    rows.map((r) => {
+      const url = pictures.get(`${kind}|${r[key]}`);
       return url === undefined ? r : { ...r, image_url: url };
     });
   return {
     ...lists,
-    top_artists: add('artist'),
-    top_tracks: add('track'),
-    top_albums: add('album'),
+    top_artists: add(lists.top_artists, 'artist', 'artist_name'),
+    top_tracks: add(lists.top_tracks, 'track', 'track_key'),
+    top_albums: add(lists.top_albums, 'album', 'album_key'),
   };
 }
 
@@ -289,7 +305,7 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
       `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
       [year],
     );
-  const lists = await withImages(ctx, {
+  const lists = withImages(ctx, {
     top_artists: await top('agg_top_artists', 'artist_name'),
     top_tracks: await top('agg_top_tracks', 'track_key, track_name, artist_name'),
     top_albums: ctx.tables.has('gold.agg_top_albums')

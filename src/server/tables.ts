@@ -15,6 +15,12 @@ import {
  * Over a remote lake the manifests are checked there (every 15 s) and the Parquet files are
  * read from HOME's local copy, pulled when a manifest changes.
  */
+export interface TrackNames {
+  tracks: Map<number, { key: string; name: string }>;
+  artists: Map<number, string>;
+  albums: Map<number, { key: string; name: string }>;
+}
+
 export class ServedTables {
   private signature = '';
   private manifests: string[] = [];
@@ -28,6 +34,10 @@ export class ServedTables {
   tables: string[] = [];
   /** Goes up whenever the tables were re-read: what is cached from them is stale. */
   version = 0;
+  /** The numbered tracks, artist names and albums of `main.track_days`, by number. */
+  names: TrackNames = { tracks: new Map(), artists: new Map(), albums: new Map() };
+  /** Pictures the catalogue dimensions know: `artist|<name>`, `track|<key>`, `album|<key>`. */
+  pictures = new Map<string, string>();
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -145,8 +155,10 @@ export class ServedTables {
       copy: (table) =>
         table.startsWith('gold.') || /^silver\.dim_(track|artist|album)$/.test(table),
     });
-    if (this.tables.includes('gold.agg_track_daily')) await this.numberTrackDays();
-    await this.gatherPictures();
+    this.names = this.tables.includes('gold.agg_track_daily')
+      ? await this.numberTrackDays()
+      : { tracks: new Map(), artists: new Map(), albums: new Map() };
+    this.pictures = await this.gatherPictures();
     if (this.tables.includes('silver.fct_play'))
       await this.warehouse.run(`CREATE OR REPLACE TABLE main.play_log AS
         SELECT play_id, ended_at, content_type,
@@ -161,9 +173,9 @@ export class ServedTables {
    * ordering by number is ordering by key): summing a year of it for a page's top lists and
    * distinct counts groups small integers instead of text. `main.track_days` (day, tid, arid,
    * alid, plays, ms_played) and the dictionaries `main.track_ids`, `main.artist_ids`,
-   * `main.album_ids`.
+   * `main.album_ids`, also returned for lookups in memory.
    */
-  private async numberTrackDays(): Promise<void> {
+  private async numberTrackDays(): Promise<TrackNames> {
     await this.warehouse.run(`CREATE OR REPLACE TABLE main.track_ids AS
       SELECT row_number() OVER (ORDER BY track_key)::INTEGER AS tid, track_key, any_value(track_name) AS track_name
       FROM gold.agg_track_daily GROUP BY track_key`);
@@ -180,26 +192,45 @@ export class ServedTables {
       LEFT JOIN main.artist_ids AS a ON a.artist_name = d.artist_name
       LEFT JOIN main.album_ids AS b ON b.album_key = d.album_key
       ORDER BY d.day`);
+    const rows = async (sql: string) => (await this.warehouse.query(sql)).rows;
+    return {
+      tracks: new Map(
+        (await rows('SELECT tid, track_key, track_name FROM main.track_ids')).map((r) => [
+          Number(r.tid),
+          { key: String(r.track_key), name: String(r.track_name) },
+        ]),
+      ),
+      artists: new Map(
+        (await rows('SELECT arid, artist_name FROM main.artist_ids')).map((r) => [
+          Number(r.arid),
+          String(r.artist_name),
+        ]),
+      ),
+      albums: new Map(
+        (await rows('SELECT alid, album_key, album_name FROM main.album_ids')).map((r) => [
+          Number(r.alid),
+          { key: String(r.album_key), name: String(r.album_name) },
+        ]),
+      ),
+    };
   }
 
   /**
-   * `main.pictures` (kind: artist, track or album; k: artist name, track key or album key;
-   * image_url): what the top lists show beside names, from the catalogue dimensions (empty
-   * until they are built).
+   * What the top lists show beside names, from the catalogue dimensions (none until they are
+   * built), by `artist|<name>`, `track|<key>` and `album|<key>`.
    */
-  private async gatherPictures(): Promise<void> {
+  private async gatherPictures(): Promise<Map<string, string>> {
     const built = ['silver.dim_artist', 'silver.dim_track', 'silver.dim_album'].every((t) =>
       this.tables.includes(t),
     );
-    await this.warehouse.run(
-      built
-        ? `CREATE OR REPLACE TABLE main.pictures AS
-           SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
-           WHERE image_url IS NOT NULL GROUP BY artist_name
-           UNION ALL SELECT 'track', track_key, image_url FROM silver.dim_track WHERE image_url IS NOT NULL
-           UNION ALL SELECT 'album', album_key, image_url FROM silver.dim_album WHERE image_url IS NOT NULL`
-        : 'CREATE OR REPLACE TABLE main.pictures (kind VARCHAR, k VARCHAR, image_url VARCHAR)',
+    if (!built) return new Map();
+    const rows = await this.warehouse.query(
+      `SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
+       WHERE image_url IS NOT NULL GROUP BY artist_name
+       UNION ALL SELECT 'track', track_key, image_url FROM silver.dim_track WHERE image_url IS NOT NULL
+       UNION ALL SELECT 'album', album_key, image_url FROM silver.dim_album WHERE image_url IS NOT NULL`,
     );
+    return new Map(rows.rows.map((r) => [`${r.kind}|${r.k}`, String(r.image_url)]));
   }
 
   private async signatureOf(manifests: string[]): Promise<string> {
