@@ -663,8 +663,10 @@ async function writtenPartitions(folder: string): Promise<Map<string, string[]>>
     return written; // no row, no folder
   }
   for (const entry of entries.sort()) {
-    const key = /^__partition=(\d{1,4}|undated)$/.exec(entry)?.[1];
-    if (key === undefined) continue;
+    const key = /^__partition=(-?\d+|undated)$/.exec(entry)?.[1];
+    // Rows in a folder not understood here would be lost: refuse rather than publish without them.
+    if (key === undefined)
+      throw new ModelError(`DuckDB wrote an unexpected partition folder ${entry} in ${folder}.`);
     const files = (await readdir(join(folder, entry))).filter((f) => f.endsWith('.parquet')).sort();
     written.set(
       key,
