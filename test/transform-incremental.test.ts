@@ -43,13 +43,7 @@ describe('transform: incremental equals --full-refresh', () => {
     home = login.home;
     const lake = new FsLake(join(home, 'lake'));
     const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'Europe/Berlin' };
-    const transform = async (args: string[] = []) => {
-      const built = await wrapped(['transform', '--json', ...args], { env });
-      assert.equal(built.code, 0, built.stderr);
-      return JSON.parse(built.stdout) as {
-        models: Array<{ model: string; rows: number; added?: number }>;
-      };
-    };
+    const transform = (args: string[] = []) => transformJson(env, args);
     const poll = (hours: number) =>
       pollHourly(sim, login, {
         lake,
@@ -160,19 +154,7 @@ describe('transform: partitioned tables across a year boundary', () => {
     home = login.home;
     const lake = new FsLake(join(home, 'lake'));
     const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'Pacific/Auckland' };
-    const transform = async (args: string[] = []) => {
-      const built = await wrapped(['transform', '--json', ...args], { env });
-      assert.equal(built.code, 0, built.stderr);
-      return JSON.parse(built.stdout) as {
-        models: Array<{
-          model: string;
-          materialized: string;
-          partitions?: string[];
-          reused?: boolean;
-          change?: string;
-        }>;
-      };
-    };
+    const transform = (args: string[] = []) => transformJson(env, args);
     const zip = join(home, 'export.zip');
     await writeFile(zip, exportZip(sim.world));
     assert.equal((await wrapped(['import', zip], { env })).code, 0);
@@ -212,6 +194,22 @@ describe('transform: partitioned tables across a year boundary', () => {
     assert.deepEqual(await fingerprints(env), incremental);
   });
 });
+
+/** `wrapped transform --json`: what each model's build did. */
+async function transformJson(env: Record<string, string>, args: string[] = []) {
+  const built = await wrapped(['transform', '--json', ...args], { env });
+  assert.equal(built.code, 0, built.stderr);
+  return JSON.parse(built.stdout) as {
+    models: Array<{
+      model: string;
+      materialized: string;
+      rows: number;
+      added?: number;
+      partitions?: string[];
+      reused?: boolean;
+    }>;
+  };
+}
 
 /** Every bronze, silver and gold table as its row count and an order-free hash of its rows. */
 async function fingerprints(env: Record<string, string>) {

@@ -5,7 +5,7 @@ import { renderCsv } from '../text.js';
 import type { Row } from '../warehouse/index.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
-import type { ServedTables } from './tables.js';
+import type { ServedTables, TrackNames } from './tables.js';
 
 /**
  * The dashboard's JSON API. Every figure comes from gold (pre-aggregated per day, so any period
@@ -144,27 +144,17 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
        ORDER BY kind, rank`,
       [limit, limit, limit],
     );
-    const of = (kind: string) => rows.filter((r) => r.kind === kind);
+    /** A list's rows with these fields, in the order the lists have always had them. */
+    const of = (kind: string, fields: string[]) =>
+      rows
+        .filter((r) => r.kind === kind)
+        .map((r) =>
+          Object.fromEntries([...fields, 'plays', 'minutes'].map((f) => [f, r[f] ?? null])),
+        );
     return withImages(ctx, {
-      top_artists: of('artist').map((r) => ({
-        artist_name: r.artist_name ?? null,
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      })),
-      top_tracks: of('track').map((r) => ({
-        track_key: r.track_key ?? null,
-        track_name: r.track_name ?? null,
-        artist_name: r.artist_name ?? null,
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      })),
-      top_albums: of('album').map((r) => ({
-        album_key: r.album_key ?? null,
-        album_name: r.album_name ?? null,
-        artist_name: r.artist_name ?? null,
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      })),
+      top_artists: of('artist', ['artist_name']),
+      top_tracks: of('track', ['track_key', 'track_name', 'artist_name']),
+      top_albums: of('album', ['album_key', 'album_name', 'artist_name']),
     });
   }
   // `limit` (a number from 1 to 50) is written into the SQL: a bound LIMIT is not planned as a
@@ -189,32 +179,26 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
           Number(a.id) - Number(b.id),
       );
   const artistOf = (r: Row) => names.artists.get(Number(r.arid)) ?? null;
+  /** A track or album row: its key and name from the dictionary, an artist for the byline. */
+  const named = (kind: 'track' | 'album', dictionary: TrackNames['tracks']) =>
+    ranked(kind).map((r) => {
+      const entry = dictionary.get(Number(r.id));
+      return {
+        [`${kind}_key`]: entry?.key ?? null,
+        [`${kind}_name`]: entry?.name ?? null,
+        artist_name: artistOf(r),
+        plays: r.plays ?? null,
+        minutes: r.minutes ?? null,
+      };
+    });
   return withImages(ctx, {
     top_artists: ranked('artist').map((r) => ({
       artist_name: names.artists.get(Number(r.id)) ?? null,
       plays: r.plays ?? null,
       minutes: r.minutes ?? null,
     })),
-    top_tracks: ranked('track').map((r) => {
-      const track = names.tracks.get(Number(r.id));
-      return {
-        track_key: track?.key ?? null,
-        track_name: track?.name ?? null,
-        artist_name: artistOf(r),
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      };
-    }),
-    top_albums: ranked('album').map((r) => {
-      const album = names.albums.get(Number(r.id));
-      return {
-        album_key: album?.key ?? null,
-        album_name: album?.name ?? null,
-        artist_name: artistOf(r),
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      };
-    }),
+    top_tracks: named('track', names.tracks),
+    top_albums: named('album', names.albums),
   });
 }
 
