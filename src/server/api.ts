@@ -78,21 +78,6 @@ const previousRange = (period: Period) => {
   return [period.from, period.to, prev.from, prev.to];
 };
 
-/**
- * Minutes, plays and podcast minutes of the period (`c_`) and the one before it (`p_`), as SQL
- * columns over gold.agg_daily_listening; its four parameters are `previousRange`.
- */
-const DAILY_SUMS = (() => {
-  const sums = (alias: string, n: string) => `
-    coalesce(round(sum(minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_minutes,
-    coalesce(sum(plays) FILTER (WHERE ${n}), 0)::INTEGER AS ${alias}_plays,
-    coalesce(round(sum(podcast_minutes) FILTER (WHERE ${n}), 2), 0)::DOUBLE AS ${alias}_podcast_minutes`;
-  return `(SELECT {${['c', 'p'].flatMap((a) => ['minutes', 'plays', 'podcast_minutes'].map((f) => `'${a}_${f}': ${a}_${f}`)).join(', ')}}
-     FROM (SELECT ${sums('c', 'cur')}, ${sums('p', 'prev')}
-           FROM (SELECT *, day BETWEEN ?::DATE AND ?::DATE AS cur, day BETWEEN ?::DATE AND ?::DATE AS prev
-                 FROM gold.agg_daily_listening)))`;
-})();
-
 /** Distinct songs and artists of a period (`c_`) and of the one before it (`p_`). */
 async function uniqueCounts(ctx: ApiContext, period: Period): Promise<Row | undefined> {
   const range = previousRange(period);
@@ -114,11 +99,15 @@ async function uniqueCounts(ctx: ApiContext, period: Period): Promise<Row | unde
 }
 
 /** The KPI cards: the period's figures and the previous period's (null when there is none). */
-function totals(period: Period, sums: Row | undefined, uniques: Row | undefined) {
+function totals(
+  period: Period,
+  sums: Record<'c' | 'p', Row | undefined>,
+  uniques: Row | undefined,
+) {
   const pick = (p: 'c' | 'p'): Row => ({
-    minutes: sums?.[`${p}_minutes`] ?? 0,
-    plays: sums?.[`${p}_plays`] ?? 0,
-    podcast_minutes: sums?.[`${p}_podcast_minutes`] ?? 0,
+    minutes: sums[p]?.minutes ?? 0,
+    plays: sums[p]?.plays ?? 0,
+    podcast_minutes: sums[p]?.podcast_minutes ?? 0,
     unique_tracks: uniques?.[`${p}_tracks`] ?? 0,
     unique_artists: uniques?.[`${p}_artists`] ?? 0,
   });
@@ -241,35 +230,74 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   // Distinct counts, series and top lists are asked at once: they run on different connections.
   const uniquesQuery = uniqueCounts(ctx, period);
   const topQuery = topLists(ctx, period, limit);
-  // The sums and series in one round trip (each query costs milliseconds of its own).
+  // The sums and series in one round trip (each query costs milliseconds of its own), as flat
+  // rows told apart by `part` (lists of structs cost DuckDB more to build than these rows).
+  const sumsOf = (
+    k: 'c' | 'p',
+  ) => `SELECT 'sums', '${k}', NULL, coalesce(sum(plays) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 0)::INTEGER,
+       NULL, NULL, coalesce(round(sum(minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE,
+       coalesce(round(sum(podcast_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE
+     FROM gold.agg_daily_listening`;
+  const prev = previousRange(period).slice(2);
   const seriesQuery = ctx.tables.query(
-    `SELECT ${DAILY_SUMS} AS sums,
-      (SELECT coalesce(list({'day': day::VARCHAR, 'plays': plays::INTEGER, 'minutes': minutes::DOUBLE} ORDER BY day), [])
-         FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE) AS days,
-      (SELECT coalesce(list({'weekday': weekday, 'hour': hour, 'plays': plays, 'minutes': minutes} ORDER BY weekday, hour), [])
-         FROM (SELECT CAST(isodow(day) AS INTEGER) AS weekday, hour, sum(plays)::INTEGER AS plays, round(sum(minutes), 2)::DOUBLE AS minutes
-               FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY ALL)) AS hours,
-      (SELECT coalesce(list({'streak_start': streak_start::VARCHAR, 'streak_end': streak_end::VARCHAR, 'days': days::INTEGER} ORDER BY streak_start), [])
-         FROM gold.agg_streaks WHERE streak_end >= ?::DATE AND streak_start <= ?::DATE) AS streaks,
-      (SELECT coalesce(max(days), 0)::INTEGER FROM gold.agg_streaks WHERE streak_end >= ?::DATE - 1) AS current_streak_days,
-      (SELECT coalesce(list({'month': month, 'new_artists': new_artists, 'new_tracks': new_tracks} ORDER BY month), [])
-         FROM (SELECT strftime(first_day, '%Y-%m') AS month, count(*) FILTER (WHERE kind = 'artist')::INTEGER AS new_artists,
-                 count(*) FILTER (WHERE kind = 'track')::INTEGER AS new_tracks
-               FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 1)) AS discovery`,
-    [...previousRange(period), ...range, ...range, ...range, info.today, ...range],
+    `SELECT 'day' AS part, day::VARCHAR AS k, NULL::VARCHAR AS k2, plays::INTEGER AS n1, NULL::INTEGER AS n2,
+       NULL::INTEGER AS n3, minutes::DOUBLE AS x1, NULL::DOUBLE AS x2
+     FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
+     UNION ALL SELECT 'hour', NULL, NULL, isodow(day)::INTEGER, hour, sum(plays)::INTEGER, round(sum(minutes), 2)::DOUBLE, NULL
+     FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY isodow(day), hour
+     UNION ALL SELECT 'streak', streak_start::VARCHAR, streak_end::VARCHAR, days::INTEGER, NULL, NULL, NULL, NULL
+     FROM gold.agg_streaks WHERE streak_end >= ?::DATE AND streak_start <= ?::DATE
+     UNION ALL SELECT 'current', NULL, NULL, coalesce(max(days), 0)::INTEGER, NULL, NULL, NULL, NULL
+     FROM gold.agg_streaks WHERE streak_end >= ?::DATE - 1
+     UNION ALL SELECT 'discovery', strftime(first_day, '%Y-%m'), NULL, count(*) FILTER (WHERE kind = 'artist')::INTEGER,
+       count(*) FILTER (WHERE kind = 'track')::INTEGER, NULL, NULL, NULL
+     FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 2
+     UNION ALL ${sumsOf('c')} UNION ALL ${sumsOf('p')}
+     ORDER BY part, k, n1, n2`,
+    [
+      ...range,
+      ...range,
+      ...range,
+      info.today,
+      ...range,
+      ...range,
+      ...range,
+      ...range,
+      ...prev,
+      ...prev,
+      ...prev,
+    ],
   );
-  const [uniques, [series], top] = await Promise.all([uniquesQuery, seriesQuery, topQuery]);
-  const { current, previous } = totals(period, series?.sums as Row | undefined, uniques);
+  const [uniques, rows, top] = await Promise.all([uniquesQuery, seriesQuery, topQuery]);
+  const part = (name: string) => rows.filter((r) => r.part === name);
+  const sums = (k: 'c' | 'p') => {
+    const row = part('sums').find((r) => r.k === k);
+    return row && { plays: row.n1 ?? 0, minutes: row.x1 ?? 0, podcast_minutes: row.x2 ?? 0 };
+  };
+  const { current, previous } = totals(period, { c: sums('c'), p: sums('p') }, uniques);
   return {
     period,
     timezone: info.timezone,
     totals: current,
     previous,
-    days: series?.days ?? [],
-    hours: series?.hours ?? [],
-    streaks: series?.streaks ?? [],
-    current_streak_days: Number(series?.current_streak_days ?? 0),
-    discovery: series?.discovery ?? [],
+    days: part('day').map((r) => ({ day: r.k ?? null, plays: r.n1 ?? 0, minutes: r.x1 ?? 0 })),
+    hours: part('hour').map((r) => ({
+      weekday: r.n1 ?? 0,
+      hour: r.n2 ?? 0,
+      plays: r.n3 ?? 0,
+      minutes: r.x1 ?? 0,
+    })),
+    streaks: part('streak').map((r) => ({
+      streak_start: r.k ?? null,
+      streak_end: r.k2 ?? null,
+      days: r.n1 ?? 0,
+    })),
+    current_streak_days: Number(part('current')[0]?.n1 ?? 0),
+    discovery: part('discovery').map((r) => ({
+      month: r.k ?? null,
+      new_artists: r.n1 ?? 0,
+      new_tracks: r.n2 ?? 0,
+    })),
     ...top,
   };
 }
