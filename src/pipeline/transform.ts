@@ -36,8 +36,9 @@ export interface TransformOptions {
 /**
  * The T of the pipeline: builds every model (bronze -> silver -> gold) and records the build in
  * the load ledger, success or failure, so `wrapped status` can tell what happened.
- * Bronze is incremental: each bronze model reads only the raw files of loads it has not read
- * (`fullRefresh` reads them all again); silver and gold are rebuilt from bronze every time.
+ * Builds are incremental (src/warehouse/runner.ts): bronze reads only the raw files of loads it
+ * has not read, partitioned tables rebuild the years the new data touches, and a table whose
+ * inputs did not change is kept; `fullRefresh` rebuilds everything from all raw files.
  *
  * Over a remote lake (Azure, S3) the engine builds in HOME's local copy: the raw files not
  * cached yet are pulled first, and the tables are pushed back after (src/warehouse/lake-mirror.ts).

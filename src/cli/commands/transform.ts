@@ -21,7 +21,7 @@ export function registerTransform(program: Command): void {
     .description('build the bronze, silver and gold tables from the lake')
     .option(
       '--full-refresh',
-      'read every raw file again (by default bronze reads only loads it has not read)',
+      'rebuild every table from every raw file (by default a build redoes only what new data changed)',
     )
     .action(async (options: { fullRefresh?: boolean }, command: Command) => {
       const { config, out } = commandContext(command);
