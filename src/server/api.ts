@@ -121,7 +121,7 @@ function totals(
  * returns the ranked numbers or rows; names and pictures are looked up in memory (joining a
  * dictionary in DuckDB costs more than the sums).
  */
-async function topLists(ctx: ApiContext, period: Period, limit: number) {
+async function topLists(ctx: ApiContext, period: Period, limit: number, retries = 2) {
   if (period.kind === 'all') {
     const ranked = (kind: string, table: string, fields: string) =>
       `SELECT '${kind}' AS kind, rank, ${fields}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
@@ -153,10 +153,15 @@ async function topLists(ctx: ApiContext, period: Period, limit: number) {
         round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes, sum(ms_played) AS ms, any_value(arid) AS arid
       FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE AND ${id} IS NOT NULL
       GROUP BY ${id} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${id} LIMIT ${limit})`;
+  const version = ctx.tables.version;
   const rows = await ctx.tables.query(
     `${summed('artist', 'arid')} UNION ALL ${summed('track', 'tid')} UNION ALL ${summed('album', 'alid')}`,
     [period.from, period.to, period.from, period.to, period.from, period.to],
   );
+  // The numbers belong to the tables as they were read: when a new build was read meanwhile,
+  // they may not match the names in memory any more, so ask again (now after it).
+  if (ctx.tables.version !== version && retries > 0)
+    return topLists(ctx, period, limit, retries - 1);
   const names = ctx.tables.names;
   const ranked = (kind: string) =>
     rows
