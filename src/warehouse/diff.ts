@@ -29,16 +29,8 @@ export async function diffRows(
     .filter((s) => s !== undefined)
     .map((s) => `(${s})`)
     .join(' UNION ALL ');
-  if (eventTime !== undefined) {
-    const column = sqlIdentifier(eventTime);
-    const days = await warehouse.query(
-      `SELECT DISTINCT CAST(CAST(${column} AS DATE) AS VARCHAR) AS day FROM (${changed})`,
-    );
-    return datedChange(
-      days.rows.filter((r) => r.day !== null).map((r) => String(r.day)),
-      days.rows.some((r) => r.day === null),
-    );
-  }
+  if (eventTime !== undefined)
+    return daysOfRows(warehouse, sqlIdentifier(eventTime), `(${changed})`);
   const count = async (sql: string | undefined) =>
     sql === undefined
       ? 0
@@ -51,4 +43,22 @@ export async function diffRows(
     return { kind: 'all', rows: changedRowsTable };
   }
   return (await count(added)) > 0 ? { kind: 'additions' } : NO_CHANGE;
+}
+
+/**
+ * The change "these rows changed": the distinct days of `event` (an expression over `source`,
+ * a relation), and whether some rows have no date.
+ */
+export async function daysOfRows(
+  warehouse: Warehouse,
+  event: string,
+  source: string,
+): Promise<Change> {
+  const days = await warehouse.query(
+    `SELECT DISTINCT CAST(CAST(${event} AS DATE) AS VARCHAR) AS day FROM ${source}`,
+  );
+  return datedChange(
+    days.rows.filter((r) => r.day !== null).map((r) => String(r.day)),
+    days.rows.some((r) => r.day === null),
+  );
 }

@@ -9,13 +9,12 @@ import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
 import {
   ALL_CHANGED,
   type Change,
-  datedChange,
   inputChange,
   NO_CHANGE,
   partitionWindowSql,
   yearsTouched,
 } from './changes.js';
-import { diffRows } from './diff.js';
+import { daysOfRows, diffRows } from './diff.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import {
   allExist,
@@ -276,16 +275,13 @@ async function narrowLookupChanges(build: ModelBuild, seen: Map<string, Change>)
     if (previous === undefined || previous.files.length === 0) continue;
     const ours = keys.map((k, i) => `${k.expression} AS __key${i}`).join(', ');
     const on = keys.map((k, i) => `l.${sqlIdentifier(k.column)} = t.__key${i}`).join(' AND ');
-    const days = await warehouse.query(
-      `SELECT DISTINCT CAST(CAST(t.__event AS DATE) AS VARCHAR) AS day
-       FROM (SELECT ${sqlIdentifier(model.eventTime as string)} AS __event, ${ours} FROM ${readParts(lakeRoot, previous.files)}) AS t
-       SEMI JOIN ${sqlIdentifier(change.rows)} AS l ON ${on}`,
-    );
     seen.set(
       lookup,
-      datedChange(
-        days.rows.filter((r) => r.day !== null).map((r) => String(r.day)),
-        days.rows.some((r) => r.day === null),
+      await daysOfRows(
+        warehouse,
+        't.__event',
+        `(SELECT ${sqlIdentifier(model.eventTime as string)} AS __event, ${ours} FROM ${readParts(lakeRoot, previous.files)}) AS t
+         SEMI JOIN ${sqlIdentifier(change.rows)} AS l ON ${on}`,
       ),
     );
   }
@@ -457,7 +453,8 @@ const MAX_PARTS = 24;
 /**
  * An incremental bronze model: the loads the manifest names are in its parts already, so only
  * the raw files of newer loads are read, into one more part. It is rebuilt whole when asked
- * (`--full-refresh`), when its SQL changed, or when its parts are not all here. Its change is
+ * (`--full-refresh`), when its SQL changed, or when its parts are not all here (buildModels then
+ * passes no previous version). Its change is
  * the days of the new rows (with an event_time), else that rows were added.
  */
 async function buildIncremental(
@@ -471,8 +468,7 @@ async function buildIncremental(
   if (
     previous === undefined ||
     previous.sql_hash !== incrementalHash(sql) ||
-    !Array.isArray(previous.loads) ||
-    !(await allExist(lakeRoot, previous.files))
+    !Array.isArray(previous.loads)
   ) {
     await raw.show(undefined);
     const whole = await buildTable(
@@ -501,7 +497,11 @@ async function buildIncremental(
         ? NO_CHANGE
         : model.eventTime === undefined
           ? ({ kind: 'additions' } as const)
-          : await daysOf(warehouse, `read_parquet(${sqlString(temp)})`, model.eventTime);
+          : await daysOfRows(
+              warehouse,
+              sqlIdentifier(model.eventTime),
+              `read_parquet(${sqlString(temp)})`,
+            );
     if (merge)
       await warehouse.run(
         `COPY (SELECT * FROM ${readParts(lakeRoot, previous.files)} UNION ALL SELECT * FROM read_parquet(${sqlString(temp)})) TO ${sqlString(merged)} (FORMAT parquet, COMPRESSION zstd)`,
@@ -544,15 +544,6 @@ async function buildIncremental(
 
 /** Bronze parts depend on the SQL only (raw files carry their own times). */
 const incrementalHash = (sql: string) => createHash('sha256').update(sql).digest('hex');
-
-/** The days of a relation's rows by their event_time (undated rows: everything changed). */
-async function daysOf(warehouse: Warehouse, source: string, eventTime: string): Promise<Change> {
-  const days = await warehouse.query(
-    `SELECT DISTINCT CAST(CAST(${sqlIdentifier(eventTime)} AS DATE) AS VARCHAR) AS day FROM ${source}`,
-  );
-  if (days.rows.some((r) => r.day === null)) return ALL_CHANGED;
-  return datedChange(days.rows.map((r) => String(r.day)));
-}
 
 const UNDATED = 'undated';
 
