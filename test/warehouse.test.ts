@@ -137,7 +137,7 @@ describe('rebuilds and failures', () => {
         (error: Error) => {
           assert.match(
             error.message,
-            /^Model bronze\.stg_plays \(.*stg_plays\.sql\) failed: .*not a time/s,
+            /^Model bronze\.stg_plays \(.*stg_plays\.sql\) failed on duckdb: .*not a time/s,
           );
           return true;
         },

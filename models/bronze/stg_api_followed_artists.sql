@@ -3,13 +3,13 @@
 -- check: not_null(artist_id, fetched_at)
 -- materialized: incremental
 SELECT
-  item ->> 'id' AS artist_id,
-  item ->> 'name' AS artist_name,
-  CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
+  {{ json_text(item, '$.id') }} AS artist_id,
+  {{ json_text(item, '$.name') }} AS artist_name,
+  {{ to_instant(fetched_at) }} AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
-  CAST(fetched_at AS TIMESTAMPTZ) AS _ingested_at
+  {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT *, unnest(CAST(json_extract(body, '$.artists.items') AS JSON[])) AS item
+  SELECT _load_id, _source_file, fetched_at, {{ json_each(body, '$.artists.items', item, n) }}
   FROM raw_api_responses WHERE resource = 'followed_artists'
-)
+) AS followed

@@ -7,27 +7,28 @@
 -- materialized: incremental
 SELECT
   regexp_extract(request_url, '/playlists/([^/]+)/', 1) AS playlist_id,
-  CAST(coalesce(request_params ->> 'offset', '0') AS INTEGER) + CAST(n AS INTEGER) - 1 AS position,
-  CAST(entry ->> 'added_at' AS TIMESTAMPTZ) AS added_at,
-  entry -> 'added_by' ->> 'id' AS added_by,
+  CAST(coalesce({{ json_text(request_params, '$.offset') }}, '0') AS INTEGER) + CAST(n AS INTEGER) - 1 AS position,
+  {{ to_instant({{ json_text(entry, '$.added_at') }}) }} AS added_at,
+  {{ json_text(entry, '$.added_by.id') }} AS added_by,
   CASE
-    WHEN coalesce(entry -> 'item', entry -> 'track') IS NULL OR json_type(coalesce(entry -> 'item', entry -> 'track')) = 'NULL' THEN 'unavailable'
-    WHEN CAST(entry ->> 'is_local' AS BOOLEAN) THEN 'local'
-    WHEN coalesce(entry -> 'item', entry -> 'track') ->> 'type' = 'episode' THEN 'episode'
+    WHEN it IS NULL THEN 'unavailable'
+    WHEN CAST({{ json_text(entry, '$.is_local') }} AS BOOLEAN) THEN 'local'
+    WHEN {{ json_text(it, '$.type') }} = 'episode' THEN 'episode'
     ELSE 'track'
   END AS item_type,
-  coalesce(entry -> 'item', entry -> 'track') ->> 'uri' AS item_uri,
-  coalesce(entry -> 'item', entry -> 'track') ->> 'name' AS item_name,
-  coalesce(
-    coalesce(entry -> 'item', entry -> 'track') -> 'artists' -> 0 ->> 'name',
-    coalesce(entry -> 'item', entry -> 'track') -> 'show' ->> 'name'
-  ) AS artist_name,
-  CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
+  {{ json_text(it, '$.uri') }} AS item_uri,
+  {{ json_text(it, '$.name') }} AS item_name,
+  coalesce({{ json_text(it, '$.artists[0].name') }}, {{ json_text(it, '$.show.name') }}) AS artist_name,
+  {{ to_instant(fetched_at) }} AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
-  CAST(fetched_at AS TIMESTAMPTZ) AS _ingested_at
+  {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT *, unnest(CAST(json_extract(body, '$.items') AS JSON[])) AS entry,
-    generate_subscripts(CAST(json_extract(body, '$.items') AS JSON[]), 1) AS n
-  FROM raw_api_responses WHERE resource = 'playlist_items'
-)
+  -- The track or episode: `item` in the API since 2026, `track` before; null when unavailable.
+  SELECT *, coalesce({{ json(entry, '$.item') }}, {{ json(entry, '$.track') }}) AS it
+  FROM (
+    SELECT request_url, request_params, fetched_at, _load_id, _source_file,
+      {{ json_each(body, '$.items', entry, n) }}
+    FROM raw_api_responses WHERE resource = 'playlist_items'
+  ) AS entries
+) AS items

@@ -3,12 +3,12 @@
 -- check: not_null(user_id, fetched_at)
 -- materialized: incremental
 SELECT
-  body ->> 'id' AS user_id,
-  body ->> 'display_name' AS display_name,
-  body ->> 'product' AS product,
-  body ->> 'country' AS country,
-  CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
+  {{ json_text(body, '$.id') }} AS user_id,
+  {{ json_text(body, '$.display_name') }} AS display_name,
+  {{ json_text(body, '$.product') }} AS product,
+  {{ json_text(body, '$.country') }} AS country,
+  {{ to_instant(fetched_at) }} AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
-  CAST(fetched_at AS TIMESTAMPTZ) AS _ingested_at
+  {{ to_instant(fetched_at) }} AS _ingested_at
 FROM raw_api_responses WHERE resource = 'profile'

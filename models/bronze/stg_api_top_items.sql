@@ -8,20 +8,20 @@
 -- materialized: incremental
 SELECT
   CASE resource WHEN 'top_artists' THEN 'artist' ELSE 'track' END AS kind,
-  coalesce(request_params ->> 'time_range', 'medium_term') AS time_range,
-  CAST(coalesce(request_params ->> 'offset', '0') AS INTEGER) + CAST(n AS INTEGER) AS rank,
-  item ->> 'id' AS item_id,
-  item ->> 'uri' AS item_uri,
-  item ->> 'name' AS name,
-  item -> 'artists' -> 0 ->> 'name' AS artist_name,
+  coalesce({{ json_text(request_params, '$.time_range') }}, 'medium_term') AS time_range,
+  CAST(coalesce({{ json_text(request_params, '$.offset') }}, '0') AS INTEGER) + CAST(n AS INTEGER) AS rank,
+  {{ json_text(item, '$.id') }} AS item_id,
+  {{ json_text(item, '$.uri') }} AS item_uri,
+  {{ json_text(item, '$.name') }} AS name,
+  {{ json_text(item, '$.artists[0].name') }} AS artist_name,
   -- An artist's own picture, or a track's album cover (the largest comes first).
-  coalesce(item -> 'images' -> 0 ->> 'url', item -> 'album' -> 'images' -> 0 ->> 'url') AS image_url,
-  CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
+  coalesce({{ json_text(item, '$.images[0].url') }}, {{ json_text(item, '$.album.images[0].url') }}) AS image_url,
+  {{ to_instant(fetched_at) }} AS fetched_at,
   _load_id,
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
-  CAST(fetched_at AS TIMESTAMPTZ) AS _ingested_at
+  {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT *, unnest(CAST(json_extract(body, '$.items') AS JSON[])) AS item,
-    generate_subscripts(CAST(json_extract(body, '$.items') AS JSON[]), 1) AS n
+  SELECT resource, request_params, _load_id, _source_file, fetched_at,
+    {{ json_each(body, '$.items', item, n) }}
   FROM raw_api_responses WHERE resource IN ('top_artists', 'top_tracks')
-)
+) AS top_items

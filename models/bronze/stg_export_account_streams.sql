@@ -7,7 +7,7 @@
 -- event_time: ended_minute
 SELECT
   {{ account_stream_key }} AS stream_key,
-  CAST(replace("endTime", ' ', 'T') || ':00Z' AS TIMESTAMPTZ) AS ended_minute,
+  {{ to_instant(replace("endTime", ' ', 'T') || ':00Z') }} AS ended_minute,
   "msPlayed" AS ms_played,
   CASE
     WHEN r._source_file LIKE '%StreamingHistory_podcast_%' OR "podcastName" IS NOT NULL THEN 'podcast'

@@ -6,37 +6,35 @@
 -- check: accepted_values(item_type: track, episode, audiobook, local, unavailable)
 -- materialized: incremental
 WITH playlists AS (
-  SELECT unnest(CAST(doc -> 'playlists' AS JSON[])) AS p,
-    generate_subscripts(CAST(doc -> 'playlists' AS JSON[]), 1) AS playlist_position,
-    _load_id, _source_file
+  SELECT _load_id, _source_file, {{ json_each(doc, '$.playlists', p, playlist_position) }}
   FROM raw_export_playlists
 ),
 items AS (
+  -- A playlist without items still gives one row, so it is known.
   SELECT p, playlist_position, _load_id, _source_file,
-    unnest(CASE WHEN json_type(p -> 'items') = 'ARRAY' THEN CAST(p -> 'items' AS JSON[]) ELSE [NULL::JSON] END) AS i,
-    generate_subscripts(CASE WHEN json_type(p -> 'items') = 'ARRAY' THEN CAST(p -> 'items' AS JSON[]) ELSE [NULL::JSON] END, 1) AS item_position
+    {{ json_each_or_null(p, '$.items', i, item_position) }}
   FROM playlists
 )
 SELECT
-  p ->> 'name' AS playlist_name,
+  {{ json_text(p, '$.name') }} AS playlist_name,
   CAST(playlist_position AS INTEGER) AS playlist_position,
-  TRY_CAST(p ->> 'lastModifiedDate' AS DATE) AS last_modified_date,
-  p ->> 'description' AS description,
-  CAST(p ->> 'numberOfFollowers' AS INTEGER) AS followers,
+  TRY_CAST({{ json_text(p, '$.lastModifiedDate') }} AS DATE) AS last_modified_date,
+  {{ json_text(p, '$.description') }} AS description,
+  CAST({{ json_text(p, '$.numberOfFollowers') }} AS INTEGER) AS followers,
   CASE WHEN i IS NULL THEN NULL ELSE CAST(item_position AS INTEGER) - 1 END AS position,
   CASE
     WHEN i IS NULL THEN 'unavailable'
-    WHEN json_type(i -> 'track') = 'OBJECT' THEN 'track'
-    WHEN json_type(i -> 'episode') = 'OBJECT' THEN 'episode'
-    WHEN json_type(i -> 'audiobook') = 'OBJECT' THEN 'audiobook'
-    WHEN json_type(i -> 'localTrack') = 'OBJECT' THEN 'local'
+    WHEN {{ is_json_object(i, '$.track') }} THEN 'track'
+    WHEN {{ is_json_object(i, '$.episode') }} THEN 'episode'
+    WHEN {{ is_json_object(i, '$.audiobook') }} THEN 'audiobook'
+    WHEN {{ is_json_object(i, '$.localTrack') }} THEN 'local'
     ELSE 'unavailable'
   END AS item_type,
-  coalesce(i -> 'track' ->> 'trackName', i -> 'episode' ->> 'episodeName', i -> 'audiobook' ->> 'audiobookName') AS item_name,
-  coalesce(i -> 'track' ->> 'artistName', i -> 'episode' ->> 'showName') AS artist_name,
-  i -> 'track' ->> 'albumName' AS album_name,
-  coalesce(i -> 'track' ->> 'trackUri', i -> 'episode' ->> 'episodeUri', i -> 'audiobook' ->> 'audiobookUri', i -> 'localTrack' ->> 'uri') AS item_uri,
-  TRY_CAST(i ->> 'addedDate' AS DATE) AS added_date,
+  coalesce({{ json_text(i, '$.track.trackName') }}, {{ json_text(i, '$.episode.episodeName') }}, {{ json_text(i, '$.audiobook.audiobookName') }}) AS item_name,
+  coalesce({{ json_text(i, '$.track.artistName') }}, {{ json_text(i, '$.episode.showName') }}) AS artist_name,
+  {{ json_text(i, '$.track.albumName') }} AS album_name,
+  coalesce({{ json_text(i, '$.track.trackUri') }}, {{ json_text(i, '$.episode.episodeUri') }}, {{ json_text(i, '$.audiobook.audiobookUri') }}, {{ json_text(i, '$.localTrack.uri') }}) AS item_uri,
+  TRY_CAST({{ json_text(i, '$.addedDate') }} AS DATE) AS added_date,
   r._load_id,
   regexp_extract(r._source_file, '(raw/export/.*)$', 1) AS _source_file,
   l._ingested_at

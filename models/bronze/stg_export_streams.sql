@@ -8,7 +8,7 @@
 -- event_time: ended_at
 SELECT
   {{ extended_stream_key }} AS stream_key,
-  CAST(ts AS TIMESTAMPTZ) AS ended_at,
+  {{ to_instant(ts) }} AS ended_at,
   ms_played,
   CASE
     WHEN spotify_track_uri IS NOT NULL OR master_metadata_track_name IS NOT NULL THEN 'track'
@@ -37,8 +37,8 @@ SELECT
   -- Milliseconds in old exports, seconds in new ones: tell them apart by magnitude.
   CASE
     WHEN offline_timestamp IS NULL OR offline_timestamp = 0 THEN NULL
-    WHEN offline_timestamp > 100000000000 THEN to_timestamp(offline_timestamp / 1000.0)
-    ELSE to_timestamp(offline_timestamp)
+    WHEN offline_timestamp > 100000000000 THEN {{ from_epoch_ms(offline_timestamp) }}
+    ELSE {{ from_epoch_s(offline_timestamp) }}
   END AS offline_at,
   incognito_mode AS incognito,
   r._load_id,

@@ -6,13 +6,13 @@
 -- key: day
 -- check: expression(minutes <= 1440)
 SELECT
-  CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day,
+  CAST({{ local_time(ended_at) }} AS DATE) AS day,
   count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
-  coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track') / 60000.0, 2), 0) AS minutes,
-  coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
+  coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track')) }}, 0) AS minutes,
+  coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'episode')) }}, 0) AS podcast_minutes,
   count(*) AS streams,
   bool_or(ms_played_estimated) AS has_estimated_minutes,
-  string_agg(DISTINCT source, ',' ORDER BY source) AS sources
+  {{ distinct_list(source, ',') }} AS sources
 FROM silver.fct_play
 WHERE {{ partition_window(ended_at) }}
 GROUP BY 1

@@ -14,7 +14,7 @@ WITH music AS (
   WHERE content_type = 'track' AND counts_as_play
 ),
 firsts AS (
-  SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, NULL AS artist_name,
+  SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, CAST(NULL AS STRING) AS artist_name,
     min(ended_at) AS first_played_at, count(*) AS plays
   FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
   UNION ALL
@@ -24,5 +24,5 @@ firsts AS (
   WHERE m.track_name IS NOT NULL GROUP BY m.track_key
 )
 SELECT kind, item_key, name, artist_name, first_played_at,
-  CAST(timezone({{ timezone }}, first_played_at) AS DATE) AS first_day, plays
+  CAST({{ local_time(first_played_at) }} AS DATE) AS first_day, plays
 FROM firsts

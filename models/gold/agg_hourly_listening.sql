@@ -6,11 +6,11 @@
 -- key: day, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 SELECT
-  CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day,
-  CAST(hour(timezone({{ timezone }}, ended_at)) AS INTEGER) AS hour,
+  CAST({{ local_time(ended_at) }} AS DATE) AS day,
+  CAST(hour({{ local_time(ended_at) }}) AS INTEGER) AS hour,
   count(*) FILTER (WHERE counts_as_play) AS plays,
   sum(ms_played) AS ms_played,
-  round(sum(ms_played) / 60000.0, 2) AS minutes
+  {{ minutes(sum(ms_played)) }} AS minutes
 FROM silver.fct_play
 WHERE content_type = 'track' AND {{ partition_window(ended_at) }}
 GROUP BY ALL

@@ -11,17 +11,17 @@
 -- check: expression(hour BETWEEN 0 AND 23)
 -- check: expression(weekday BETWEEN 1 AND 7)
 WITH periods AS (
-  SELECT strftime(day, '%Y') AS period, CAST(date_trunc('year', day) AS DATE) AS period_start, *
+  SELECT CAST(year(day) AS STRING) AS period, CAST(date_trunc('year', day) AS DATE) AS period_start, *
   FROM gold.agg_hourly_listening WHERE {{ partition_window(day) }}
   UNION ALL
-  SELECT 'all', NULL::DATE, * FROM gold.agg_hourly_listening
+  SELECT 'all', CAST(NULL AS DATE), * FROM gold.agg_hourly_listening
 )
 SELECT
   period,
   period_start,
-  CAST(isodow(day) AS INTEGER) AS weekday,
+  CAST({{ iso_weekday(day) }} AS INTEGER) AS weekday,
   hour,
   sum(plays) AS plays,
-  round(sum(ms_played) / 60000.0, 2) AS minutes
+  {{ minutes(sum(ms_played)) }} AS minutes
 FROM periods
 GROUP BY period, period_start, weekday, hour

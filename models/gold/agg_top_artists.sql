@@ -14,8 +14,8 @@ SELECT
   any_value(period_start) AS period_start,
   artist_name,
   count(*) FILTER (WHERE counts_as_play) AS plays,
-  round(sum(ms_played) / 60000.0, 2) AS minutes,
-  row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS rank
+  {{ minutes(sum(ms_played)) }} AS minutes,
+  CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS BIGINT) AS rank
 FROM silver.int_play_periods
 WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND artist_name IS NOT NULL
 GROUP BY period_type, period, artist_name

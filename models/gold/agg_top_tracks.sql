@@ -17,8 +17,8 @@ WITH ranked AS (
     any_value(period_start) AS period_start,
     track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
-    round(sum(ms_played) / 60000.0, 2) AS minutes,
-    row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS rank
+    {{ minutes(sum(ms_played)) }} AS minutes,
+    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank
   FROM silver.int_play_periods
   WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND track_name IS NOT NULL
   GROUP BY period_type, period, track_key

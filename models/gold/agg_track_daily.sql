@@ -13,12 +13,12 @@
 -- check: not_null(plays, minutes, track_name)
 WITH daily AS (
   SELECT
-    CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day,
+    CAST({{ local_time(ended_at) }} AS DATE) AS day,
     track_key,
     coalesce(artist_name, '') AS artist_name,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     sum(ms_played) AS ms_played,
-    round(sum(ms_played) / 60000.0, 2) AS minutes
+    {{ minutes(sum(ms_played)) }} AS minutes
   FROM silver.fct_play
   WHERE content_type = 'track' AND track_name IS NOT NULL AND {{ partition_window(ended_at) }}
   GROUP BY ALL

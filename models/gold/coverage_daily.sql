@@ -5,7 +5,7 @@
 -- event_time: day
 -- key: day
 WITH plays AS (
-  SELECT CAST(timezone({{ timezone }}, ended_at) AS DATE) AS day, source, ms_played, ms_played_estimated, content_type
+  SELECT CAST({{ local_time(ended_at) }} AS DATE) AS day, source, ms_played, ms_played_estimated, content_type
   FROM silver.fct_play
   WHERE {{ partition_window(ended_at) }}
 ),
@@ -14,14 +14,16 @@ days AS (
     bool_or(source LIKE '%api%') AS has_api,
     bool_or(source LIKE '%export_extended%') AS has_export_extended,
     bool_or(source LIKE '%export_account%') AS has_export_account,
-    coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated) / 60000.0, 2), 0) AS minutes_real,
-    coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated) / 60000.0, 2), 0) AS minutes_estimated
+    coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated)) }}, 0) AS minutes_real,
+    coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated)) }}, 0) AS minutes_estimated
   FROM plays GROUP BY day
 ),
 gap_days AS (
   SELECT DISTINCT CAST(d AS DATE) AS day
-  FROM bronze.stg_coverage_gaps AS g,
-    generate_series(date_trunc('day', timezone({{ timezone }}, g.gap_from)), date_trunc('day', timezone({{ timezone }}, g.gap_to)), INTERVAL 1 DAY) AS t(d)
+  FROM (
+    SELECT {{ explode({{ day_list(date_trunc('day', {{ local_time(g.gap_from) }}), date_trunc('day', {{ local_time(g.gap_to) }})) }}) }} AS d
+    FROM bronze.stg_coverage_gaps AS g
+  ) AS gap_span
 )
 SELECT
   coalesce(d.day, g.day) AS day,

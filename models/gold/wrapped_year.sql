@@ -13,23 +13,26 @@
 -- lookup: gold.agg_listening_clock
 -- key: year
 WITH base AS (
-  SELECT CAST(year(timezone({{ timezone }}, ended_at)) AS VARCHAR) AS year, * FROM silver.fct_play
+  SELECT CAST(year({{ local_time(ended_at) }}) AS STRING) AS year, * FROM silver.fct_play
   WHERE {{ partition_window(ended_at) }}
 ),
-peak_hour AS (
-  SELECT period AS year, hour FROM gold.agg_listening_clock
+hour_minutes AS (
+  SELECT period AS year, hour, sum(minutes) AS minutes FROM gold.agg_listening_clock
   WHERE period <> 'all'
   GROUP BY period, hour
-  QUALIFY row_number() OVER (PARTITION BY period ORDER BY sum(minutes) DESC, hour) = 1
+),
+peak_hour AS (
+  SELECT year, hour FROM hour_minutes
+  QUALIFY row_number() OVER (PARTITION BY year ORDER BY minutes DESC, hour) = 1
 ),
 peak_day AS (
-  SELECT strftime(day, '%Y') AS year, day, minutes FROM gold.agg_daily_listening
-  QUALIFY row_number() OVER (PARTITION BY strftime(day, '%Y') ORDER BY minutes DESC, day) = 1
+  SELECT CAST(year(day) AS STRING) AS year, day, minutes FROM gold.agg_daily_listening
+  QUALIFY row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY minutes DESC, day) = 1
 ),
 -- Streaks are cut at year boundaries here: a year's longest streak counts its own days only.
 streak_days AS (
-  SELECT strftime(day, '%Y') AS year, day,
-    day - CAST(row_number() OVER (PARTITION BY strftime(day, '%Y') ORDER BY day) AS INTEGER) AS island
+  SELECT CAST(year(day) AS STRING) AS year, day,
+    day - CAST(row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY day) AS INTEGER) AS island
   FROM gold.agg_daily_listening WHERE plays > 0
 ),
 longest_streak AS (
@@ -38,19 +41,19 @@ longest_streak AS (
   ) GROUP BY year
 ),
 discovered AS (
-  SELECT strftime(first_day, '%Y') AS year, count(*) AS new_artists
+  SELECT CAST(year(first_day) AS STRING) AS year, count(*) AS new_artists
   FROM gold.agg_discovery WHERE kind = 'artist' GROUP BY 1
 )
 SELECT
   b.year,
-  coalesce(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'track') / 60000.0, 2), 0) AS minutes,
+  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'track')) }}, 0) AS minutes,
   count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
   count(DISTINCT b.track_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
   count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
   count(DISTINCT b.album_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
-  coalesce(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
+  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode')) }}, 0) AS podcast_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,
   any_value(tb.album_name) AS top_album,

@@ -16,16 +16,16 @@ by_uri AS (
   SELECT
     uri AS album_key,
     uri AS album_uri,
-    first(album_name ORDER BY seen_at DESC NULLS LAST, album_name) FILTER (WHERE album_name IS NOT NULL) AS album_name,
-    first(artist_name ORDER BY seen_at DESC NULLS LAST, artist_name) FILTER (WHERE artist_name IS NOT NULL) AS artist_name,
-    first(image_url ORDER BY seen_at DESC NULLS LAST, image_url) FILTER (WHERE image_url IS NOT NULL) AS image_url,
+    {{ latest(album_name, seen_at) }} AS album_name,
+    {{ latest(artist_name, seen_at) }} AS artist_name,
+    {{ latest(image_url, seen_at) }} AS image_url,
     min(seen_at) AS first_seen_at,
     'uri' AS key_kind
   FROM seen WHERE uri IS NOT NULL
   GROUP BY uri
 ),
 by_name AS (
-  SELECT l.key, NULL::VARCHAR, l.name, nullif(l.artist_name, ''), NULL::VARCHAR, min(s.seen_at), 'synthetic'
+  SELECT l.key, CAST(NULL AS STRING), l.name, nullif(l.artist_name, ''), CAST(NULL AS STRING), min(s.seen_at), 'synthetic'
   FROM silver.int_name_links AS l
   JOIN seen AS s ON s.album_name = l.name AND coalesce(s.artist_name, '') = l.artist_name
   WHERE l.kind = 'album' AND NOT l.has_uri

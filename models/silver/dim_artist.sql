@@ -15,15 +15,15 @@ by_uri AS (
   SELECT
     uri AS artist_key,
     uri AS artist_uri,
-    first(name ORDER BY seen_at DESC NULLS LAST, name) FILTER (WHERE name IS NOT NULL) AS artist_name,
-    first(image_url ORDER BY seen_at DESC NULLS LAST, image_url) FILTER (WHERE image_url IS NOT NULL) AS image_url,
+    {{ latest(name, seen_at) }} AS artist_name,
+    {{ latest(image_url, seen_at) }} AS image_url,
     min(seen_at) AS first_seen_at,
     'uri' AS key_kind
   FROM seen WHERE uri IS NOT NULL
   GROUP BY uri
 ),
 by_name AS (
-  SELECT l.key, NULL::VARCHAR, l.name, NULL::VARCHAR, min(s.seen_at), 'synthetic'
+  SELECT l.key, CAST(NULL AS STRING), l.name, CAST(NULL AS STRING), min(s.seen_at), 'synthetic'
   FROM silver.int_name_links AS l
   JOIN seen AS s ON s.name = l.name
   WHERE l.kind = 'artist' AND NOT l.has_uri

@@ -10,13 +10,13 @@ WITH by_uri AS (
   SELECT
     uri AS track_key,
     uri AS track_uri,
-    first(name ORDER BY seen_at DESC NULLS LAST, name) FILTER (WHERE name IS NOT NULL) AS track_name,
-    first(artist_name ORDER BY seen_at DESC NULLS LAST, artist_name) FILTER (WHERE artist_name IS NOT NULL) AS artist_name,
-    first(album_name ORDER BY seen_at DESC NULLS LAST, album_name) FILTER (WHERE album_name IS NOT NULL) AS album_name,
+    {{ latest(name, seen_at) }} AS track_name,
+    {{ latest(artist_name, seen_at) }} AS artist_name,
+    {{ latest(album_name, seen_at) }} AS album_name,
     max(duration_ms) AS duration_ms,
-    first(image_url ORDER BY seen_at DESC NULLS LAST, image_url) FILTER (WHERE image_url IS NOT NULL) AS image_url,
-    first(artist_uri ORDER BY seen_at DESC NULLS LAST, artist_uri) FILTER (WHERE artist_uri IS NOT NULL) AS artist_uri,
-    first(album_uri ORDER BY seen_at DESC NULLS LAST, album_uri) FILTER (WHERE album_uri IS NOT NULL) AS album_uri,
+    {{ latest(image_url, seen_at) }} AS image_url,
+    {{ latest(artist_uri, seen_at) }} AS artist_uri,
+    {{ latest(album_uri, seen_at) }} AS album_uri,
     min(seen_at) AS first_seen_at,
     'uri' AS key_kind
   FROM silver.int_catalog_sightings
@@ -26,14 +26,14 @@ WITH by_uri AS (
 by_name AS (
   SELECT
     l.key AS track_key,
-    NULL::VARCHAR AS track_uri,
+    CAST(NULL AS STRING) AS track_uri,
     l.name AS track_name,
     nullif(l.artist_name, '') AS artist_name,
-    first(s.album_name ORDER BY s.seen_at DESC NULLS LAST, s.album_name) FILTER (WHERE s.album_name IS NOT NULL) AS album_name,
-    NULL::BIGINT AS duration_ms,
-    NULL::VARCHAR AS image_url,
-    NULL::VARCHAR AS artist_uri,
-    NULL::VARCHAR AS album_uri,
+    {{ latest(s.album_name, s.seen_at) }} AS album_name,
+    CAST(NULL AS BIGINT) AS duration_ms,
+    CAST(NULL AS STRING) AS image_url,
+    CAST(NULL AS STRING) AS artist_uri,
+    CAST(NULL AS STRING) AS album_uri,
     min(s.seen_at) AS first_seen_at,
     'synthetic' AS key_kind
   FROM silver.int_name_links AS l

@@ -13,7 +13,7 @@ SELECT
     SELECT artist_id FROM bronze.stg_api_followed_artists WHERE _load_id = (SELECT _load_id FROM latest)
   ) AS following
 FROM (
-  SELECT artist_id, first(artist_name ORDER BY fetched_at DESC, artist_name) AS artist_name,
+  SELECT artist_id, {{ latest(artist_name, fetched_at) }} AS artist_name,
     min(fetched_at) AS first_seen_at,
     max(fetched_at) AS last_seen_at
   FROM bronze.stg_api_followed_artists GROUP BY artist_id

@@ -43,9 +43,11 @@ WITH ext AS (
   WHERE {{ partition_window(ended_at) }}
   QUALIFY row_number() OVER (
     PARTITION BY stream_key
-    ORDER BY _load_id DESC, _source_file, content_type, track_name, artist_name, album_name,
-      episode_uri, show_name, episode_name, reason_start, reason_end, skipped, shuffle, offline,
-      incognito, platform, conn_country
+    ORDER BY _load_id DESC, _source_file, content_type, track_name NULLS LAST,
+      artist_name NULLS LAST, album_name NULLS LAST, episode_uri NULLS LAST, show_name NULLS LAST,
+      episode_name NULLS LAST, reason_start NULLS LAST, reason_end NULLS LAST, skipped NULLS LAST,
+      shuffle NULLS LAST, offline NULLS LAST, incognito NULLS LAST, platform NULLS LAST,
+      conn_country NULLS LAST
   ) = 1
 ),
 acct AS (
@@ -75,7 +77,7 @@ acct_to_ext AS (
   FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
 ),
 api_ext AS (
-  SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs(epoch_ms(a.played_at) - epoch_ms(e.ended_at)) AS d
+  SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs({{ epoch_ms(a.played_at) }} - {{ epoch_ms(e.ended_at) }}) AS d
   FROM api AS a
   JOIN ext AS e ON e.track_uri = a.track_uri
     AND e.ms_played >= 30000 AND NOT coalesce(e.incognito, false)
@@ -128,9 +130,9 @@ plays AS (
   LEFT JOIN api_to_acct AS p ON p.acct_key = c.stream_key
   UNION ALL
   SELECT
-    'api|' || a.track_uri || '|' || strftime(a.played_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g'), a.played_at, 'track',
+    'api|' || a.track_uri || '|' || {{ utc_iso_ms(a.played_at) }}, a.played_at, 'track',
     a.track_uri, a.track_name, a.artist_name, a.album_name, NULL, NULL, NULL,
-    CAST(least(a.duration_ms, coalesce(epoch_ms(a.played_at) - epoch_ms(lag(a.played_at) OVER (ORDER BY a.played_at)), a.duration_ms)) AS BIGINT),
+    CAST(least(a.duration_ms, coalesce({{ epoch_ms(a.played_at) }} - {{ epoch_ms(lag(a.played_at) OVER (ORDER BY a.played_at)) }}, a.duration_ms)) AS BIGINT),
     true, 'api',
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM api_free AS a

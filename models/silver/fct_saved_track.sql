@@ -11,10 +11,10 @@ FROM (
     track_id,
     -- The names of the latest response (a track can be renamed); ties by name, so a rebuild
     -- always picks the same.
-    first(track_uri ORDER BY fetched_at DESC, track_uri) AS track_uri,
-    first(track_name ORDER BY fetched_at DESC, track_name) AS track_name,
-    first(artist_name ORDER BY fetched_at DESC, artist_name) AS artist_name,
-    first(album_name ORDER BY fetched_at DESC, album_name) AS album_name,
+    {{ latest(track_uri, fetched_at) }} AS track_uri,
+    {{ latest(track_name, fetched_at) }} AS track_name,
+    {{ latest(artist_name, fetched_at) }} AS artist_name,
+    {{ latest(album_name, fetched_at) }} AS album_name,
     min(added_at) AS added_at,
     min(fetched_at) AS first_seen_at,
     max(fetched_at) AS last_seen_at

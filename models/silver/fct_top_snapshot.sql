@@ -4,7 +4,7 @@
 -- key: snapshot_date, kind, time_range, rank
 -- check: not_null(item_id, name)
 WITH snapshots AS (
-  SELECT *, CAST(fetched_at AT TIME ZONE 'UTC' AS DATE) AS snapshot_date FROM bronze.stg_api_top_items
+  SELECT *, {{ utc_date(fetched_at) }} AS snapshot_date FROM bronze.stg_api_top_items
 ),
 latest AS (
   SELECT snapshot_date, kind, time_range, max(_load_id) AS _load_id FROM snapshots GROUP BY ALL

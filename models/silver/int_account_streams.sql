@@ -20,11 +20,17 @@ marked AS (
   FROM bronze.stg_export_account_streams AS a
   LEFT JOIN shows AS s ON s.show_name = a.artist_name
 )
-SELECT * EXCLUDE (legacy_podcast) REPLACE (
-    CASE WHEN legacy_podcast THEN NULL ELSE artist_name END AS artist_name,
-    CASE WHEN legacy_podcast THEN NULL ELSE track_name END AS track_name,
-    CASE WHEN legacy_podcast THEN artist_name ELSE show_name END AS show_name,
-    CASE WHEN legacy_podcast THEN track_name ELSE episode_name END AS episode_name
-  ),
+SELECT
+  stream_key,
+  ended_minute,
+  ms_played,
+  file_kind,
+  CASE WHEN legacy_podcast THEN NULL ELSE artist_name END AS artist_name,
+  CASE WHEN legacy_podcast THEN NULL ELSE track_name END AS track_name,
+  CASE WHEN legacy_podcast THEN artist_name ELSE show_name END AS show_name,
+  CASE WHEN legacy_podcast THEN track_name ELSE episode_name END AS episode_name,
+  _load_id,
+  _source_file,
+  _ingested_at,
   file_kind = 'podcast' OR legacy_podcast AS is_podcast
 FROM marked

@@ -4,8 +4,8 @@
 -- materialized: view
 -- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
 SELECT 'track' AS kind, track_uri AS uri, track_name AS name, artist_name, album_name,
-  NULL::VARCHAR AS artist_uri, NULL::VARCHAR AS album_uri, NULL::BIGINT AS duration_ms,
-  NULL::VARCHAR AS image_url, ended_at AS seen_at
+  CAST(NULL AS STRING) AS artist_uri, CAST(NULL AS STRING) AS album_uri, CAST(NULL AS BIGINT) AS duration_ms,
+  CAST(NULL AS STRING) AS image_url, ended_at AS seen_at
 FROM bronze.stg_export_streams
 WHERE content_type = 'track' AND (track_uri IS NOT NULL OR track_name IS NOT NULL)
 UNION ALL
@@ -39,5 +39,5 @@ UNION ALL
 SELECT item_kind, uri, name, artist_name, album_name, NULL, NULL, NULL, NULL, _ingested_at
 FROM bronze.stg_export_library WHERE item_kind IN ('track', 'album', 'artist')
 UNION ALL
-SELECT 'track', item_uri, item_name, artist_name, album_name, NULL, NULL, NULL, NULL, CAST(added_date AS TIMESTAMPTZ)
+SELECT 'track', item_uri, item_name, artist_name, album_name, NULL, NULL, NULL, NULL, {{ to_instant(added_date) }}
 FROM bronze.stg_export_playlist_items WHERE item_type = 'track'

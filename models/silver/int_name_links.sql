@@ -32,7 +32,7 @@ SELECT
   artist_name,
   name,
   coalesce(
-    first(uri ORDER BY n DESC, uri) FILTER (WHERE uri IS NOT NULL),
+    {{ top_by(uri, n) }},
     CASE WHEN kind = 'artist' THEN 'name:' || name ELSE 'name:' || artist_name || '/' || name END
   ) AS key,
   count(uri) > 0 AS has_uri

@@ -6,17 +6,17 @@
 -- depends_on: silver.fct_play
 -- materialized: view
 -- event_time: ended_at
-SELECT 'week' AS period_type, strftime(timezone({{ timezone }}, ended_at), '%G-W%V') AS period,
-  CAST(date_trunc('week', timezone({{ timezone }}, ended_at)) AS DATE) AS period_start, *
+SELECT 'week' AS period_type, {{ iso_week({{ local_time(ended_at) }}) }} AS period,
+  CAST(date_trunc('week', {{ local_time(ended_at) }}) AS DATE) AS period_start, *
 FROM silver.fct_play
 UNION ALL
-SELECT 'month', strftime(timezone({{ timezone }}, ended_at), '%Y-%m'),
-  CAST(date_trunc('month', timezone({{ timezone }}, ended_at)) AS DATE), *
+SELECT 'month', {{ year_month({{ local_time(ended_at) }}) }},
+  CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), *
 FROM silver.fct_play
 UNION ALL
-SELECT 'year', strftime(timezone({{ timezone }}, ended_at), '%Y'),
-  CAST(date_trunc('year', timezone({{ timezone }}, ended_at)) AS DATE), *
+SELECT 'year', CAST(year({{ local_time(ended_at) }}) AS STRING),
+  CAST(date_trunc('year', {{ local_time(ended_at) }}) AS DATE), *
 FROM silver.fct_play
 UNION ALL
-SELECT 'all', 'all', NULL::DATE, *
+SELECT 'all', 'all', CAST(NULL AS DATE), *
 FROM silver.fct_play

@@ -57,8 +57,8 @@ export const EXTENDED_STREAM_KEY_SQL = `md5(concat('ext|', coalesce(ts, ''), '|'
   coalesce(nullif(spotify_track_uri, ''), nullif(spotify_episode_uri, ''), nullif(audiobook_chapter_uri, ''),
     concat('names:', coalesce(master_metadata_album_artist_name, ''), '/', coalesce(master_metadata_track_name, ''), '/',
       coalesce(episode_show_name, ''), '/', coalesce(episode_name, ''))),
-  '|', coalesce(CAST(ms_played AS VARCHAR), '')))`;
+  '|', coalesce(CAST(ms_played AS STRING), '')))`;
 
 export const ACCOUNT_STREAM_KEY_SQL = `md5(concat('acct|', coalesce("endTime", ''), '|',
   coalesce("artistName", "podcastName", ''), '|', coalesce("trackName", "episodeName", ''), '|',
-  coalesce(CAST("msPlayed" AS VARCHAR), '')))`;
+  coalesce(CAST("msPlayed" AS STRING), '')))`;

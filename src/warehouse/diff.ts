@@ -1,16 +1,18 @@
 import { ALL_CHANGED, type Change, datedChange, NO_CHANGE } from './changes.js';
-import { sqlIdentifier, type Warehouse } from './engine.js';
+import type { Engine } from './engines/engine.js';
+
+type Queries = Pick<Engine, 'query' | 'createTempTable' | 'dialect'>;
 
 /**
- * What changed between two versions of a table's rows (each a SQL source, `read_parquet(...)`,
+ * What changed between two versions of a table's rows (each a relation, `engine.parts(...)`,
  * or undefined for no rows): rows compared whole, as multisets. With an event_time, the change
  * is the days of the rows that differ (and whether undated rows did). Without, rows only added
  * make `additions`, and any row gone or altered `all`; the changed rows (both versions) are
- * then kept in the temporary table `changedRowsTable` when one is named, for the models that
- * look this table up by key (runner.ts).
+ * then kept in a temporary table named after `changedRowsTable` when one is named, for the
+ * models that look this table up by key (runner.ts). Portable SQL: every engine runs it.
  */
 export async function diffRows(
-  warehouse: Warehouse,
+  engine: Queries,
   before: string | undefined,
   after: string | undefined,
   eventTime: string | undefined,
@@ -27,20 +29,17 @@ export async function diffRows(
   const gone = minus(before, after);
   const changed = [added, gone]
     .filter((s) => s !== undefined)
-    .map((s) => `(${s})`)
+    .map((s) => `SELECT * FROM (${s}) AS d`)
     .join(' UNION ALL ');
   if (eventTime !== undefined)
-    return daysOfRows(warehouse, sqlIdentifier(eventTime), `(${changed})`);
+    return daysOfRows(engine, engine.dialect.identifier(eventTime), `(${changed}) AS changed`);
   const count = async (sql: string | undefined) =>
     sql === undefined
       ? 0
-      : Number((await warehouse.query(`SELECT count(*) AS n FROM (${sql})`)).rows[0]?.n ?? 0);
+      : Number((await engine.query(`SELECT count(*) AS n FROM (${sql}) AS c`)).rows[0]?.n ?? 0);
   if ((await count(gone)) > 0) {
     if (changedRowsTable === undefined) return ALL_CHANGED;
-    await warehouse.run(
-      `CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(changedRowsTable)} AS ${changed}`,
-    );
-    return { kind: 'all', rows: changedRowsTable };
+    return { kind: 'all', rows: await engine.createTempTable(changedRowsTable, changed) };
   }
   return (await count(added)) > 0 ? { kind: 'additions' } : NO_CHANGE;
 }
@@ -50,12 +49,12 @@ export async function diffRows(
  * a relation), and whether some rows have no date.
  */
 export async function daysOfRows(
-  warehouse: Warehouse,
+  engine: Pick<Engine, 'query'>,
   event: string,
   source: string,
 ): Promise<Change> {
-  const days = await warehouse.query(
-    `SELECT DISTINCT CAST(CAST(${event} AS DATE) AS VARCHAR) AS day FROM ${source}`,
+  const days = await engine.query(
+    `SELECT DISTINCT CAST(CAST(${event} AS DATE) AS STRING) AS day FROM ${source}`,
   );
   return datedChange(
     days.rows.filter((r) => r.day !== null).map((r) => String(r.day)),

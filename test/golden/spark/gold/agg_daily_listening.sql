@@ -1,0 +1,12 @@
+-- gold.agg_daily_listening, rendered for Spark (lake /lake, time zone Europe/Berlin)
+SELECT
+  CAST(CAST(ended_at AS TIMESTAMP_NTZ) AS DATE) AS day,
+  count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
+  coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'track') / 60000.0, 2) AS DOUBLE), 0) AS minutes,
+  coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'episode') / 60000.0, 2) AS DOUBLE), 0) AS podcast_minutes,
+  count(*) AS streams,
+  bool_or(ms_played_estimated) AS has_estimated_minutes,
+  listagg(DISTINCT source, ',') WITHIN GROUP (ORDER BY source) AS sources
+FROM silver__fct_play
+WHERE TRUE
+GROUP BY 1

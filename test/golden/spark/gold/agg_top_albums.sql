@@ -1,0 +1,18 @@
+-- gold.agg_top_albums, rendered for Spark (lake /lake, time zone Europe/Berlin)
+WITH ranked AS (
+  SELECT
+    period_type,
+    period,
+    any_value(period_start) AS period_start,
+    album_key,
+    count(*) FILTER (WHERE counts_as_play) AS plays,
+    CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes,
+    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank
+  FROM silver__int_play_periods
+  WHERE (period_type = 'all' OR TRUE) AND content_type = 'track' AND album_key IS NOT NULL
+  GROUP BY period_type, period, album_key
+)
+SELECT r.period_type, r.period, r.period_start, r.album_key, a.album_name, a.artist_name,
+  r.plays, r.minutes, r.rank
+FROM ranked AS r
+JOIN silver__int_album_names AS a USING (album_key)

@@ -1,0 +1,12 @@
+-- gold.agg_top_artists, rendered for Spark (lake /lake, time zone Europe/Berlin)
+SELECT
+  period_type,
+  period,
+  any_value(period_start) AS period_start,
+  artist_name,
+  count(*) FILTER (WHERE counts_as_play) AS plays,
+  CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes,
+  CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS BIGINT) AS rank
+FROM silver__int_play_periods
+WHERE (period_type = 'all' OR TRUE) AND content_type = 'track' AND artist_name IS NOT NULL
+GROUP BY period_type, period, artist_name

@@ -1,0 +1,63 @@
+-- gold.wrapped_year, rendered for Spark (lake /lake, time zone Europe/Berlin)
+WITH base AS (
+  SELECT CAST(year(CAST(ended_at AS TIMESTAMP_NTZ)) AS STRING) AS year, * FROM silver__fct_play
+  WHERE TRUE
+),
+hour_minutes AS (
+  SELECT period AS year, hour, sum(minutes) AS minutes FROM gold__agg_listening_clock
+  WHERE period <> 'all'
+  GROUP BY period, hour
+),
+peak_hour AS (
+  SELECT year, hour FROM hour_minutes
+  QUALIFY row_number() OVER (PARTITION BY year ORDER BY minutes DESC, hour) = 1
+),
+peak_day AS (
+  SELECT CAST(year(day) AS STRING) AS year, day, minutes FROM gold__agg_daily_listening
+  QUALIFY row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY minutes DESC, day) = 1
+),
+-- Streaks are cut at year boundaries here: a year's longest streak counts its own days only.
+streak_days AS (
+  SELECT CAST(year(day) AS STRING) AS year, day,
+    day - CAST(row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY day) AS INTEGER) AS island
+  FROM gold__agg_daily_listening WHERE plays > 0
+),
+longest_streak AS (
+  SELECT year, max(days) AS days FROM (
+    SELECT year, count(*) AS days FROM streak_days GROUP BY year, island
+  ) GROUP BY year
+),
+discovered AS (
+  SELECT CAST(year(first_day) AS STRING) AS year, count(*) AS new_artists
+  FROM gold__agg_discovery WHERE kind = 'artist' GROUP BY 1
+)
+SELECT
+  b.year,
+  coalesce(CAST(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'track') / 60000.0, 2) AS DOUBLE), 0) AS minutes,
+  count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
+  count(DISTINCT b.track_key)
+    FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
+  count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
+  count(DISTINCT b.album_key)
+    FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
+  coalesce(CAST(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') / 60000.0, 2) AS DOUBLE), 0) AS podcast_minutes,
+  any_value(ta.artist_name) AS top_artist,
+  any_value(tt.track_name) AS top_track,
+  any_value(tb.album_name) AS top_album,
+  any_value(ph.hour) AS peak_hour,
+  any_value(pd.day) AS most_played_day,
+  any_value(pd.minutes) AS most_played_day_minutes,
+  coalesce(any_value(ls.days), 0) AS longest_streak_days,
+  coalesce(any_value(d.new_artists), 0) AS new_artists,
+  min(b.ended_at) AS first_play_at,
+  max(b.ended_at) AS last_play_at,
+  bool_or(b.ms_played_estimated) AS has_estimated_minutes
+FROM base AS b
+LEFT JOIN gold__agg_top_artists AS ta ON ta.period = b.year AND ta.rank = 1
+LEFT JOIN gold__agg_top_tracks AS tt ON tt.period = b.year AND tt.rank = 1
+LEFT JOIN gold__agg_top_albums AS tb ON tb.period = b.year AND tb.rank = 1
+LEFT JOIN peak_hour AS ph ON ph.year = b.year
+LEFT JOIN peak_day AS pd ON pd.year = b.year
+LEFT JOIN longest_streak AS ls ON ls.year = b.year
+LEFT JOIN discovered AS d ON d.year = b.year
+GROUP BY b.year

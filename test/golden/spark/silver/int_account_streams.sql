@@ -1,0 +1,29 @@
+-- silver.int_account_streams, rendered for Spark (lake /lake, time zone Europe/Berlin)
+WITH shows AS (
+  SELECT show_name FROM bronze__stg_export_library
+  WHERE item_kind IN ('show', 'episode') AND show_name IS NOT NULL
+  UNION
+  SELECT show_name FROM bronze__stg_export_account_streams
+  WHERE file_kind = 'podcast' AND show_name IS NOT NULL
+  UNION
+  SELECT show_name FROM bronze__stg_export_streams WHERE show_name IS NOT NULL
+),
+marked AS (
+  SELECT a.*, a.file_kind = 'legacy' AND s.show_name IS NOT NULL AS legacy_podcast
+  FROM bronze__stg_export_account_streams AS a
+  LEFT JOIN shows AS s ON s.show_name = a.artist_name
+)
+SELECT
+  stream_key,
+  ended_minute,
+  ms_played,
+  file_kind,
+  CASE WHEN legacy_podcast THEN NULL ELSE artist_name END AS artist_name,
+  CASE WHEN legacy_podcast THEN NULL ELSE track_name END AS track_name,
+  CASE WHEN legacy_podcast THEN artist_name ELSE show_name END AS show_name,
+  CASE WHEN legacy_podcast THEN track_name ELSE episode_name END AS episode_name,
+  _load_id,
+  _source_file,
+  _ingested_at,
+  file_kind = 'podcast' OR legacy_podcast AS is_podcast
+FROM marked
