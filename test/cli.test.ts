@@ -74,6 +74,7 @@ describe('wrapped command line', () => {
       'slack',
       'disk',
       'engine',
+      'builds',
     ]);
     assert.equal(byName.spotify, 'ok');
     assert.equal(byName.login, 'warn', 'not logged in yet');

@@ -85,10 +85,7 @@ describe('wrapped demo', () => {
         .stdout,
     );
     assert.equal(recap.plays, plays.length);
-    assert.equal(
-      recap.minutes,
-      Math.round((music.reduce((n, s) => n + s.msPlayed, 0) / 60_000) * 100) / 100,
-    );
+    assert.equal(recap.minutes, Math.round(music.reduce((n, s) => n + s.msPlayed, 0) / 600) / 100);
     assert.equal(recap.unique_tracks, new Set(plays.map((s) => s.trackId)).size);
     assert.equal(recap.unique_artists, new Set(plays.map((s) => artistOf(s.trackId))).size);
     assert.deepEqual(

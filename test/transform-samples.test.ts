@@ -153,7 +153,7 @@ function expected(streams: Stream[]) {
     const playsInYear = plays.filter((s) => s.year === year);
     return {
       year,
-      minutes: Math.round((inYear.reduce((n, s) => n + s.ms, 0) / 60_000) * 100) / 100,
+      minutes: Math.round(inYear.reduce((n, s) => n + s.ms, 0) / 600) / 100,
       plays: playsInYear.length,
       unique_tracks: new Set(playsInYear.map((s) => s.track)).size,
       unique_artists: new Set(playsInYear.map((s) => s.artist).filter((a) => a !== null)).size,

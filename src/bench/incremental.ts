@@ -64,7 +64,7 @@ export const incrementalBenchmark: Benchmark = {
 };
 
 /** A new extended-history file: the generator's first streams, moved to after the history (2040). */
-async function hourOfPlays(base: string): Promise<string> {
+export async function hourOfPlays(base: string): Promise<string> {
   const folder = join(base, 'hour');
   const { files } = await writeSyntheticExtendedExport(folder, HOUR_OF_PLAYS);
   const file = files[0] as string;

@@ -19,6 +19,7 @@ import { Warehouse } from '../warehouse/engine.js';
 import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
 import { dashboardBenchmark } from './dashboard.js';
+import { sparkBenchmark } from './engines.js';
 import { importBenchmark } from './import.js';
 import { incrementalBenchmark } from './incremental.js';
 import type { Benchmark, Figure } from './types.js';
@@ -157,10 +158,18 @@ const benchmarks: Benchmark[] = [
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
-  const words = args.filter((a) => !a.startsWith('--'));
-  const chosen = benchmarks.filter(
-    (b) => words.length === 0 || words.some((w) => b.name.includes(w)),
-  );
+  // `--engine spark`: Spark's transform beside DuckDB's (it needs `wrapped engine setup spark`).
+  const engineAt = args.indexOf('--engine');
+  const engine = engineAt >= 0 ? args[engineAt + 1] : undefined;
+  if (engine !== undefined && engine !== 'spark')
+    throw new Error(
+      `bench --engine takes spark (DuckDB is measured by every benchmark), not ${engine}`,
+    );
+  const words = args.filter((a, i) => !a.startsWith('--') && (engineAt < 0 || i !== engineAt + 1));
+  const chosen =
+    engine === 'spark'
+      ? [sparkBenchmark]
+      : benchmarks.filter((b) => words.length === 0 || words.some((w) => b.name.includes(w)));
   const machine = {
     cores: cpus().length,
     memory_gib: Math.round(totalmem() / 1024 ** 3),

@@ -6,6 +6,7 @@ export interface GlobalFlags {
   home?: string;
   lake?: string;
   timezone?: string;
+  engine?: string;
   models?: string;
   json?: boolean;
 }
@@ -24,6 +25,7 @@ export function commandContext(command: Command): CommandContext {
       home: flags.home,
       lake: flags.lake,
       timezone: flags.timezone,
+      engine: flags.engine,
       modelsDir: flags.models,
     },
   });

@@ -6,6 +6,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEngine } from './commands/engine.js';
 import { registerExport } from './commands/export.js';
 import { registerExtract } from './commands/extract.js';
 import { registerImport } from './commands/import.js';
@@ -58,6 +59,12 @@ export function buildProgram(): Command {
         'time zone for days, weeks and the clock (env WRAPPED_TIMEZONE)',
       ),
     )
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'SQL engine for builds: duckdb (default), spark, databricks (env WRAPPED_ENGINE)',
+      ),
+    )
     .addOption(new Option('--models <dir>', 'folder of SQL models (env WRAPPED_MODELS)'))
     .option('--json', 'machine-readable output on stdout')
     .showSuggestionAfterError(true)
@@ -72,6 +79,7 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerApi(program);
   registerDoctor(program);
+  registerEngine(program);
   registerRun(program);
   registerDemo(program);
   registerServe(program);

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_NAMES, type EngineName } from '../warehouse/engines/engine.js';
 import * as v from './validators.js';
 
 /** The validated settings every command receives. */
@@ -8,6 +9,8 @@ export interface Settings {
   home: string;
   lake: v.LakeLocation;
   timezone: string;
+  /** The SQL engine that builds the tables (src/warehouse/engines/). */
+  engine: EngineName;
   modelsDir: string;
   spotifyClientId: string | undefined;
   spotifyClientSecret: string | undefined;
@@ -96,6 +99,15 @@ export const SETTINGS = [
     description: 'IANA time zone that days, weeks and the listening clock are cut in',
     defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     parse: (raw) => v.timeZone(raw),
+  }),
+  spec({
+    key: 'engine',
+    env: 'WRAPPED_ENGINE',
+    flag: '--engine',
+    configKey: 'engine',
+    description: 'SQL engine that builds the tables: duckdb (embedded), spark or databricks',
+    defaultValue: () => 'duckdb',
+    parse: (raw) => v.oneOf(ENGINE_NAMES)(raw),
   }),
   spec({
     key: 'modelsDir',

@@ -157,6 +157,15 @@ export function cronExpression(raw: string): string {
   return text;
 }
 
+export function oneOf<T extends string>(choices: readonly T[]) {
+  return (raw: string): T => {
+    const value = raw.trim().toLowerCase();
+    if (!(choices as readonly string[]).includes(value))
+      throw new Invalid(`one of ${choices.join(', ')}`);
+    return value as T;
+  };
+}
+
 export function wholeNumber(min: number, max: number) {
   return (raw: string): number => {
     const n = Number(raw.trim());

@@ -33,6 +33,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     checkSlack(config),
     await checkDisk(config),
     await checkEngine(),
+    await checkBuildEngine(config),
   ];
 }
 
@@ -273,6 +274,53 @@ async function checkEngine(): Promise<DoctorCheck> {
       status: 'fail',
       summary: `DuckDB does not load: ${(error as Error).message}`,
       hint: 'Reinstall with `npm install`.',
+    };
+  }
+}
+
+/**
+ * The engine builds run on (`--engine`, WRAPPED_ENGINE): Spark's install and Java when Spark is
+ * chosen (starting it takes 20 s, so the doctor does not), Databricks' variables when it is.
+ */
+async function checkBuildEngine(config: Config): Promise<DoctorCheck> {
+  const engine = config.settings.engine;
+  const { checkJava, findSparkInstall, PYSPARK_VERSION, sparkVenvDir } = await import(
+    '../warehouse/engines/spark/install.js'
+  );
+  const install = findSparkInstall();
+  if (engine === 'duckdb')
+    return {
+      name: 'builds',
+      status: 'ok',
+      summary: `duckdb${install ? `; Spark is set up too (pyspark ${PYSPARK_VERSION})` : ''}`,
+    };
+  if (engine === 'databricks')
+    return {
+      name: 'builds',
+      status: 'fail',
+      summary: 'databricks: not built yet',
+      hint: 'Build with --engine duckdb or spark (README, "Engines").',
+    };
+  if (!install)
+    return {
+      name: 'builds',
+      status: 'fail',
+      summary: `spark: not set up (no pyspark ${PYSPARK_VERSION} in ${sparkVenvDir()})`,
+      hint: 'Run: wrapped engine setup spark',
+    };
+  try {
+    const java = await checkJava();
+    return {
+      name: 'builds',
+      status: 'ok',
+      summary: `spark: pyspark ${PYSPARK_VERSION} in ${install.venv}, Java ${java.version}`,
+    };
+  } catch (error) {
+    return {
+      name: 'builds',
+      status: 'fail',
+      summary: `spark: ${(error as Error).message}`,
+      hint: 'Install a Java 17 runtime (Debian: apt-get install openjdk-17-jre-headless).',
     };
   }
 }

@@ -118,16 +118,16 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
       })
     ).rows;
   const [totals] = await query(`SELECT
-      coalesce(round((SELECT sum(ms_played) FROM music) / 60000.0, 2), 0) AS minutes,
+      coalesce(round((SELECT sum(ms_played) FROM music)::DOUBLE / 600) / 100, 0) AS minutes,
       (SELECT count(*) FROM music WHERE counts_as_play) AS plays,
       (SELECT count(DISTINCT track_key) FROM music WHERE counts_as_play AND track_name IS NOT NULL) AS unique_tracks,
       (SELECT count(DISTINCT artist_name) FROM music WHERE counts_as_play) AS unique_artists,
-      coalesce(round((SELECT sum(ms_played) FROM plays WHERE content_type = 'episode') / 60000.0, 2), 0) AS podcast_minutes,
+      coalesce(round((SELECT sum(ms_played) FROM plays WHERE content_type = 'episode')::DOUBLE / 600) / 100, 0) AS podcast_minutes,
       coalesce((SELECT bool_or(ms_played_estimated) FROM plays), false) AS has_estimated_minutes,
       (SELECT min(ended_at) FROM plays) AS first_play_at,
       (SELECT max(ended_at) FROM plays) AS last_play_at`);
   const top = (key: string, columns: string, where: string) =>
-    query(`SELECT ${columns}, count(*) FILTER (WHERE counts_as_play) AS plays, round(sum(ms_played) / 60000.0, 2) AS minutes
+    query(`SELECT ${columns}, count(*) FILTER (WHERE counts_as_play) AS plays, round(sum(ms_played)::DOUBLE / 600) / 100 AS minutes
       FROM music WHERE ${where} GROUP BY ${key}
       ORDER BY plays DESC, sum(ms_played) DESC, ${key} LIMIT 5`);
   const row = totals ?? {};

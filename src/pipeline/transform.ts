@@ -3,6 +3,7 @@ import { WrappedError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
 import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
+import { openEngine } from '../warehouse/engines/open.js';
 import {
   buildModels,
   LakeMirror,
@@ -13,6 +14,7 @@ import {
   openWarehouse,
 } from '../warehouse/index.js';
 import type { Model } from '../warehouse/models.js';
+import { attachPublishedTables, requireLocalRoot } from '../warehouse/runner.js';
 
 export interface TransformResult {
   load_id: string;
@@ -60,17 +62,28 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const pulled = mirror ? await mirror.pullForBuild(options.onSync) : undefined;
     const warehouse = await openWarehouse(config, lake, { pull: false });
     try {
-      results = await buildModels({
+      const engine = await openEngine(config.settings.engine, {
+        config,
+        lakeRoot: requireLocalRoot(buildLake),
         warehouse,
-        lake: buildLake,
-        models,
-        loadId,
-        fullRefresh: options.fullRefresh ?? false,
-        onProgress: (event) => {
-          if (event.result) results.push(event.result);
-          options.onProgress?.(event);
-        },
       });
+      try {
+        results = await buildModels({
+          engine,
+          lake: buildLake,
+          models,
+          loadId,
+          fullRefresh: options.fullRefresh ?? false,
+          onProgress: (event) => {
+            if (event.result) results.push(event.result);
+            options.onProgress?.(event);
+          },
+        });
+      } finally {
+        await engine.close();
+      }
+      // Another engine built the tables: the warehouse's views follow the new manifests.
+      if (engine.name !== 'duckdb') await attachPublishedTables(warehouse, buildLake);
     } finally {
       warehouse.close();
     }

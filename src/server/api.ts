@@ -150,7 +150,7 @@ async function topLists(ctx: ApiContext, period: Period, limit: number, retries 
   // top-N. Each list: its numbers, sums, and an artist (any, for a track's or album's byline).
   const summed = (kind: string, id: string) =>
     `(SELECT '${kind}' AS kind, ${id} AS id, sum(plays)::INTEGER AS plays,
-        round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes, sum(ms_played) AS ms, any_value(arid) AS arid
+        (round(sum(ms_played)::DOUBLE / 600) / 100)::DOUBLE AS minutes, sum(ms_played) AS ms, any_value(arid) AS arid
       FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE AND ${id} IS NOT NULL
       GROUP BY ${id} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${id} LIMIT ${limit})`;
   const version = ctx.tables.version;

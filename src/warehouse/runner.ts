@@ -63,7 +63,7 @@ export interface BuildOptions {
   }) => void;
 }
 
-function requireLocalRoot(lake: Lake): string {
+export function requireLocalRoot(lake: Lake): string {
   if (lake.localRoot === undefined) {
     throw new WrappedError(`The warehouse needs a local lake; ${lake.location} is remote.`, {
       hint: 'Remote lakes are not supported yet: use a local folder.',
@@ -189,6 +189,14 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   }
   for (const change of changes.values())
     if (change.kind === 'all' && change.rows !== undefined) await engine.dropTempTable(change.rows);
+  // The engine's own catalog (Spark's external tables) names the tables just published.
+  const manifests: TableManifest[] = [];
+  for (const model of order)
+    if (model.materialized !== 'view') {
+      const manifest = await readManifest(lake, manifestPath(model));
+      if (manifest) manifests.push(manifest);
+    }
+  await engine.publishTables(manifests);
   return results;
 }
 

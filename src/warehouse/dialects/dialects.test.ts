@@ -101,6 +101,8 @@ describe('DuckDB macros mean what macros.ts says', () => {
     assert.equal(await value('{{ epoch_ms({{ from_epoch_ms(1700000000123) }}) }}'), 1700000000123);
     assert.equal(await value('{{ epoch_ms({{ from_epoch_s(1700000000) }}) }}'), 1700000000000);
     assert.equal(await value('{{ minutes(90000) }}'), 1.5);
+    // 584,700 ms is 9.745 minutes: a half, rounded up (not down from binary 9.74499...).
+    assert.equal(await value('{{ minutes(584700) }}'), 9.75);
   });
 
   it('JSON', async () => {

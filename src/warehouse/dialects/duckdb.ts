@@ -31,7 +31,9 @@ export const duckdbDialect: Dialect = {
     iso_week: ([x]) => `strftime(${x}, '%G-W%V')`,
     year_month: ([x]) => `strftime(${x}, '%Y-%m')`,
     iso_weekday: ([x]) => `isodow(${x})`,
-    minutes: ([x]) => `round(${x} / 60000.0, 2)`,
+    // Hundredths of a minute are 600 ms: that quotient is exact when it ends in .5, so a half
+    // rounds up in both dialects (round(x / 60000.0, 2) rounds 9.745 down, from binary 9.74499...).
+    minutes: ([x]) => `round(CAST(${x} AS DOUBLE) / 600) / 100`,
     latest: ([value, at]) =>
       `first(${value} ORDER BY ${at} DESC NULLS LAST, ${value}) FILTER (WHERE ${value} IS NOT NULL)`,
     top_by: ([value, weight]) =>

@@ -63,8 +63,8 @@ export const sparkDialect: Dialect = {
       `concat(CAST(year(date_add(CAST(date_trunc('WEEK', ${x}) AS DATE), 3)) AS STRING), '-W', lpad(CAST(weekofyear(${x}) AS STRING), 2, '0'))`,
     year_month: ([x]) => `date_format(${x}, 'yyyy-MM')`,
     iso_weekday: ([x]) => `extract(DAYOFWEEK_ISO FROM ${x})`,
-    // Spark divides exactly (a DECIMAL); DuckDB in doubles. Both then hold a DOUBLE.
-    minutes: ([x]) => `CAST(round(${x} / 60000.0, 2) AS DOUBLE)`,
+    // As DuckDB's (duckdb.ts): whole hundredths of a minute, a half rounded up.
+    minutes: ([x]) => `round(CAST(${x} AS DOUBLE) / 600) / 100`,
     // min_by over a key that sorts as DuckDB's ORDER BY does: known times first, newest first.
     latest: ([value, at]) =>
       `min_by(${value}, named_struct('unknown', ${at} IS NULL, 'newest', -unix_micros(${at}), 'value', ${value})) FILTER (WHERE ${value} IS NOT NULL)`,

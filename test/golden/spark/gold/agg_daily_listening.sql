@@ -2,8 +2,8 @@
 SELECT
   CAST(CAST(ended_at AS TIMESTAMP_NTZ) AS DATE) AS day,
   count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
-  coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'track') / 60000.0, 2) AS DOUBLE), 0) AS minutes,
-  coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'episode') / 60000.0, 2) AS DOUBLE), 0) AS podcast_minutes,
+  coalesce(round(CAST(sum(ms_played) FILTER (WHERE content_type = 'track') AS DOUBLE) / 600) / 100, 0) AS minutes,
+  coalesce(round(CAST(sum(ms_played) FILTER (WHERE content_type = 'episode') AS DOUBLE) / 600) / 100, 0) AS podcast_minutes,
   count(*) AS streams,
   bool_or(ms_played_estimated) AS has_estimated_minutes,
   listagg(DISTINCT source, ',') WITHIN GROUP (ORDER BY source) AS sources

@@ -4,7 +4,7 @@ SELECT
   CAST(hour(CAST(ended_at AS TIMESTAMP_NTZ)) AS INTEGER) AS hour,
   count(*) FILTER (WHERE counts_as_play) AS plays,
   sum(ms_played) AS ms_played,
-  CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes
+  round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes
 FROM silver__fct_play
 WHERE content_type = 'track' AND TRUE
 GROUP BY ALL

@@ -11,6 +11,6 @@ SELECT
   CAST(extract(DAYOFWEEK_ISO FROM day) AS INTEGER) AS weekday,
   hour,
   sum(plays) AS plays,
-  CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes
+  round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes
 FROM periods
 GROUP BY period, period_start, weekday, hour

@@ -6,7 +6,7 @@ WITH ranked AS (
     any_value(period_start) AS period_start,
     album_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
-    CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes,
+    round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes,
     CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank
   FROM silver__int_play_periods
   WHERE (period_type = 'all' OR TRUE) AND content_type = 'track' AND album_key IS NOT NULL

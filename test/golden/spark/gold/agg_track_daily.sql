@@ -6,7 +6,7 @@ WITH daily AS (
     coalesce(artist_name, '') AS artist_name,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     sum(ms_played) AS ms_played,
-    CAST(round(sum(ms_played) / 60000.0, 2) AS DOUBLE) AS minutes
+    round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes
   FROM silver__fct_play
   WHERE content_type = 'track' AND track_name IS NOT NULL AND TRUE
   GROUP BY ALL

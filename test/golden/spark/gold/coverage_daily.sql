@@ -9,8 +9,8 @@ days AS (
     bool_or(source LIKE '%api%') AS has_api,
     bool_or(source LIKE '%export_extended%') AS has_export_extended,
     bool_or(source LIKE '%export_account%') AS has_export_account,
-    coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated) / 60000.0, 2) AS DOUBLE), 0) AS minutes_real,
-    coalesce(CAST(round(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated) / 60000.0, 2) AS DOUBLE), 0) AS minutes_estimated
+    coalesce(round(CAST(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated) AS DOUBLE) / 600) / 100, 0) AS minutes_real,
+    coalesce(round(CAST(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated) AS DOUBLE) / 600) / 100, 0) AS minutes_estimated
   FROM plays GROUP BY day
 ),
 gap_days AS (

@@ -33,14 +33,14 @@ discovered AS (
 )
 SELECT
   b.year,
-  coalesce(CAST(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'track') / 60000.0, 2) AS DOUBLE), 0) AS minutes,
+  coalesce(round(CAST(sum(b.ms_played) FILTER (WHERE b.content_type = 'track') AS DOUBLE) / 600) / 100, 0) AS minutes,
   count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
   count(DISTINCT b.track_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
   count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
   count(DISTINCT b.album_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
-  coalesce(CAST(round(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') / 60000.0, 2) AS DOUBLE), 0) AS podcast_minutes,
+  coalesce(round(CAST(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') AS DOUBLE) / 600) / 100, 0) AS podcast_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,
   any_value(tb.album_name) AS top_album,

@@ -1,0 +1,226 @@
+/**
+ * The Spark suite: real Apache Spark (the pyspark from `wrapped engine setup spark`), one Thrift
+ * server for every case. On every export in ../shared/samples and on the simulator's export
+ * with API polls, every silver and gold table `wrapped transform --engine spark` builds equals,
+ * row for row, what `wrapped transform` (DuckDB) builds in another HOME over the same raw lake;
+ * and Spark's incremental build equals its --full-refresh build.
+ *
+ * Without a Spark install the suite is skipped, saying why; `.ci/run` installs Spark and sets
+ * WRAPPED_REQUIRE_SPARK=1, so in CI a missing Spark fails instead of skipping.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FsLake } from '../../src/lake/drivers/fs.js';
+import { exportZip } from '../../src/simulator/export.js';
+import { type Simulator, startSimulator } from '../../src/simulator/server.js';
+import { Warehouse } from '../../src/warehouse/engine.js';
+import { engineContract } from '../../src/warehouse/engines/engine.contract.js';
+import { SparkEngine } from '../../src/warehouse/engines/spark/engine.js';
+import { findSparkInstall } from '../../src/warehouse/engines/spark/install.js';
+import { ThriftSession } from '../../src/warehouse/engines/spark/thrift-client.js';
+import {
+  type RunningThriftServer,
+  startThriftServer,
+} from '../../src/warehouse/engines/spark/thrift-server.js';
+import { compareLakes, publishedTables } from '../support/compare-lakes.js';
+import { BIN, queryRows, REPO, tempDir, wrapped } from '../support/helpers.js';
+import { loggedInHome, pollHourly } from '../support/sim-login.js';
+
+const SAMPLES = join(REPO, '..', 'shared', 'samples');
+const HOUR = 3_600_000;
+const install = findSparkInstall();
+const skip =
+  install === undefined && process.env.WRAPPED_REQUIRE_SPARK !== '1'
+    ? 'Spark is not set up here: run `wrapped engine setup spark` (CI does)'
+    : false;
+
+/** Tables compared across the whole suite, reported at the end. */
+let compared = 0;
+/** Tables compared between Spark's incremental and full builds. */
+let comparedIncremental = 0;
+
+describe('Spark engine: the same tables as DuckDB', { skip }, () => {
+  let server: RunningThriftServer;
+  let work: string | undefined;
+  let env: (home: string) => Record<string, string>;
+
+  before(async () => {
+    assert.ok(
+      install,
+      'WRAPPED_REQUIRE_SPARK=1 but Spark is not set up: run `wrapped engine setup spark`',
+    );
+    // Not tempDir(): from inside a hook, its cleanup would run when the hook ends.
+    work = await mkdtemp(join(tmpdir(), 'wrapped-spark-'));
+    server = await startThriftServer(install, { workDir: work });
+    const url = `http://127.0.0.1:${server.target.port}/cliservice`;
+    env = (home) => ({
+      WRAPPED_HOME: home,
+      WRAPPED_TIMEZONE: 'Europe/Berlin',
+      WRAPPED_SPARK_THRIFT_URL: url,
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+    console.log(
+      `Spark suite: ${compared} tables compared with DuckDB's and ${comparedIncremental} incremental with full, row for row`,
+    );
+  });
+
+  describe('the engine contract', () => {
+    let engine: SparkEngine | undefined;
+    let lakeRoot: string;
+    before(async () => {
+      lakeRoot = await mkdtemp(join(tmpdir(), 'wrapped-spark-contract-'));
+      engine = await SparkEngine.open({
+        session: await ThriftSession.open(server.target),
+        lakeRoot,
+        timezone: 'Europe/Berlin',
+        inspector: await Warehouse.open({ file: ':memory:', timezone: 'Europe/Berlin' }),
+      });
+    });
+    after(async () => {
+      await engine?.close();
+      await rm(lakeRoot, { recursive: true, force: true });
+    });
+    engineContract(() => ({ engine: engine as SparkEngine, lakeRoot }));
+  });
+
+  /** DuckDB's build in one HOME, Spark's in a copy of it; their silver and gold compared. */
+  async function bothEngines(duckHome: string): Promise<{ sparkHome: string; tables: string[] }> {
+    const sparkHome = `${duckHome}-spark`;
+    await cp(duckHome, sparkHome, { recursive: true });
+    const duck = await wrapped(['transform'], { env: env(duckHome) });
+    assert.equal(duck.code, 0, duck.stderr);
+    const spark = await wrapped(['transform', '--engine', 'spark'], { env: env(sparkHome) });
+    assert.equal(spark.code, 0, spark.stderr);
+    const tables = publishedTables(join(duckHome, 'lake'));
+    assert.ok(tables.length >= 20, `${tables.length} tables`);
+    assert.deepEqual(publishedTables(join(sparkHome, 'lake')), tables);
+    assert.deepEqual(
+      await compareLakes(join(duckHome, 'lake'), join(sparkHome, 'lake'), tables),
+      [],
+    );
+    compared += tables.length;
+    return { sparkHome, tables };
+  }
+
+  const samples = [
+    'extended-2026-a',
+    'extended-2022-endsong',
+    'basic-2022',
+    'account-2025-wrapped',
+    'account-2024-wrapped',
+  ];
+  it('the samples are the ones this suite names', async () => {
+    const present = (await readdir(SAMPLES, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && e.name !== 'api-fixtures')
+      .map((e) => e.name)
+      .sort();
+    assert.deepEqual(present, [...samples].sort());
+  });
+
+  for (const sample of samples)
+    it(`${sample}: every silver and gold table on Spark equals DuckDB's`, async () => {
+      const home = join(await tempDir(), 'home');
+      const imported = await wrapped(['import', join(SAMPLES, sample)], { env: env(home) });
+      assert.equal(imported.code, 0, imported.stderr);
+      const { sparkHome } = await bothEngines(home);
+      if (sample === 'extended-2026-a') {
+        // `wrapped query` in the Spark HOME reads what Spark built, as it reads DuckDB's.
+        const sql = 'SELECT * FROM gold.wrapped_year ORDER BY year';
+        const [fromDuck, fromSpark] = [
+          await queryRows(sql, env(home)),
+          await queryRows(sql, env(sparkHome)),
+        ];
+        assert.ok(fromDuck.length >= 4);
+        assert.deepEqual(fromSpark, fromDuck);
+        // A Spark build killed midway: the tables before it stay whole and readable.
+        const killed = spawn(
+          process.execPath,
+          [BIN, 'transform', '--engine', 'spark', '--full-refresh'],
+          {
+            env: { PATH: process.env.PATH ?? '', ...env(sparkHome) },
+            stdio: 'ignore',
+          },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 25_000));
+        killed.kill('SIGKILL');
+        await new Promise((resolve) => killed.once('exit', resolve));
+        assert.deepEqual(await queryRows(sql, env(sparkHome)), fromDuck);
+        assert.deepEqual(
+          await compareLakes(
+            join(home, 'lake'),
+            join(sparkHome, 'lake'),
+            publishedTables(join(home, 'lake')),
+          ),
+          [],
+        );
+      }
+    });
+
+  describe('the simulator: export and hourly API polls', () => {
+    let sim: Simulator;
+    before(async () => {
+      sim = await startSimulator({ seed: 'spark', start: new Date('2026-10-01T07:00:00Z') });
+    });
+    after(() => sim?.close());
+
+    it("every table equals DuckDB's, and an incremental Spark build equals a full one", async () => {
+      const login = await loggedInHome(sim, await tempDir());
+      const home = login.home;
+      const lake = new FsLake(join(home, 'lake'));
+      const poll = (hours: number) =>
+        pollHourly(sim, login, {
+          lake,
+          hours,
+          only: ['recently_played', 'saved_tracks', 'top', 'playlists'],
+        });
+      const importExport = async (name: string, into: string) => {
+        const zip = join(into, name);
+        await writeFile(zip, exportZip(sim.world));
+        const imported = await wrapped(['import', zip], { env: env(into) });
+        assert.equal(imported.code, 0, imported.stderr);
+      };
+      sim.world.now += 20 * 24 * HOUR;
+      await importExport('first.zip', home);
+      await poll(3);
+      const { sparkHome } = await bothEngines(home);
+
+      // New data into the Spark HOME: polls and an overlapping export, then an incremental
+      // build, against a full build of a copy of the same lake.
+      const sparkLake = new FsLake(join(sparkHome, 'lake'));
+      sim.world.now += 3 * 24 * HOUR;
+      await pollHourly(sim, login, { lake: sparkLake, hours: 3, only: ['recently_played', 'top'] });
+      await importExport('second.zip', sparkHome);
+      const incremental = await wrapped(['transform', '--engine', 'spark', '--json'], {
+        env: env(sparkHome),
+      });
+      assert.equal(incremental.code, 0, incremental.stderr);
+      const built = JSON.parse(incremental.stdout) as {
+        models: Array<{ model: string; added?: number; rows: number; partitions?: string[] }>;
+      };
+      const played = built.models.find((m) => m.model === 'bronze.stg_api_recently_played');
+      assert.ok(
+        played?.added !== undefined && played.added > 0 && played.added < played.rows,
+        JSON.stringify(played),
+      );
+      const fullHome = `${sparkHome}-full`;
+      await cp(sparkHome, fullHome, { recursive: true });
+      const full = await wrapped(['transform', '--engine', 'spark', '--full-refresh'], {
+        env: env(fullHome),
+      });
+      assert.equal(full.code, 0, full.stderr);
+      const tables = publishedTables(join(fullHome, 'lake'));
+      assert.deepEqual(
+        await compareLakes(join(fullHome, 'lake'), join(sparkHome, 'lake'), tables),
+        [],
+      );
+      comparedIncremental += tables.length;
+    });
+  });
+});
