@@ -85,13 +85,13 @@ export const SPARK_RAW_SOURCES: Record<string, SparkRawSource> = {
  * Glob characters in a name are escaped, so each file is read as named and nothing else.
  */
 export function sparkPathList(root: string, paths: string[]): string {
-  const escape = (p: string) => p.replace(/[\\{}[\]*?,]/g, (c) => `\\${c}`);
+  const escapeGlob = (p: string) => p.replace(/[\\{}[\]*?,]/g, (c) => `\\${c}`);
   const relatives = paths.map((p) => {
-    const rel = relative(root, p).split('\\').join('/');
+    const rel = relative(root, p);
     if (rel.startsWith('..')) throw new Error(`${p} is outside ${root}`);
-    return escape(rel);
+    return escapeGlob(rel);
   });
-  return `${escape(root.replace(/\/+$/, ''))}/{${relatives.join(',')}}`;
+  return `${escapeGlob(root.replace(/\/+$/, ''))}/{${relatives.join(',')}}`;
 }
 
 /** Empty relation of these columns: what a source with no file yet reads as. */
