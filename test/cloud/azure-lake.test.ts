@@ -107,7 +107,10 @@ describe('an Azure lake (Azurite), end to end', () => {
     for (const table of ['silver/fct_play', 'gold/wrapped_year', 'gold/agg_daily_listening']) {
       assert.ok(names.includes(`wrapped/${table}/_manifest.json`), table);
       assert.ok(
-        names.some((n) => n.startsWith(`wrapped/${table}/part-`) && n.endsWith('.parquet')),
+        // Partitioned tables keep their parts in `event_year=<year>/` folders.
+        names.some((n) =>
+          new RegExp(`^wrapped/${table}/(event_year=[^/]+/)?part-[^/]+\\.parquet$`).test(n),
+        ),
         table,
       );
     }
