@@ -101,6 +101,17 @@ export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawC
   return { files, ingestedAt, gapFiles, dataLoads };
 }
 
+/** The absolute paths of a raw source's ledgered files (of some loads only, with `onlyLoads`). */
+export function sourceFiles(
+  catalog: RawCatalog,
+  source: string,
+  onlyLoads: ReadonlySet<string> | undefined,
+): string[] {
+  return (catalog.files.get(source) ?? [])
+    .filter((f) => onlyLoads === undefined || onlyLoads.has(f.loadId))
+    .map((f) => f.path);
+}
+
 /**
  * Creates the raw views for this connection; returns how many files each one reads. With
  * `onlyLoads`, the raw views hold only the files of those loads (an incremental build reads
@@ -113,9 +124,7 @@ export async function registerRawViews(
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const source of RAW_SOURCES) {
-    const paths = (catalog.files.get(source.name) ?? [])
-      .filter((f) => onlyLoads === undefined || onlyLoads.has(f.loadId))
-      .map((f) => f.path);
+    const paths = sourceFiles(catalog, source.name, onlyLoads);
     counts[source.name] = paths.length;
     // read_json refuses an empty file list: with no file yet, the view is the same SELECT over
     // one empty file, materialised with no rows.

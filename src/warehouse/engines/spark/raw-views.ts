@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../export/natural-key.js';
-import { RAW_SOURCES, type RawCatalog } from '../../raw-sources.js';
+import { RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
 import { sparkString } from './sql.js';
 
 /**
@@ -118,9 +118,7 @@ export async function registerSparkRawViews(
   for (const source of RAW_SOURCES) {
     const spark = SPARK_RAW_SOURCES[source.name];
     if (spark === undefined) throw new Error(`No Spark reading of raw source ${source.name}`);
-    const paths = (catalog.files.get(source.name) ?? [])
-      .filter((f) => onlyLoads === undefined || onlyLoads.has(f.loadId))
-      .map((f) => f.path);
+    const paths = sourceFiles(catalog, source.name, onlyLoads);
     counts[source.name] = paths.length;
     if (paths.length === 0) {
       await run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${emptyRelation(spark.empty)}`);

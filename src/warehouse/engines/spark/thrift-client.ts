@@ -81,7 +81,7 @@ export class ThriftSession {
       const schema = operation.getSchema();
       const columns = (schema?.columns ?? []).map((c) => ({
         name: String(c.columnName),
-        type: String(c.typeDesc?.types?.[0]?.primitiveEntry?.type ?? ''),
+        type: typeName(c.typeDesc?.types?.[0]?.primitiveEntry?.type),
       }));
       const rows = (this.utils.getResult(operation).getValue() ?? []) as Row[];
       return { columns, rows };
@@ -94,6 +94,13 @@ export class ThriftSession {
     await this.session.close().catch(() => {});
     closeQuietly(this.client);
   }
+}
+
+/** Thrift's type id as its name: 7 -> STRING (TTypeId, without its _TYPE ending). */
+function typeName(id: number | undefined): string {
+  const ids = hive.thrift.TCLIService_types.TTypeId as Record<string, number>;
+  const name = Object.keys(ids).find((key) => ids[key] === id);
+  return name ? name.replace(/_TYPE$/, '') : 'UNKNOWN';
 }
 
 /** Closing a connection that already broke must not hide the error that broke it. */
