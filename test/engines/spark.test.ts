@@ -139,6 +139,20 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         ];
         assert.ok(fromDuck.length >= 4);
         assert.deepEqual(fromSpark, fromDuck);
+        // Spark's own readers find the tables in its schemas, over the lake's folders.
+        const spark = await ThriftSession.open(server.target);
+        try {
+          const years = await spark.execute('SELECT count(*) AS n FROM gold.wrapped_year');
+          assert.equal(years.rows[0]?.n, fromDuck.length);
+          const plays = await spark.execute('SELECT count(*) AS n FROM silver.fct_play');
+          const [local] = await queryRows(
+            'SELECT count(*) AS n FROM silver.fct_play',
+            env(sparkHome),
+          );
+          assert.equal(plays.rows[0]?.n, Number(local?.n));
+        } finally {
+          await spark.close();
+        }
         // A Spark build killed midway: the tables before it stay whole and readable.
         const killed = spawn(
           process.execPath,
