@@ -114,6 +114,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const before = new Map<string, string>();
   const after = new Map<string, string>();
   const results: ModelBuildResult[] = [];
+  const manifests: TableManifest[] = [];
   const context = { lakeRoot, timezone: engine.timezone };
   for (const [index, model] of order.entries()) {
     options.onProgress?.({ phase: 'start', model, index, total: order.length });
@@ -180,6 +181,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
     }
     changes.set(model.id, built.change);
     after.set(model.id, built.version);
+    if (built.manifest) manifests.push(built.manifest);
     const result: ModelBuildResult = {
       ...built.result,
       seconds: (performance.now() - started) / 1000,
@@ -190,12 +192,6 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   for (const change of changes.values())
     if (change.kind === 'all' && change.rows !== undefined) await engine.dropTempTable(change.rows);
   // The engine's own catalog (Spark's external tables) names the tables just published.
-  const manifests: TableManifest[] = [];
-  for (const model of order)
-    if (model.materialized !== 'view') {
-      const manifest = await readManifest(lake, manifestPath(model));
-      if (manifest) manifests.push(manifest);
-    }
   await engine.publishTables(manifests);
   return results;
 }

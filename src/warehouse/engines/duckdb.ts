@@ -71,7 +71,7 @@ export class DuckdbEngine implements Engine {
     };
   }
 
-  async describe(sql: string): Promise<Column[]> {
+  private async describe(sql: string): Promise<Column[]> {
     const described = await this.warehouse.query(`DESCRIBE ${sql}`);
     return described.rows.map((r) => ({
       name: String(r.column_name),

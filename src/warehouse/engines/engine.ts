@@ -50,8 +50,6 @@ export interface Engine {
    * itself left out of the files.
    */
   writeParquet(sql: string, folder: string, partitionColumn?: string): Promise<WrittenParquet>;
-  /** The columns a query yields. */
-  describe(sql: string): Promise<Column[]>;
   /** Makes `<layer>.<name>` read a published manifest's parts for the rest of the session. */
   expose(manifest: TableManifest): Promise<void>;
   /** Makes `<layer>.<name>` a view over other tables (a view model). */

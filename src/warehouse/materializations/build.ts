@@ -49,7 +49,13 @@ export interface ModelBuild {
 }
 
 /** What a materialization returns: the result, the change for the models after, the version. */
-export type Built = { result: Omit<ModelBuildResult, 'seconds'>; change: Change; version: string };
+export type Built = {
+  result: Omit<ModelBuildResult, 'seconds'>;
+  change: Change;
+  version: string;
+  /** The manifest the table stands on after this build (none for a view). */
+  manifest?: TableManifest;
+};
 
 /** The hidden folder a build writes a model's new Parquet to, before it is moved into place. */
 export const stagingFolder = (model: Model, loadId: string, suffix = '') =>
@@ -127,6 +133,7 @@ export async function reuse(build: ModelBuild): Promise<Built> {
     },
     change: NO_CHANGE,
     version: versionOf(previous),
+    manifest: previous,
   };
 }
 

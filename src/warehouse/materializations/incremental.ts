@@ -113,6 +113,7 @@ export async function buildIncremental(
       },
       change,
       version: versionOf(manifest),
+      manifest,
     };
   } finally {
     await removeStaging(lakeRoot, staging);

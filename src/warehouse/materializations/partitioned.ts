@@ -104,6 +104,7 @@ export async function buildPartitioned(
       },
       change,
       version: manifest.version ?? loadId,
+      manifest,
     };
   } finally {
     await removeStaging(lakeRoot, staging);

@@ -61,6 +61,7 @@ export async function buildTable(
       },
       change,
       version: build.loadId,
+      manifest,
     };
   } finally {
     await removeStaging(lakeRoot, staging);

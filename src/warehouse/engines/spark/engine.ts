@@ -132,7 +132,7 @@ export class SparkEngine implements Engine {
   }
 
   /** Columns with DuckDB's names for Spark's types (what a manifest records). */
-  async describe(sql: string): Promise<Column[]> {
+  private async describe(sql: string): Promise<Column[]> {
     const described = await this.query(`DESCRIBE QUERY SELECT * FROM (${sql}) AS described`);
     return described.rows.map((r) => ({
       name: String(r.col_name),

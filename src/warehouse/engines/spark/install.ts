@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../errors.js';
@@ -102,7 +102,6 @@ export async function setupSpark(
       env,
       log,
     );
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(join(venv, `.pyspark-${PYSPARK_VERSION}`), `${new Date().toISOString()}\n`);
   } catch (error) {
     await rm(venv, { recursive: true, force: true });
