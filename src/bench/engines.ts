@@ -48,6 +48,7 @@ export const sparkBenchmark: Benchmark = {
           else
             engine = await SparkEngine.open({
               session: await ThriftSession.open(server.target),
+              lake,
               lakeRoot,
               timezone: 'UTC',
               inspector: await Warehouse.open({ file: ':memory:', timezone: 'UTC' }),

@@ -30,6 +30,12 @@ export interface Settings {
   s3Endpoint: string | undefined;
   s3PathStyle: boolean;
   s3Region: string | undefined;
+  databricksHost: string | undefined;
+  databricksHttpPath: string | undefined;
+  databricksToken: string | undefined;
+  databricksClientId: string | undefined;
+  databricksClientSecret: string | undefined;
+  databricksCatalog: string;
   spotifyMaxWaitSeconds: number;
   /** Pretend the time is this (tests and the demo run against the simulator's clock). */
   now: string | undefined;
@@ -256,6 +262,49 @@ export const SETTINGS = [
     configKey: 's3_region',
     description: "S3 lake: the bucket's region (default us-east-1)",
     parse: v.nonEmpty('a region name such as eu-west-1'),
+  }),
+  spec({
+    key: 'databricksHost',
+    env: 'DATABRICKS_HOST',
+    configKey: 'databricks_host',
+    description: 'Databricks engine: the workspace URL (https://adb-....azuredatabricks.net)',
+    parse: v.databricksHost,
+  }),
+  spec({
+    key: 'databricksHttpPath',
+    env: 'DATABRICKS_HTTP_PATH',
+    configKey: 'databricks_http_path',
+    description: "Databricks engine: the SQL warehouse's HTTP path (/sql/1.0/warehouses/...)",
+    parse: v.urlPath,
+  }),
+  spec({
+    key: 'databricksToken',
+    env: 'DATABRICKS_TOKEN',
+    secret: true,
+    description: 'Databricks engine: a personal access token (or use a client id and secret)',
+    parse: v.nonEmpty('a Databricks personal access token (dapi...)'),
+  }),
+  spec({
+    key: 'databricksClientId',
+    env: 'DATABRICKS_CLIENT_ID',
+    configKey: 'databricks_client_id',
+    description: "Databricks engine: a service principal's OAuth client id (machine to machine)",
+    parse: v.nonEmpty("the service principal's application (client) id"),
+  }),
+  spec({
+    key: 'databricksClientSecret',
+    env: 'DATABRICKS_CLIENT_SECRET',
+    secret: true,
+    description: "Databricks engine: the service principal's OAuth secret",
+    parse: v.nonEmpty('an OAuth secret generated for the service principal'),
+  }),
+  spec({
+    key: 'databricksCatalog',
+    env: 'DATABRICKS_CATALOG',
+    configKey: 'databricks_catalog',
+    description: 'Databricks engine: the Unity Catalog catalog holding bronze, silver and gold',
+    defaultValue: () => 'wrapped',
+    parse: v.sqlName,
   }),
   spec({
     key: 'spotifyMaxWaitSeconds',

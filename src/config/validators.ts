@@ -131,6 +131,43 @@ export function webhookUrl(raw: string): string {
   throw new Invalid(expected);
 }
 
+/**
+ * A Databricks workspace: `https://host` (a bare host name means https). Plain HTTP only to a
+ * loopback IP literal, where tests stand in for a workspace; a token never crosses a network
+ * in clear.
+ */
+export function databricksHost(raw: string): string {
+  const expected = 'the workspace URL, such as https://adb-1234567890123456.7.azuredatabricks.net';
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new Invalid(expected);
+  }
+  const loopback = url.protocol === 'http:' && isLoopbackLiteral(url.hostname);
+  if ((url.protocol !== 'https:' && !loopback) || url.username || url.password)
+    throw new Invalid(expected);
+  if (url.pathname !== '/' || url.search || url.hash) throw new Invalid(expected);
+  return url.origin;
+}
+
+/** The path part of a URL, such as a SQL warehouse's `/sql/1.0/warehouses/abc123`. */
+export function urlPath(raw: string): string {
+  const text = raw.trim();
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(text))
+    throw new Invalid('a path such as /sql/1.0/warehouses/abc123');
+  return text;
+}
+
+/** A catalog or schema name: letters, digits and underscores. */
+export function sqlName(raw: string): string {
+  const text = raw.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(text))
+    throw new Invalid('a name of letters, digits and underscores, such as wrapped');
+  return text;
+}
+
 export function nonEmpty(what: string) {
   return (raw: string): string => {
     const text = raw.trim();

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config } from '../config/load.js';
+import { WrappedError } from '../errors.js';
 import { newLoadId } from '../lake/load-id.js';
 import { openLake } from '../lake/open.js';
 
@@ -279,6 +280,54 @@ async function checkEngine(): Promise<DoctorCheck> {
 }
 
 /**
+ * Databricks: the connection (host, HTTP path, token), the catalog, and the permissions a build
+ * needs, tried with a throwaway table in the lake (engines/access-probe.ts).
+ */
+async function checkDatabricks(config: Config): Promise<DoctorCheck> {
+  const { openDatabricksEngine } = await import('../warehouse/engines/open.js');
+  const { probeEngineAccess } = await import('../warehouse/engines/access-probe.js');
+  const lake = openLake(config.settings);
+  let engine: Awaited<ReturnType<typeof openDatabricksEngine>>;
+  try {
+    engine = await openDatabricksEngine(config, lake);
+  } catch (error) {
+    return {
+      name: 'builds',
+      status: 'fail',
+      summary: `databricks: ${config.redact((error as Error).message)}`,
+      hint: error instanceof WrappedError ? error.hint : undefined,
+    };
+  }
+  try {
+    const steps = await probeEngineAccess(engine, lake);
+    const failed = steps.find((s) => !s.ok);
+    const where = `${config.settings.databricksHost}, catalog ${config.settings.databricksCatalog}`;
+    if (!failed)
+      return {
+        name: 'builds',
+        status: 'ok',
+        summary: `databricks: ${where}; ${steps.map((s) => s.detail).join('; ')}`,
+      };
+    return {
+      name: 'builds',
+      status: 'fail',
+      summary: `databricks: ${where}; cannot ${failed.step}: ${config.redact(failed.detail)}`,
+      hint: DATABRICKS_GRANTS[failed.step],
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The Unity Catalog grant each probe step needs (README, "Engines"). */
+const DATABRICKS_GRANTS = {
+  schemas:
+    'Grant USE CATALOG and CREATE SCHEMA on the catalog (or create schemas bronze, silver, gold, wrapped_build and grant USE SCHEMA, CREATE TABLE).',
+  write: "Grant CREATE EXTERNAL TABLE and WRITE FILES on the lake's external location.",
+  read: "Grant READ FILES on the lake's external location.",
+} as const;
+
+/**
  * The engine builds run on (`--engine`, WRAPPED_ENGINE): Spark's install and Java when Spark is
  * chosen (starting it takes 20 s, so the doctor does not), Databricks' variables when it is.
  */
@@ -294,13 +343,7 @@ async function checkBuildEngine(config: Config): Promise<DoctorCheck> {
       status: 'ok',
       summary: `duckdb${install ? `; Spark is set up too (pyspark ${PYSPARK_VERSION})` : ''}`,
     };
-  if (engine === 'databricks')
-    return {
-      name: 'builds',
-      status: 'fail',
-      summary: 'databricks: not built yet',
-      hint: 'Build with --engine duckdb or spark (README, "Engines").',
-    };
+  if (engine === 'databricks') return checkDatabricks(config);
   if (!install)
     return {
       name: 'builds',

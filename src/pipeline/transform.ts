@@ -14,7 +14,7 @@ import {
   openWarehouse,
 } from '../warehouse/index.js';
 import type { Model } from '../warehouse/models.js';
-import { attachPublishedTables, requireLocalRoot } from '../warehouse/runner.js';
+import { attachPublishedTables } from '../warehouse/runner.js';
 
 export interface TransformResult {
   load_id: string;
@@ -42,9 +42,10 @@ export interface TransformOptions {
  * has not read, partitioned tables rebuild the years the new data touches, and a table whose
  * inputs did not change is kept; `fullRefresh` rebuilds everything from all raw files.
  *
- * Over a remote lake (Azure, S3) the engine builds in HOME's local copy: the raw files not
- * cached yet are pulled first, and the tables are pushed back after (src/warehouse/lake-mirror.ts).
- * The ledger entry goes to the remote lake, last.
+ * Over a remote lake (Azure, S3) DuckDB and a local Spark build in HOME's local copy: the raw
+ * files not cached yet are pulled first, and the tables are pushed back after
+ * (src/warehouse/lake-mirror.ts). Databricks reads and writes the cloud lake itself, so it
+ * builds there in place. The ledger entry goes to the remote lake, last.
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const { config, lake } = options;
@@ -53,7 +54,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const startedAt = new Date().toISOString();
   if (models.length === 0) return { load_id: loadId, status: 'ok', models: [] };
 
-  const mirror = LakeMirror.forLake(config.settings.home, lake);
+  const inPlace = config.settings.engine === 'databricks';
+  const mirror = inPlace ? undefined : LakeMirror.forLake(config.settings.home, lake);
   const buildLake = mirror?.local ?? lake;
   const ledger = new LoadLedger(lake);
   let results: ModelBuildResult[] = [];
@@ -64,7 +66,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     try {
       const engine = await openEngine(config.settings.engine, {
         config,
-        lakeRoot: requireLocalRoot(buildLake),
+        lake: buildLake,
         warehouse,
       });
       try {
@@ -82,8 +84,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       } finally {
         await engine.close();
       }
-      // Another engine built the tables: the warehouse's views follow the new manifests.
-      if (engine.name !== 'duckdb') await attachPublishedTables(warehouse, buildLake);
+      // Another engine built the tables: the warehouse's views follow the new manifests (over a
+      // cloud lake, readers pull the new parts when they next open it).
+      if (engine.name !== 'duckdb' && buildLake.localRoot !== undefined)
+        await attachPublishedTables(warehouse, buildLake);
     } finally {
       warehouse.close();
     }

@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../lake/lake.js';
 import { LAYERS } from '../lake/layout.js';
-import { checkLakePath, TEMP_PREFIX } from '../lake/paths.js';
+import { checkLakePath } from '../lake/paths.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import type { Model } from './models.js';
 
@@ -68,13 +67,9 @@ export async function publishedManifests(lake: Lake): Promise<string[]> {
   return found;
 }
 
-/**
- * A lake path of a part as a local file path, checked so it cannot leave the lake. Paths in a
- * build's hidden staging folder (`.tmp-<load>`, reserved for builds) pass too: the engine writes
- * there before the files move to their published names.
- */
+/** A lake path of a part as a local file path, checked so it cannot leave the lake. */
 export const localPart = (lakeRoot: string, path: string) => {
-  checkLakePath(path.replaceAll(`/${TEMP_PREFIX}`, '/staging-'));
+  checkLakePath(path);
   return join(lakeRoot, ...path.split('/'));
 };
 
@@ -84,17 +79,6 @@ export const localPart = (lakeRoot: string, path: string) => {
  */
 export const readParts = (lakeRoot: string, files: string[]) =>
   `read_parquet([${files.map((f) => sqlString(localPart(lakeRoot, f))).join(', ')}], hive_partitioning = false)`;
-
-export async function allExist(lakeRoot: string, files: string[]): Promise<boolean> {
-  for (const file of files) {
-    try {
-      await access(localPart(lakeRoot, file));
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
 
 /** Removes the Parquet parts in the manifest's folder that the manifest does not name. */
 export async function removeUnpublishedParts(lake: Lake, manifestAt: string, keep: string[]) {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../export/natural-key.js';
 import type { Lake } from '../lake/lake.js';
 import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
+import { lakeLocation } from './dialects/dialect.js';
 import { sqlString, type Warehouse } from './engine.js';
 
 /**
@@ -91,13 +92,13 @@ export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawC
         if (source.matches(entry, file))
           files
             .get(source.name)
-            ?.push({ loadId: entry.load_id, path: join(lakeRoot, ...file.path.split('/')) });
+            ?.push({ loadId: entry.load_id, path: lakeLocation(lakeRoot, file.path) });
       }
     }
   }
   const gapFiles: string[] = [];
   for await (const entry of lake.list('_state/gaps/'))
-    if (entry.path.endsWith('.json')) gapFiles.push(join(lakeRoot, ...entry.path.split('/')));
+    if (entry.path.endsWith('.json')) gapFiles.push(lakeLocation(lakeRoot, entry.path));
   return { files, ingestedAt, gapFiles, dataLoads };
 }
 

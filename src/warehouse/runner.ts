@@ -1,4 +1,5 @@
 import { ModelError, WrappedError } from '../errors.js';
+import { allExist } from '../lake/file-ops.js';
 import type { Lake } from '../lake/lake.js';
 import { LAYERS } from '../lake/layout.js';
 import { ALL_CHANGED, type Change, inputChange } from './changes.js';
@@ -11,7 +12,6 @@ import type { Warehouse } from './engine.js';
 import { DuckdbEngine } from './engines/duckdb.js';
 import type { Engine } from './engines/engine.js';
 import {
-  allExist,
   exposeTable,
   manifestPath,
   publishedManifests,
@@ -101,8 +101,9 @@ export async function ensureSchemas(warehouse: Warehouse): Promise<void> {
  */
 export async function buildModels(options: BuildOptions): Promise<ModelBuildResult[]> {
   const { lake, loadId } = options;
-  const lakeRoot = requireLocalRoot(lake);
-  const engine = options.engine ?? duckdbEngine(options.warehouse, lakeRoot);
+  const engine = options.engine ?? duckdbEngine(options.warehouse, requireLocalRoot(lake));
+  // Where the engine reads the lake: this machine's folder, or the cloud URL (Databricks).
+  const { lakeRoot } = engine;
   const fullRefresh = options.fullRefresh ?? false;
   if (engine instanceof DuckdbEngine) await ensureSchemas(engine.warehouse);
   const order = buildOrder(options.models);
@@ -134,7 +135,6 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       const build: ModelBuild = {
         engine,
         lake,
-        lakeRoot,
         model,
         sql,
         loadId,
@@ -152,7 +152,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
           if (published?.inputs?.[dep] !== before.get(dep)) seen.set(dep, ALL_CHANGED);
       // Published parts that are all here can be compared with; built by this SQL, they can
       // also be kept or built on.
-      if (build.previous && !(await allExist(lakeRoot, build.previous.files)))
+      if (build.previous && !(await allExist(lake, build.previous.files)))
         build.previous = undefined;
       const current = build.previous !== undefined && publishedIsCurrent(build);
       if (current && model.materialized === 'partitioned') await narrowLookupChanges(build, seen);

@@ -55,18 +55,6 @@ describe('wrapped --engine', () => {
     assert.match(result.stderr, /DATABRICKS_HOST/);
   });
 
-  it('databricks with its variables says plainly it is not built, and never echoes the token', async () => {
-    const { env } = await setup({
-      DATABRICKS_HOST: 'adb-1.azuredatabricks.net',
-      DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/abc',
-      DATABRICKS_TOKEN: 'dapi-secret-token-123',
-    });
-    const result = await wrapped(['transform', '--engine', 'databricks', '--json'], { env });
-    assert.equal(result.code, 2);
-    assert.match(result.stderr + result.stdout, /not built yet/);
-    assert.doesNotMatch(result.stderr + result.stdout, /dapi-secret-token-123/);
-  });
-
   it('an unknown engine is a usage error listing the engines', async () => {
     const { env } = await setup();
     const result = await wrapped(['transform', '--engine', 'oracle'], { env });

@@ -10,14 +10,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { packagedModelsDir } from '../../src/config/settings.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
+import type { Lake } from '../../src/lake/lake.js';
+import { newLoadId } from '../../src/lake/load-id.js';
 import { exportZip } from '../../src/simulator/export.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { Warehouse } from '../../src/warehouse/engine.js';
+import { probeEngineAccess } from '../../src/warehouse/engines/access-probe.js';
 import { engineContract } from '../../src/warehouse/engines/engine.contract.js';
 import { SparkEngine } from '../../src/warehouse/engines/spark/engine.js';
 import { findSparkInstall } from '../../src/warehouse/engines/spark/install.js';
@@ -26,6 +31,9 @@ import {
   type RunningThriftServer,
   startThriftServer,
 } from '../../src/warehouse/engines/spark/thrift-server.js';
+import { readParts, type TableManifest } from '../../src/warehouse/manifest.js';
+import { loadModels } from '../../src/warehouse/models.js';
+import { buildModels } from '../../src/warehouse/runner.js';
 import { compareLakes, publishedTables } from '../support/compare-lakes.js';
 import { BIN, queryRows, REPO, tempDir, wrapped } from '../support/helpers.js';
 import { loggedInHome, pollHourly } from '../support/sim-login.js';
@@ -78,6 +86,7 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
       lakeRoot = await mkdtemp(join(tmpdir(), 'wrapped-spark-contract-'));
       engine = await SparkEngine.open({
         session: await ThriftSession.open(server.target),
+        lake: new FsLake(lakeRoot),
         lakeRoot,
         timezone: 'Europe/Berlin',
         inspector: await Warehouse.open({ file: ':memory:', timezone: 'Europe/Berlin' }),
@@ -176,6 +185,87 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         );
       }
     });
+
+  describe('over a lake reached only through its driver, as Databricks builds ADLS', () => {
+    it("every table equals DuckDB's, and the columns Spark records are what DuckDB reads", async () => {
+      const home = join(await tempDir(), 'home');
+      const imported = await wrapped(['import', join(SAMPLES, 'extended-2022-endsong')], {
+        env: env(home),
+      });
+      assert.equal(imported.code, 0, imported.stderr);
+      const root = join(`${home}-driver`, 'lake');
+      await cp(join(home, 'lake'), root, { recursive: true });
+      const duck = await wrapped(['transform'], { env: env(home) });
+      assert.equal(duck.code, 0, duck.stderr);
+
+      // Every file operation through the lake's API (no local root): moves are copies and
+      // deletes, and Spark counts and describes what it wrote (no DuckDB inspector).
+      const local = new FsLake(root);
+      const lake: Lake = {
+        location: local.location,
+        localRoot: undefined,
+        put: (path, body, options) => local.put(path, body, options),
+        get: (path) => local.get(path),
+        getStream: (path) => local.getStream(path),
+        exists: (path) => local.exists(path),
+        list: (prefix) => local.list(prefix),
+        delete: (path) => local.delete(path),
+      };
+      const engine = await SparkEngine.open({
+        session: await ThriftSession.open(server.target),
+        lake,
+        lakeRoot: pathToFileURL(root).href,
+        timezone: 'Europe/Berlin',
+      });
+      try {
+        await buildModels({
+          engine,
+          lake,
+          models: loadModels(packagedModelsDir()),
+          loadId: newLoadId(),
+        });
+        const steps = await probeEngineAccess(engine, lake);
+        assert.deepEqual(
+          steps.map((s) => [s.step, s.ok]),
+          [
+            ['schemas', true],
+            ['write', true],
+            ['read', true],
+          ],
+        );
+      } finally {
+        await engine.close();
+      }
+      const tables = publishedTables(join(home, 'lake'));
+      assert.deepEqual(publishedTables(root), tables);
+      assert.deepEqual(await compareLakes(join(home, 'lake'), root, tables), []);
+      compared += tables.length;
+      const reader = await Warehouse.open({ file: ':memory:', timezone: 'UTC' });
+      try {
+        for (const table of tables) {
+          const [layer, name] = table.split('.') as [string, string];
+          const manifest = JSON.parse(
+            await readFile(join(root, layer, name, '_manifest.json'), 'utf8'),
+          ) as TableManifest;
+          if (manifest.files.length === 0) continue;
+          const seen = await reader.query(
+            `DESCRIBE SELECT * FROM ${readParts(root, manifest.files)}`,
+          );
+          assert.deepEqual(
+            seen.rows.map((r) => ({ name: r.column_name, type: r.column_type })),
+            manifest.columns,
+            table,
+          );
+        }
+      } finally {
+        reader.close();
+      }
+      // The probe cleaned up after itself.
+      const probeFiles: string[] = [];
+      for await (const entry of local.list('_state/doctor/')) probeFiles.push(entry.path);
+      assert.deepEqual(probeFiles, []);
+    });
+  });
 
   describe('the simulator: export and hourly API polls', () => {
     let sim: Simulator;

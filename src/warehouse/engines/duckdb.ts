@@ -1,11 +1,11 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { duckdbDialect } from '../dialects/duckdb.js';
 import { type QueryResult, sqlIdentifier, sqlString, type Warehouse } from '../engine.js';
 import { exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
 import { type RawCatalog, registerRawViews } from '../raw-sources.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
-import { EngineError } from './errors.js';
+import { writtenFiles } from './written-files.js';
 
 /**
  * DuckDB, embedded: the default engine. It builds in HOME's warehouse file, whose views are what
@@ -17,7 +17,7 @@ export class DuckdbEngine implements Engine {
 
   constructor(
     readonly warehouse: Warehouse,
-    private readonly lakeRoot: string,
+    readonly lakeRoot: string,
   ) {}
 
   get timezone(): string {
@@ -106,34 +106,21 @@ export class DuckdbEngine implements Engine {
   async close(): Promise<void> {}
 }
 
-/**
- * The Parquet files under `<folder>/<column>=<value>/`, by value, as lake paths. A folder or file
- * not understood here would hold rows the manifest would not name: refuse rather than lose them.
- */
-export async function partitionFiles(
+/** The Parquet files DuckDB wrote under a folder of this machine, by partition value. */
+async function partitionFiles(
   absolute: string,
   folder: string,
   column: string,
 ): Promise<Map<string, string[]>> {
-  const written = new Map<string, string[]>();
-  let entries: string[];
+  let paths: string[];
   try {
-    entries = (await readdir(absolute)).sort();
+    paths = await readdir(absolute, { recursive: true });
   } catch {
-    return written; // no row, no folder
+    return new Map(); // no row, no folder
   }
-  for (const entry of entries) {
-    if (entry.startsWith('.') || entry.startsWith('_')) continue; // checksums, _SUCCESS
-    const value = entry.startsWith(`${column}=`) ? entry.slice(column.length + 1) : undefined;
-    if (value === undefined || !/^[A-Za-z0-9_-]+$/.test(value))
-      throw new EngineError(`The engine wrote an unexpected entry ${entry} in ${absolute}.`);
-    const files = (await readdir(join(absolute, entry)))
-      .filter((f) => f.endsWith('.parquet') && !f.startsWith('.'))
-      .sort();
-    written.set(
-      value,
-      files.map((f) => `${folder}/${entry}/${f}`),
-    );
-  }
-  return written;
+  return writtenFiles(
+    paths.map((p) => p.split(sep).join('/')),
+    folder,
+    column,
+  );
 }

@@ -30,12 +30,12 @@ export function engineContract(open: () => ContractSubject): void {
 
   it('writes a query as Parquet in a lake folder, with its rows and columns as DuckDB names them', async () => {
     const { engine, lakeRoot } = open();
-    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_table/.tmp-a');
+    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_table/_staging-a');
     assert.equal(written.rows, 3);
     const files = written.files.get('') ?? [];
     assert.ok(
       files.length >= 1 &&
-        files.every((f) => /^silver\/contract_table\/\.tmp-a\/[^/]+\.parquet$/.test(f)),
+        files.every((f) => /^silver\/contract_table\/_staging-a\/[^/]+\.parquet$/.test(f)),
       files.join(),
     );
     for (const f of files) assert.ok(existsSync(join(lakeRoot, f)), f);
@@ -51,7 +51,7 @@ export function engineContract(open: () => ContractSubject): void {
     const { engine } = open();
     const written = await engine.writeParquet(
       `SELECT *, CASE WHEN n = 1 THEN '2025' WHEN n = 2 THEN '2026' ELSE 'undated' END AS event_year FROM (${sql(ROWS)}) AS r`,
-      'silver/contract_partitioned/.tmp-b',
+      'silver/contract_partitioned/_staging-b',
       'event_year',
     );
     assert.equal(written.rows, 3);
@@ -60,7 +60,7 @@ export function engineContract(open: () => ContractSubject): void {
       for (const f of files)
         assert.match(
           f,
-          new RegExp(`^silver/contract_partitioned/\\.tmp-b/event_year=${year}/[^/]+\\.parquet$`),
+          new RegExp(`^silver/contract_partitioned/_staging-b/event_year=${year}/[^/]+\\.parquet$`),
         );
     assert.deepEqual(
       written.columns.map((c) => c.name),
@@ -78,7 +78,7 @@ export function engineContract(open: () => ContractSubject): void {
     const { engine } = open();
     const written = await engine.writeParquet(
       `${sql(ROWS)} WHERE false`,
-      'silver/contract_empty/.tmp-c',
+      'silver/contract_empty/_staging-c',
     );
     assert.equal(written.rows, 0);
     assert.deepEqual(
@@ -87,7 +87,7 @@ export function engineContract(open: () => ContractSubject): void {
     );
     const partitioned = await engine.writeParquet(
       `SELECT *, 'x' AS event_year FROM (${sql(ROWS)}) AS r WHERE false`,
-      'silver/contract_empty/.tmp-d',
+      'silver/contract_empty/_staging-d',
       'event_year',
     );
     assert.equal(partitioned.rows, 0);
@@ -96,7 +96,7 @@ export function engineContract(open: () => ContractSubject): void {
 
   it('exposes a published manifest as <layer>.<name>, an empty one as an empty table', async () => {
     const { engine } = open();
-    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_exposed/.tmp-e');
+    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_exposed/_staging-e');
     const manifest = (files: string[], rows: number): TableManifest => ({
       table: 'silver.contract_exposed',
       load_id: 'contract',
@@ -114,7 +114,7 @@ export function engineContract(open: () => ContractSubject): void {
 
   it('a temporary table keeps its rows after the files it read are gone', async () => {
     const { engine, lakeRoot } = open();
-    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_temp/.tmp-f');
+    const written = await engine.writeParquet(sql(ROWS), 'silver/contract_temp/_staging-f');
     const table = await engine.createTempTable(
       'contract_changed',
       `SELECT * FROM ${await engine.parts(written.files.get('') ?? [])}`,

@@ -25,14 +25,20 @@ export interface WrittenParquet {
  * one contract suite (engine.contract.ts) holds every engine to the same behaviour.
  *
  * Tables are never replaced in place: an engine writes Parquet into a hidden folder of the lake,
- * Node moves the files to their final names and writes the manifest last (manifest.ts), so a
- * build killed midway leaves the previous tables readable, whatever the engine.
+ * Node moves the files to their final names through the lake's driver and writes the manifest
+ * last (manifest.ts), so a build killed midway leaves the previous tables readable, whatever the
+ * engine and wherever the lake.
  */
 export interface Engine {
   readonly name: EngineName;
   readonly dialect: Dialect;
   /** WRAPPED_TIMEZONE: the session time zone, so instants cast to dates are local days. */
   readonly timezone: string;
+  /**
+   * Where this engine reads and writes the lake: a folder on this machine, or a URL the engine
+   * resolves itself (`abfss://container@account.dfs.core.windows.net/prefix` on Databricks).
+   */
+  readonly lakeRoot: string;
   /** Runs SQL for its effect. */
   run(sql: string): Promise<void>;
   /** Runs a query; values as JSON (integers as numbers when exact). */

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
-import type { Config } from '../../config/load.js';
-import { ConfigError } from '../../errors.js';
+import { type Config, redactValues } from '../../config/load.js';
+import { ConfigError, WrappedError } from '../../errors.js';
+import type { Lake } from '../../lake/lake.js';
 import { Warehouse } from '../engine.js';
+import { requireLocalRoot } from '../runner.js';
+import {
+  type DatabricksSettings,
+  databricksLakeUrl,
+  databricksSettings,
+  databricksTarget,
+} from './databricks/connect.js';
 import { DuckdbEngine } from './duckdb.js';
 import type { Engine, EngineName } from './engine.js';
 import { findSparkInstall, sparkNotSetUp } from './spark/install.js';
+import { databricksPlatform } from './spark/platform.js';
 
 /**
  * The engine a build runs on (the `engine` setting, `--engine`, WRAPPED_ENGINE):
@@ -12,29 +21,35 @@ import { findSparkInstall, sparkNotSetUp } from './spark/install.js';
  * - spark: a local Spark from `wrapped engine setup spark`, its Thrift server started for the
  *   build; or an existing Thrift server at WRAPPED_SPARK_THRIFT_URL; WRAPPED_SPARK_MASTER runs
  *   the local server's work on a cluster instead;
- * - databricks: not built yet; the settings it will need are checked first.
+ * - databricks: a SQL warehouse (DATABRICKS_HOST, DATABRICKS_HTTP_PATH, a token or OAuth client
+ *   credentials), building over the cloud lake in place.
+ *
+ * `lake` is the lake the build writes to: for duckdb and spark a folder on this machine (a
+ * cloud lake's local copy), for databricks the cloud lake itself.
  */
 export async function openEngine(
   name: EngineName,
   options: {
     config: Config;
-    lakeRoot: string;
+    lake: Lake;
     warehouse: Warehouse;
     env?: Record<string, string | undefined>;
   },
 ): Promise<Engine> {
   const env = options.env ?? process.env;
-  const { config, lakeRoot } = options;
-  if (name === 'duckdb') return new DuckdbEngine(options.warehouse, lakeRoot);
-  if (name === 'databricks') throw databricksNotBuilt(env);
+  const { config, lake } = options;
+  if (name === 'duckdb') return new DuckdbEngine(options.warehouse, requireLocalRoot(lake));
+  if (name === 'databricks') return openDatabricksEngine(config, lake);
   checkSparkRemote(env);
   const { ThriftSession } = await import('./spark/thrift-client.js');
   const { SparkEngine } = await import('./spark/engine.js');
+  const lakeRoot = requireLocalRoot(lake);
   const inspector = await Warehouse.open({ file: ':memory:', timezone: config.settings.timezone });
   const open = (target: Parameters<typeof ThriftSession.open>[0], onClose?: () => Promise<void>) =>
     ThriftSession.open(target).then((session) =>
       SparkEngine.open({
         session,
+        lake,
         lakeRoot,
         timezone: config.settings.timezone,
         inspector,
@@ -61,6 +76,60 @@ export async function openEngine(
     inspector.close();
     throw error;
   }
+}
+
+/** A Databricks SQL warehouse building over the cloud lake in place, in the configured catalog. */
+export async function openDatabricksEngine(config: Config, lake: Lake): Promise<Engine> {
+  const settings = databricksSettings(config.settings);
+  const lakeRoot = databricksLakeUrl(config.settings.lake, config.settings.azureAccount);
+  const { ThriftSession } = await import('./spark/thrift-client.js');
+  const { SparkEngine } = await import('./spark/engine.js');
+  const session = await ThriftSession.open(await databricksTarget(settings)).catch((error) => {
+    throw databricksUnreachable(settings, error);
+  });
+  try {
+    return await SparkEngine.open({
+      session,
+      platform: databricksPlatform(settings.catalog),
+      lake,
+      lakeRoot,
+      timezone: config.settings.timezone,
+    });
+  } catch (error) {
+    await session.close();
+    throw new WrappedError(
+      `Databricks opened a session but not catalog ${settings.catalog}: ${(error as Error).message.split('\n')[0]}`,
+      {
+        hint: `Create the catalog, or set DATABRICKS_CATALOG to one you have USE CATALOG on (README, "Engines").`,
+      },
+    );
+  }
+}
+
+/**
+ * The warehouse did not open a session: one line saying so, never the token. Databricks answers
+ * a bad token with HTTP 401 or 403, and an unknown HTTP path with 404.
+ */
+function databricksUnreachable(settings: DatabricksSettings, error: unknown): WrappedError {
+  const secrets = [settings.token, settings.clientSecret].filter((s): s is string => !!s);
+  const message = redactValues((error as Error).message, secrets).replace(
+    /^Could not open a SQL session at \S+: /,
+    '',
+  );
+  const status = /\b(40[134])\b/.exec(message)?.[1];
+  const why =
+    status === '401' || status === '403'
+      ? 'it refused the credentials'
+      : status === '404'
+        ? 'no SQL warehouse answers at that HTTP path'
+        : message;
+  return new WrappedError(
+    `Databricks at ${settings.host}${settings.httpPath} did not open a session: ${why}.`,
+    {
+      retryable: status === undefined,
+      hint: 'Check DATABRICKS_HOST, DATABRICKS_HTTP_PATH (the SQL warehouse\'s "Connection details") and the token or client secret.',
+    },
+  );
 }
 
 /** `http://host:port/path` of a running Spark Thrift server (HTTP transport). */
@@ -95,19 +164,4 @@ function checkSparkRemote(env: Record<string, string | undefined>): void {
         hint: 'Set WRAPPED_SPARK_MASTER to the cluster master URL (spark://host:7077), or WRAPPED_SPARK_THRIFT_URL to a running Thrift server, or unset SPARK_REMOTE to build on the local Spark.',
       },
     );
-}
-
-const DATABRICKS_VARIABLES = ['DATABRICKS_HOST', 'DATABRICKS_HTTP_PATH'] as const;
-
-function databricksNotBuilt(env: Record<string, string | undefined>): ConfigError {
-  const missing: string[] = DATABRICKS_VARIABLES.filter((v) => !env[v]);
-  if (!env.DATABRICKS_TOKEN && !(env.DATABRICKS_CLIENT_ID && env.DATABRICKS_CLIENT_SECRET))
-    missing.push('DATABRICKS_TOKEN (or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET)');
-  if (missing.length > 0)
-    return new ConfigError(`The databricks engine needs ${missing.join(', ')}.`, {
-      hint: 'Set them to your SQL warehouse (README, "Engines"), or build with --engine duckdb or spark.',
-    });
-  return new ConfigError('The databricks engine is not built yet: builds run on duckdb or spark.', {
-    hint: 'Use --engine spark (the same Spark SQL) or --engine duckdb. Issue 18 tracks Databricks.',
-  });
 }

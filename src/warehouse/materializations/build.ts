@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { moveFile, removeFolder } from '../../lake/file-ops.js';
 import type { Lake } from '../../lake/lake.js';
-import { TEMP_PREFIX } from '../../lake/paths.js';
 import { type Change, NO_CHANGE } from '../changes.js';
 import type { Column, Engine } from '../engines/engine.js';
 import {
-  localPart,
   manifestPath,
   removeUnpublishedParts,
   type TableManifest,
@@ -35,7 +32,6 @@ export interface ModelBuildResult {
 export interface ModelBuild {
   engine: Engine;
   lake: Lake;
-  lakeRoot: string;
   model: Model;
   /** The SQL rendered for a whole build. */
   sql: string;
@@ -57,9 +53,14 @@ export type Built = {
   manifest?: TableManifest;
 };
 
-/** The hidden folder a build writes a model's new Parquet to, before it is moved into place. */
+/**
+ * The folder a build writes a model's new Parquet to, before it is moved into place. Its name
+ * starts with `_`: a valid lake path for every driver, and hidden from readers of the table's
+ * folder (Spark and Databricks skip `_` and `.` names; DuckDB reads only what manifests name).
+ */
+export const STAGING_PREFIX = '_staging-';
 export const stagingFolder = (model: Model, loadId: string, suffix = '') =>
-  `${model.layer}/${model.name}/${TEMP_PREFIX}${loadId}${suffix}`;
+  `${model.layer}/${model.name}/${STAGING_PREFIX}${loadId}${suffix}`;
 
 /** The hash that says which SQL (and time zone: partitions are local years) built the parts. */
 export function sqlHash(build: Pick<ModelBuild, 'sql' | 'timezone'>): string {
@@ -73,23 +74,21 @@ export const sameColumns = (a: Column[], b: Column[]) => JSON.stringify(a) === J
  * gives the lake path of the i-th file. Returns the new lake paths.
  */
 export async function moveParts(
-  lakeRoot: string,
+  lake: Lake,
   files: string[],
   name: (index: number) => string,
 ): Promise<string[]> {
   const moved: string[] = [];
   for (const [i, file] of files.entries()) {
     const target = name(i);
-    await mkdir(dirname(localPart(lakeRoot, target)), { recursive: true });
-    await rename(localPart(lakeRoot, file), localPart(lakeRoot, target));
+    await moveFile(lake, file, target);
     moved.push(target);
   }
   return moved;
 }
 
 /** Removes a staging folder and whatever a failed or finished build left in it. */
-export const removeStaging = (lakeRoot: string, folder: string) =>
-  rm(localPart(lakeRoot, folder), { recursive: true, force: true });
+export const removeStaging = (lake: Lake, folder: string) => removeFolder(lake, folder);
 
 /**
  * Publishes a manifest and shows the table: parts are in place, the manifest goes last, then

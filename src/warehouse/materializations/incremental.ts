@@ -39,7 +39,7 @@ export async function buildIncremental(
   raw: RawViewsShown,
   maxParts: number,
 ): Promise<Built> {
-  const { engine, lakeRoot, model, sql, loadId } = build;
+  const { engine, lake, model, sql, loadId } = build;
   const all = [...raw.catalog.dataLoads].sort();
   const previous = build.previous;
   if (
@@ -82,11 +82,11 @@ export async function buildIncremental(
         `SELECT * FROM ${await engine.parts(sources)}`,
         mergedStaging,
       );
-      files = await moveParts(lakeRoot, merged.files.get('') ?? [], (i) => tablePart(build, '', i));
+      files = await moveParts(lake, merged.files.get('') ?? [], (i) => tablePart(build, '', i));
     } else if (added > 0) {
       files = [
         ...previous.files,
-        ...(await moveParts(lakeRoot, newFiles, (i) => tablePart(build, '', i))),
+        ...(await moveParts(lake, newFiles, (i) => tablePart(build, '', i))),
       ];
     }
     const manifest: TableManifest = {
@@ -116,7 +116,7 @@ export async function buildIncremental(
       manifest,
     };
   } finally {
-    await removeStaging(lakeRoot, staging);
-    await removeStaging(lakeRoot, mergedStaging);
+    await removeStaging(lake, staging);
+    await removeStaging(lake, mergedStaging);
   }
 }

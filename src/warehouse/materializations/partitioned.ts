@@ -35,7 +35,7 @@ export async function buildPartitioned(
   inputs: Change,
   render: (years: ReadonlySet<number> | undefined) => string,
 ): Promise<Built> {
-  const { engine, lakeRoot, model, loadId } = build;
+  const { engine, lake, model, loadId } = build;
   const eventTime = engine.dialect.identifier(model.eventTime as string);
   const previous = inputs.kind === 'dated' ? build.previous : undefined;
   const years = previous && inputs.kind === 'dated' ? yearsTouched(inputs.days) : undefined;
@@ -75,7 +75,7 @@ export async function buildPartitioned(
       if (!rebuilt.has(key)) partitions[key] = files;
     for (const [key, files] of written.files)
       partitions[key] = await moveParts(
-        lakeRoot,
+        lake,
         files,
         (i) =>
           `${model.layer}/${model.name}/${PARTITION_COLUMN}=${key}/part-${loadId}${i > 0 ? `-${i}` : ''}.parquet`,
@@ -107,6 +107,6 @@ export async function buildPartitioned(
       manifest,
     };
   } finally {
-    await removeStaging(lakeRoot, staging);
+    await removeStaging(lake, staging);
   }
 }

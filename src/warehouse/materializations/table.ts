@@ -25,7 +25,7 @@ export async function buildTable(
   build: ModelBuild,
   extra: Partial<TableManifest> = {},
 ): Promise<Built> {
-  const { engine, lakeRoot, model } = build;
+  const { engine, lake, model } = build;
   const staging = stagingFolder(model, build.loadId);
   try {
     const written = await engine.writeParquet(build.sql, staging);
@@ -43,7 +43,7 @@ export async function buildTable(
         : ALL_CHANGED;
     // Same rows: the published version stands, and records the inputs it is now current with.
     if (change.kind === 'none' && previous) return await keepWithInputs(build, previous);
-    const parts = await moveParts(lakeRoot, files, (i) => tablePart(build, '', i));
+    const parts = await moveParts(lake, files, (i) => tablePart(build, '', i));
     const manifest = newManifest(build, {
       rows: written.rows,
       files: parts,
@@ -64,6 +64,6 @@ export async function buildTable(
       manifest,
     };
   } finally {
-    await removeStaging(lakeRoot, staging);
+    await removeStaging(lake, staging);
   }
 }

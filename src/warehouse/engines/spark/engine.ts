@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { filesUnder, removeFolder } from '../../../lake/file-ops.js';
+import type { Lake } from '../../../lake/lake.js';
+import { lakeLocation } from '../../dialects/dialect.js';
 import { sparkDialect, sparkTableView } from '../../dialects/spark.js';
 import type { QueryResult, Warehouse } from '../../engine.js';
-import { localPart, readParts, type TableManifest } from '../../manifest.js';
+import { readParts, type TableManifest } from '../../manifest.js';
 import type { RawCatalog } from '../../raw-sources.js';
-import { partitionFiles } from '../duckdb.js';
 import type { Column, Engine, WrittenParquet } from '../engine.js';
 import { EngineError } from '../errors.js';
+import { writtenFiles } from '../written-files.js';
+import { SPARK, type SparkPlatform } from './platform.js';
 import { emptyRelation, registerSparkRawViews, sparkPathList } from './raw-views.js';
 import { sparkIdentifier, sparkString, sparkType } from './sql.js';
 import type { ThriftSession } from './thrift-client.js';
@@ -15,18 +18,20 @@ import type { ThriftSession } from './thrift-client.js';
 const BUILD_DATABASE = 'wrapped_build';
 
 /**
- * Apache Spark over its Thrift server (thrift-client.ts). Spark reads the raw lake and the
- * published parts, and writes each model's Parquet into the build's staging folder; Node moves
- * the files and writes the manifests (materializations/), as for DuckDB. A model's table is the
- * session view `<layer>__<name>` over exactly its manifest's parts; once the build is done,
- * `publishTables` registers external tables `bronze.*`, `silver.*`, `gold.*` over the folders.
+ * Apache Spark over its Thrift server (thrift-client.ts), and a Databricks SQL warehouse over
+ * the same protocol (platform.ts says what differs). Spark reads the raw lake and the published
+ * parts, and writes each model's Parquet into the build's staging folder; Node moves the files
+ * through the lake's driver and writes the manifests (materializations/), as for DuckDB. A
+ * model's table is the session view `<layer>__<name>` over exactly its manifest's parts; once
+ * the build is done, `publishTables` registers external tables `bronze.*`, `silver.*`, `gold.*`
+ * over the folders.
  *
- * What Spark writes is looked at with an in-memory DuckDB (`inspector`): the rows and column
- * types recorded in a manifest are what the lake's other readers (`wrapped query`, the
- * dashboard, DuckDB builds) will see.
+ * When the lake is on this machine, what Spark writes is looked at with an in-memory DuckDB
+ * (`inspector`): the rows and column types recorded in a manifest are exactly what the lake's
+ * other readers (`wrapped query`, the dashboard, DuckDB builds) will see. Over a cloud lake
+ * (Databricks), the engine counts and describes what it wrote itself.
  */
 export class SparkEngine implements Engine {
-  readonly name = 'spark';
   readonly dialect = sparkDialect;
   private relations = 0;
   /** Scratch table names unique to this session: several builds may share one Spark. */
@@ -35,34 +40,42 @@ export class SparkEngine implements Engine {
 
   private constructor(
     private readonly session: ThriftSession,
-    private readonly lakeRoot: string,
+    private readonly platform: SparkPlatform,
+    private readonly lake: Lake,
+    readonly lakeRoot: string,
     readonly timezone: string,
-    private readonly inspector: Warehouse,
+    private readonly inspector: Warehouse | undefined,
     private readonly onClose: () => Promise<void>,
   ) {}
 
+  get name() {
+    return this.platform.name;
+  }
+
   static async open(options: {
     session: ThriftSession;
+    /** Open-source Spark (the default) or Databricks. */
+    platform?: SparkPlatform;
+    lake: Lake;
+    /** Where Spark finds the lake: its folder here, or its cloud URL. */
     lakeRoot: string;
     timezone: string;
-    inspector: Warehouse;
+    /** A DuckDB to inspect written Parquet with; only when the lake is on this machine. */
+    inspector?: Warehouse;
     onClose?: () => Promise<void>;
   }): Promise<SparkEngine> {
+    const platform = options.platform ?? SPARK;
     const engine = new SparkEngine(
       options.session,
+      platform,
+      options.lake,
       options.lakeRoot,
       options.timezone,
-      options.inspector,
+      options.lake.localRoot === undefined ? closed(options.inspector) : options.inspector,
       options.onClose ?? (async () => {}),
     );
-    // What the Spark dialect relies on (dialects/spark.ts): local time in WRAPPED_TIMEZONE, and
-    // a bad cast failing as it does in DuckDB. Parquet as DuckDB writes it: zstd, timestamps in
-    // microseconds (not Spark's legacy INT96).
     for (const sql of [
-      `SET spark.sql.session.timeZone=${options.timezone}`,
-      'SET spark.sql.ansi.enabled=true',
-      'SET spark.sql.parquet.compression.codec=zstd',
-      'SET spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS',
+      ...platform.sessionSetup(options.timezone),
       `CREATE DATABASE IF NOT EXISTS ${BUILD_DATABASE}`,
     ])
       await engine.run(sql);
@@ -92,35 +105,41 @@ export class SparkEngine implements Engine {
     folder: string,
     partitionColumn?: string,
   ): Promise<WrittenParquet> {
-    const absolute = localPart(this.lakeRoot, folder);
     // Spark writes into a folder that is not there yet (or empty).
-    await rm(absolute, { recursive: true, force: true });
+    await removeFolder(this.lake, folder);
     const table = `${BUILD_DATABASE}.${this.prefix}_write_${++this.relations}`;
     const partition = partitionColumn === undefined ? '' : sparkIdentifier(partitionColumn);
-    // One file per table (or per partition), as DuckDB writes them.
+    // One file per table (or per partition), as DuckDB writes them; zstd, as DuckDB writes.
     const hint = partitionColumn === undefined ? 'REPARTITION(1)' : `REPARTITION(${partition})`;
+    let inspected: { rows: number; columns: Column[] } | undefined;
     try {
       await this.run(
-        `CREATE TABLE ${table} USING parquet ${partition ? `PARTITIONED BY (${partition})` : ''}
-         LOCATION ${sparkString(absolute)}
+        `CREATE TABLE ${table} USING parquet OPTIONS (compression 'zstd')
+         ${partition ? `PARTITIONED BY (${partition})` : ''}
+         LOCATION ${sparkString(lakeLocation(this.lakeRoot, folder))}
          AS SELECT /*+ ${hint} */ * FROM (${sql}) AS rows_built`,
       );
+      if (!this.inspector) inspected = await this.inspectTable(table, partitionColumn);
     } finally {
       // An external table: dropping it keeps the files.
       await this.run(`DROP TABLE IF EXISTS ${table}`);
     }
-    const files =
-      partitionColumn === undefined
-        ? new Map([['', await parquetFiles(absolute, folder)]])
-        : await partitionFiles(absolute, folder, partitionColumn);
+    const files = writtenFiles(
+      (await filesUnder(this.lake, folder)).map((path) => path.slice(folder.length + 1)),
+      folder,
+      partitionColumn,
+    );
+    if (inspected) return { ...inspected, files };
     const all = [...files.values()].flat();
     if (all.length === 0) {
       const columns = (await this.describe(sql)).filter((c) => c.name !== partitionColumn);
       return { rows: 0, files, columns };
     }
-    const parts = readParts(this.lakeRoot, all);
-    const counted = await this.inspector.query(`SELECT count(*) AS n FROM ${parts}`);
-    const described = await this.inspector.query(`DESCRIBE SELECT * FROM ${parts}`);
+    // The lake is on this machine: DuckDB says what its readers will see.
+    const inspector = this.inspector as Warehouse;
+    const parts = readParts(this.lake.localRoot as string, all);
+    const counted = await inspector.query(`SELECT count(*) AS n FROM ${parts}`);
+    const described = await inspector.query(`DESCRIBE SELECT * FROM ${parts}`);
     return {
       rows: Number(counted.rows[0]?.n ?? 0),
       files,
@@ -129,6 +148,18 @@ export class SparkEngine implements Engine {
         type: String(r.column_type),
       })),
     };
+  }
+
+  /** Rows and columns of a table just written, as the engine itself sees them. */
+  private async inspectTable(
+    table: string,
+    partitionColumn: string | undefined,
+  ): Promise<{ rows: number; columns: Column[] }> {
+    const counted = await this.query(`SELECT count(*) AS n FROM ${table}`);
+    const columns = (await this.describe(`SELECT * FROM ${table}`)).filter(
+      (c) => c.name !== partitionColumn,
+    );
+    return { rows: Number(counted.rows[0]?.n ?? 0), columns };
   }
 
   /** Columns with DuckDB's names for Spark's types (what a manifest records). */
@@ -157,7 +188,7 @@ export class SparkEngine implements Engine {
     // Spark has no temporary tables: a table of the build's own, dropped when done.
     const table = `${BUILD_DATABASE}.${this.prefix}_${name.replace(/\W/g, '_')}`;
     await this.run(`DROP TABLE IF EXISTS ${table}`);
-    await this.run(`CREATE TABLE ${table} USING parquet AS ${sql}`);
+    await this.run(`CREATE TABLE ${table} ${this.platform.scratchTableFormat} AS ${sql}`);
     this.scratch.add(table);
     return table;
   }
@@ -183,7 +214,7 @@ export class SparkEngine implements Engine {
       await this.run(
         `CREATE TABLE ${table} (${sparkColumns(manifest)}) USING parquet
          OPTIONS (recursiveFileLookup 'true')
-         LOCATION ${sparkString(localPart(this.lakeRoot, `${layer}/${name}`))}`,
+         LOCATION ${sparkString(lakeLocation(this.lakeRoot, `${layer}/${name}`))}`,
       );
       registered.push(manifest.table);
     }
@@ -197,14 +228,14 @@ export class SparkEngine implements Engine {
       // The session may already be gone; its scratch tables go with the server's warehouse.
     } finally {
       await this.session.close();
-      this.inspector.close();
+      this.inspector?.close();
       await this.onClose();
     }
   }
 
   /** `USING parquet` over these parts (lake paths), each read as named. */
   private readParquet(files: string[]): string {
-    const paths = files.map((f) => localPart(this.lakeRoot, f));
+    const paths = files.map((f) => lakeLocation(this.lakeRoot, f));
     return `USING parquet OPTIONS (path ${sparkString(sparkPathList(this.lakeRoot, paths))}, recursiveFileLookup 'true')`;
   }
 }
@@ -237,14 +268,8 @@ function duckdbType(spark: string): string {
   throw new EngineError(`No lake type for Spark's ${spark}`);
 }
 
-/** The Parquet files Spark wrote in a folder (not its _SUCCESS or .crc files), as lake paths. */
-async function parquetFiles(absolute: string, folder: string): Promise<string[]> {
-  try {
-    return (await readdir(absolute))
-      .filter((f) => f.endsWith('.parquet') && !f.startsWith('.') && !f.startsWith('_'))
-      .sort()
-      .map((f) => `${folder}/${f}`);
-  } catch {
-    return [];
-  }
+/** An inspector that cannot be used (the lake is not on this machine), closed at once. */
+function closed(inspector: Warehouse | undefined): undefined {
+  inspector?.close();
+  return undefined;
 }

@@ -16,6 +16,17 @@ export interface ThriftTarget {
   /** Sent as HTTP basic auth (Databricks: user `token`, the token as password). */
   username?: string;
   password?: string;
+  /** Sent as `Authorization: Bearer` instead (a Databricks OAuth access token). */
+  bearerToken?: string;
+}
+
+/** hive-driver's auth providers set headers on the transport; this one sends a bearer token. */
+class BearerAuthentication {
+  constructor(private readonly token: string) {}
+  authenticate(transport: { setOptions(key: string, value: unknown): void }) {
+    transport.setOptions('headers', { Authorization: `Bearer ${this.token}` });
+    return Promise.resolve(transport);
+  }
 }
 
 // Thrift's operation states (TCLIService.thrift): 2 finished, 3 canceled, 4 closed, 5 error.
@@ -29,29 +40,42 @@ export class ThriftSession {
       ReturnType<InstanceType<typeof hive.HiveClient>['openSession']>
     >,
     private readonly utils: InstanceType<typeof hive.HiveUtils>,
+    private readonly failures: ConnectionFailures,
   ) {}
 
   static async open(target: ThriftTarget): Promise<ThriftSession> {
     const { TCLIService, TCLIService_types } = hive.thrift;
     const client = new hive.HiveClient(TCLIService, TCLIService_types);
-    client.on('error', () => {}); // a dropped connection fails the statement in flight instead
+    const failures = new ConnectionFailures(client);
     try {
       await client.connect(
         {
           host: target.host,
           port: target.port,
-          options: { path: target.path, https: target.https ?? false },
+          options: {
+            path: target.path,
+            https: target.https ?? false,
+            // hive-driver turns certificate checks off for https; a token must only go to the
+            // server the certificate names.
+            nodeOptions: { rejectUnauthorized: true },
+          },
         },
         new hive.connections.HttpConnection(),
-        new hive.auth.PlainHttpAuthentication({
-          username: target.username ?? 'wrapped',
-          password: target.password ?? 'wrapped',
+        target.bearerToken !== undefined
+          ? (new BearerAuthentication(target.bearerToken) as unknown as InstanceType<
+              typeof hive.auth.PlainHttpAuthentication
+            >)
+          : new hive.auth.PlainHttpAuthentication({
+              username: target.username ?? 'wrapped',
+              password: target.password ?? 'wrapped',
+            }),
+      );
+      const session = await failures.guard(
+        client.openSession({
+          client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10,
         }),
       );
-      const session = await client.openSession({
-        client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10,
-      });
-      return new ThriftSession(client, session, new hive.HiveUtils(TCLIService_types));
+      return new ThriftSession(client, session, new hive.HiveUtils(TCLIService_types), failures);
     } catch (error) {
       closeQuietly(client);
       throw new EngineError(
@@ -65,19 +89,19 @@ export class ThriftSession {
   async execute(sql: string): Promise<QueryResult> {
     let operation: Awaited<ReturnType<typeof this.session.executeStatement>>;
     try {
-      operation = await this.session.executeStatement(sql, { runAsync: true });
+      operation = await this.failures.guard(this.session.executeStatement(sql, { runAsync: true }));
     } catch (error) {
       throw new Error(sparkMessage(firstLine(error)));
     }
     try {
       for (;;) {
-        const status = await operation.status(false);
+        const status = await this.failures.guard(operation.status(false));
         if (status.operationState === FINISHED) break;
         if ((status.operationState ?? 0) > FINISHED)
           throw new Error(sparkMessage(status.errorMessage ?? 'the statement was cancelled'));
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
-      await this.utils.fetchAll(operation);
+      await this.failures.guard(this.utils.fetchAll(operation));
       const schema = operation.getSchema();
       const columns = (schema?.columns ?? []).map((c) => ({
         name: String(c.columnName),
@@ -93,6 +117,34 @@ export class ThriftSession {
   async close(): Promise<void> {
     await this.session.close().catch(() => {});
     closeQuietly(this.client);
+  }
+}
+
+/**
+ * Thrift reports a failed HTTP exchange (a 401 when a token is refused or expires, a 404 for a
+ * wrong path) on the connection, not to the call waiting for the answer, which would then wait
+ * forever. Each call is raced against the connection's next error.
+ */
+class ConnectionFailures {
+  private readonly waiting = new Set<(error: Error) => void>();
+
+  constructor(client: { on(event: 'error', listener: (error: Error) => void): unknown }) {
+    client.on('error', (error) => {
+      for (const reject of this.waiting) reject(error);
+    });
+  }
+
+  async guard<T>(call: Promise<T>): Promise<T> {
+    let reject: (error: Error) => void = () => {};
+    const failed = new Promise<never>((_, r) => {
+      reject = r;
+    });
+    this.waiting.add(reject);
+    try {
+      return await Promise.race([call, failed]);
+    } finally {
+      this.waiting.delete(reject);
+    }
   }
 }
 
