@@ -1,5 +1,5 @@
 import { ModelError, WrappedError } from '../errors.js';
-import { allExist } from '../lake/file-ops.js';
+import { allExist, removeFolder } from '../lake/file-ops.js';
 import type { Lake } from '../lake/lake.js';
 import { LAYERS } from '../lake/layout.js';
 import { ALL_CHANGED, type Change, inputChange } from './changes.js';
@@ -24,7 +24,9 @@ import {
   type ModelBuild,
   type ModelBuildResult,
   reuse,
+  STAGING_ROOT,
   sqlHash,
+  sweepStaleStaging,
 } from './materializations/build.js';
 import { buildIncremental, MAX_PARTS, type RawViewsShown } from './materializations/incremental.js';
 import { buildPartitioned, inPartitionFolder } from './materializations/partitioned.js';
@@ -107,6 +109,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const fullRefresh = options.fullRefresh ?? false;
   if (engine instanceof DuckdbEngine) await ensureSchemas(engine.warehouse);
   const order = buildOrder(options.models);
+  await sweepStaleStaging(lake);
   const catalog = await readRawCatalog(lake, lakeRoot);
   const raw = new RawViews(engine, catalog);
   await raw.show(undefined);
@@ -189,6 +192,8 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
     results.push(result);
     options.onProgress?.({ phase: 'done', model, index, total: order.length, result });
   }
+  // Each model removed its own staging; the build's folder goes with the last of them.
+  await removeFolder(lake, `${STAGING_ROOT}/${loadId}`);
   for (const change of changes.values())
     if (change.kind === 'all' && change.rows !== undefined) await engine.dropTempTable(change.rows);
   // The engine's own catalog (Spark's external tables) names the tables just published.

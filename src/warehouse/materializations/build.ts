@@ -54,13 +54,33 @@ export type Built = {
 };
 
 /**
- * The folder a build writes a model's new Parquet to, before it is moved into place. Its name
- * starts with `_`: a valid lake path for every driver, and hidden from readers of the table's
- * folder (Spark and Databricks skip `_` and `.` names; DuckDB reads only what manifests name).
+ * Where a build writes a model's new Parquet before moving it into place:
+ * `_staging/<load>/<layer>/<name>`. Outside the tables' own folders, since Unity Catalog refuses
+ * a table whose location lies inside another table's; and named with `_`, which every lake
+ * driver accepts and every reader of a folder skips (Spark and Databricks pass over `_` and `.`
+ * names; DuckDB reads only what manifests name).
  */
-export const STAGING_PREFIX = '_staging-';
+export const STAGING_ROOT = '_staging';
 export const stagingFolder = (model: Model, loadId: string, suffix = '') =>
-  `${model.layer}/${model.name}/${STAGING_PREFIX}${loadId}${suffix}`;
+  `${STAGING_ROOT}/${loadId}/${model.layer}/${model.name}${suffix}`;
+
+/** A build's staging is removed as it goes; what a killed build left is swept after a day. */
+const STALE_STAGING_MS = 24 * 3_600_000;
+
+/** Removes the staging folders of builds that started over a day ago (killed midway). */
+export async function sweepStaleStaging(lake: Lake, now = Date.now()): Promise<string[]> {
+  const stale = new Set<string>();
+  for await (const entry of lake.list(`${STAGING_ROOT}/`)) {
+    const loadId = entry.path.split('/')[1] ?? '';
+    const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-/.exec(loadId);
+    if (!stamp) continue;
+    const [, y, mo, d, h, mi, sec, ms] = stamp.map(Number) as number[];
+    const started = Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec, ms);
+    if (now - started > STALE_STAGING_MS) stale.add(loadId);
+  }
+  for (const loadId of stale) await removeFolder(lake, `${STAGING_ROOT}/${loadId}`);
+  return [...stale];
+}
 
 /** The hash that says which SQL (and time zone: partitions are local years) built the parts. */
 export function sqlHash(build: Pick<ModelBuild, 'sql' | 'timezone'>): string {
