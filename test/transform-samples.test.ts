@@ -1,7 +1,10 @@
 /**
  * The real samples through import and transform: per year minutes, plays, distinct tracks and
- * artists, and the top 5 artists and tracks, against the same figures computed here straight
- * from the JSON files (UTC years; a play is 30 s or more; exact duplicate records count once).
+ * artists, unidentified minutes, and the top 5 artists and tracks, against the same figures
+ * computed here straight from the JSON files (UTC years; a play is 30 s or more; exact
+ * duplicate records count once; a stream Spotify no longer names, "Unknown Artist" /
+ * "Unknown Track" in account data or no metadata at all in the extended history, is not music
+ * and its minutes are counted apart).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +22,14 @@ interface Stream {
   trackName: string | null;
   artist: string | null;
   ms: number;
+  /** A stream Spotify can no longer name. */
+  unidentified: boolean;
 }
+
+/** Account data's name for what it can no longer name, in any casing. */
+const unnamed = (artist: string | null, track: string | null) =>
+  artist?.trim().toLowerCase() === 'unknown artist' &&
+  track?.trim().toLowerCase() === 'unknown track';
 
 function files(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
@@ -102,21 +112,33 @@ function streamsOf(folder: string): Stream[] {
           trackName: isTrack ? r.master_metadata_track_name : null,
           artist: isTrack ? r.master_metadata_album_artist_name : null,
           ms: r.ms_played,
+          unidentified:
+            !isTrack &&
+            !r.spotify_episode_uri &&
+            !r.episode_name &&
+            !r.audiobook_uri &&
+            !r.audiobook_chapter_uri &&
+            !r.audiobook_title,
         });
       }
-    } else if (/^StreamingHistory\d+\.json$/.test(name)) {
+    } else if (/^StreamingHistory(_music_)?\d+\.json$/.test(name)) {
       // The legacy file mixes podcasts in: a row whose "artist" is a show named elsewhere in the
       // export (the library's shows and episodes, extended-history episodes) is an episode.
+      // StreamingHistory_music_N holds music only.
+      const legacy = !name.includes('_music_');
       for (const r of rows) {
-        const podcast = shows.has(r.artistName);
+        const podcast = legacy && shows.has(r.artistName);
+        const unidentified = !podcast && unnamed(r.artistName, r.trackName);
+        const music = !podcast && !unidentified;
         out.push({
           year: r.endTime.slice(0, 4),
           ts: `${r.endTime.replace(' ', 'T')}:00Z`,
           key: JSON.stringify([r.endTime, r.artistName, r.trackName, r.msPlayed]),
-          track: podcast ? null : trackOf(r.artistName, r.trackName),
-          trackName: podcast ? null : r.trackName,
-          artist: podcast ? null : r.artistName,
+          track: music ? trackOf(r.artistName, r.trackName) : null,
+          trackName: music ? r.trackName : null,
+          artist: music ? r.artistName : null,
           ms: r.msPlayed,
+          unidentified,
         });
       }
     }
@@ -157,6 +179,11 @@ function expected(streams: Stream[]) {
       plays: playsInYear.length,
       unique_tracks: new Set(playsInYear.map((s) => s.track)).size,
       unique_artists: new Set(playsInYear.map((s) => s.artist).filter((a) => a !== null)).size,
+      unidentified_minutes:
+        Math.round(
+          streams.filter((s) => s.unidentified && s.year === year).reduce((n, s) => n + s.ms, 0) /
+            600,
+        ) / 100,
       top_artists: top(inYear, (s) => s.artist),
       top_tracks: top(inYear, (s) => s.track),
     };
@@ -164,7 +191,13 @@ function expected(streams: Stream[]) {
 }
 
 describe('transform: the real samples, checked against the JSON', () => {
-  for (const sample of ['extended-2026-a', 'extended-2022-endsong', 'basic-2022']) {
+  for (const sample of [
+    'extended-2026-a',
+    'extended-2022-endsong',
+    'basic-2022',
+    'account-2025-wrapped',
+    'account-2024-wrapped',
+  ]) {
     it(sample, async () => {
       const env = { WRAPPED_HOME: await tempDir(), WRAPPED_TIMEZONE: 'UTC' };
       assert.equal((await wrapped(['import', join(SAMPLES, sample)], { env })).code, 0);
@@ -174,7 +207,7 @@ describe('transform: the real samples, checked against the JSON', () => {
       assert.equal(checks.code, 0, checks.stdout);
       const query = (sql: string) => queryRows(sql, env);
       const years = await query(
-        'SELECT year, minutes, plays, unique_tracks, unique_artists FROM gold.wrapped_year ORDER BY year',
+        'SELECT year, minutes, plays, unique_tracks, unique_artists, unidentified_minutes FROM gold.wrapped_year ORDER BY year',
       );
       const artists = await query(
         "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
@@ -191,6 +224,14 @@ describe('transform: the real samples, checked against the JSON', () => {
       }));
       const want = expected(streamsOf(join(SAMPLES, sample)));
       assert.deepEqual(got, want);
+      // What Spotify can no longer name is in no top list, of any period.
+      const [unnamedInTops] = await query(
+        `SELECT (SELECT count(*) FROM gold.agg_top_tracks WHERE lower(track_name) = 'unknown track')
+          + (SELECT count(*) FROM gold.agg_top_artists WHERE lower(artist_name) = 'unknown artist') AS n`,
+      );
+      assert.equal(Number(unnamedInTops?.n), 0);
+      if (sample === 'account-2024-wrapped')
+        assert.ok(want.some((y) => y.unidentified_minutes > 0), 'the sample has unknown rows');
       // The terminal recap reads the same gold tables.
       const last = want.filter((y) => y.plays > 0).at(-1);
       const recap = JSON.parse((await wrapped(['recap', '--json'], { env })).stdout);

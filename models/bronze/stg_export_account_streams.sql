@@ -1,8 +1,9 @@
 -- Account-data streaming history (the last year, to the minute, names only), typed.
--- StreamingHistory_music_N and _podcast_N say what they hold; the legacy StreamingHistoryN
--- mixes music and podcasts under the same field names, read here as music.
+-- StreamingHistory_music_N, _podcast_N and _audiobook_N say what they hold; the legacy
+-- StreamingHistoryN mixes music and podcasts under the same field names, read here as music.
+-- (Audiobook rows keep only their time and length here: their names are not read yet.)
 -- check: not_null(stream_key, ended_minute, ms_played)
--- check: accepted_values(file_kind: music, podcast, legacy)
+-- check: accepted_values(file_kind: music, podcast, audiobook, legacy)
 -- materialized: incremental
 -- event_time: ended_minute
 SELECT
@@ -12,6 +13,7 @@ SELECT
   CASE
     WHEN r._source_file LIKE '%StreamingHistory_podcast_%' OR "podcastName" IS NOT NULL THEN 'podcast'
     WHEN r._source_file LIKE '%StreamingHistory_music_%' THEN 'music'
+    WHEN r._source_file LIKE '%StreamingHistory_audiobook_%' THEN 'audiobook'
     ELSE 'legacy'
   END AS file_kind,
   "artistName" AS artist_name,

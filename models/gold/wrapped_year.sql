@@ -1,5 +1,6 @@
 -- The recap per year (user's time zone): minutes, plays, distinct tracks, artists and albums
--- played, podcast minutes, the top artist, track and album, the peak hour, the most-played day,
+-- played, podcast minutes, unidentified minutes (streams Spotify can no longer name, never
+-- counted as music), the top artist, track and album, the peak hour, the most-played day,
 -- the longest streak inside the year, artists discovered that year, first and last play.
 -- The top 5 lists are `gold.agg_top_*` rows with `period_type = 'year'`.
 -- Partitioned by the year of `first_play_at`, which is the row's year. The top lists and the
@@ -54,6 +55,7 @@ SELECT
   count(DISTINCT b.album_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
   coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode')) }}, 0) AS podcast_minutes,
+  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'unknown')) }}, 0) AS unidentified_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,
   any_value(tb.album_name) AS top_album,

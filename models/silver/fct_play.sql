@@ -13,7 +13,10 @@
 -- 4. API vs account data (for periods no extended history covers): same names, and the
 --    account minute equal to `played_at` truncated to the minute.
 -- Account data is read through silver.int_account_streams, which tells the podcasts in legacy
--- files from the music.
+-- files from the music, and the streams Spotify can no longer name ("Unknown Artist" /
+-- "Unknown Track"): those are content type `unknown`, as extended-history rows with no
+-- metadata at all are. Unknown content is counted only as unidentified listening, never as
+-- music (gold filters on `content_type = 'track'`).
 -- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
 -- the track's duration, capped by the time since the previous play ended, and flagged.
 -- `track_key` joins silver.dim_track: the URI when the play carried one or its names were ever
@@ -121,7 +124,12 @@ plays AS (
   UNION ALL
   SELECT
     'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
-    CASE WHEN c.is_podcast THEN 'episode' ELSE 'track' END,
+    CASE
+      WHEN c.is_podcast THEN 'episode'
+      WHEN c.file_kind = 'audiobook' THEN 'audiobook'
+      WHEN c.is_unidentified THEN 'unknown'
+      ELSE 'track'
+    END,
     p.track_uri, c.track_name, c.artist_name, NULL, NULL, c.show_name, c.episode_name,
     c.ms_played, false,
     concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),

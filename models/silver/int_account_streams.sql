@@ -2,6 +2,8 @@
 -- both under artistName/trackName; a legacy row is a podcast episode when its "artist" is a show
 -- the export names elsewhere (YourLibrary shows and episodes, podcast history files, episodes in
 -- the extended history). Its names then move to `show_name` and `episode_name`.
+-- A music row named "Unknown Artist" / "Unknown Track" (in any casing) is a stream Spotify can
+-- no longer name (a local file, a removed track): `is_unidentified`, counted apart from music.
 -- A table, not a view: a show named in one file changes rows of other days, which the build
 -- sees only by comparing the rows (runner.ts).
 -- event_time: ended_minute
@@ -32,5 +34,11 @@ SELECT
   _load_id,
   _source_file,
   _ingested_at,
-  file_kind = 'podcast' OR legacy_podcast AS is_podcast
+  file_kind = 'podcast' OR legacy_podcast AS is_podcast,
+  coalesce(
+    file_kind IN ('music', 'legacy') AND NOT legacy_podcast
+      AND lower(trim(artist_name)) = 'unknown artist'
+      AND lower(trim(track_name)) = 'unknown track',
+    false
+  ) AS is_unidentified
 FROM marked

@@ -14,6 +14,10 @@ export function printRecap(out: Output, recap: Recap): void {
   out.print(
     `  ${n(recap.unique_tracks)} different songs by ${n(recap.unique_artists)} artists; ${n(Math.round(recap.podcast_minutes))} minutes of podcasts`,
   );
+  if (recap.unidentified_minutes > 0)
+    out.print(
+      `  ${n(Math.round(recap.unidentified_minutes))} minutes of unidentified listening (streams Spotify no longer names), not counted above`,
+    );
   const y = recap.year;
   if (y) {
     const hour = `${String(y.peak_hour).padStart(2, '0')}:00`;

@@ -16,6 +16,8 @@ export interface Recap {
   unique_tracks: number;
   unique_artists: number;
   podcast_minutes: number;
+  /** Streams Spotify can no longer name (local files, removed tracks): never counted as music. */
+  unidentified_minutes: number;
   has_estimated_minutes: boolean;
   first_play_at: string | null;
   last_play_at: string | null;
@@ -80,6 +82,7 @@ function figures(row: Row) {
     unique_tracks: Number(row.unique_tracks),
     unique_artists: Number(row.unique_artists),
     podcast_minutes: Number(row.podcast_minutes),
+    unidentified_minutes: Number(row.unidentified_minutes ?? 0),
     has_estimated_minutes: Boolean(row.has_estimated_minutes),
     first_play_at: (row.first_play_at as string | null) ?? null,
     last_play_at: (row.last_play_at as string | null) ?? null,
@@ -123,6 +126,7 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
       (SELECT count(DISTINCT track_key) FROM music WHERE counts_as_play AND track_name IS NOT NULL) AS unique_tracks,
       (SELECT count(DISTINCT artist_name) FROM music WHERE counts_as_play) AS unique_artists,
       coalesce(round((SELECT sum(ms_played) FROM plays WHERE content_type = 'episode')::DOUBLE / 600) / 100, 0) AS podcast_minutes,
+      coalesce(round((SELECT sum(ms_played) FROM plays WHERE content_type = 'unknown')::DOUBLE / 600) / 100, 0) AS unidentified_minutes,
       coalesce((SELECT bool_or(ms_played_estimated) FROM plays), false) AS has_estimated_minutes,
       (SELECT min(ended_at) FROM plays) AS first_play_at,
       (SELECT max(ended_at) FROM plays) AS last_play_at`);

@@ -8,6 +8,7 @@ SELECT
   CASE
     WHEN r._source_file LIKE '%StreamingHistory_podcast_%' OR `podcastName` IS NOT NULL THEN 'podcast'
     WHEN r._source_file LIKE '%StreamingHistory_music_%' THEN 'music'
+    WHEN r._source_file LIKE '%StreamingHistory_audiobook_%' THEN 'audiobook'
     ELSE 'legacy'
   END AS file_kind,
   `artistName` AS artist_name,

@@ -41,6 +41,7 @@ SELECT
   count(DISTINCT b.album_key)
     FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
   coalesce(round(CAST(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode') AS DOUBLE) / 600) / 100, 0) AS podcast_minutes,
+  coalesce(round(CAST(sum(b.ms_played) FILTER (WHERE b.content_type = 'unknown') AS DOUBLE) / 600) / 100, 0) AS unidentified_minutes,
   any_value(ta.artist_name) AS top_artist,
   any_value(tt.track_name) AS top_track,
   any_value(tb.album_name) AS top_album,

@@ -84,7 +84,12 @@ plays AS (
   UNION ALL
   SELECT
     'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
-    CASE WHEN c.is_podcast THEN 'episode' ELSE 'track' END,
+    CASE
+      WHEN c.is_podcast THEN 'episode'
+      WHEN c.file_kind = 'audiobook' THEN 'audiobook'
+      WHEN c.is_unidentified THEN 'unknown'
+      ELSE 'track'
+    END,
     p.track_uri, c.track_name, c.artist_name, NULL, NULL, c.show_name, c.episode_name,
     c.ms_played, false,
     concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),

@@ -25,5 +25,11 @@ SELECT
   _load_id,
   _source_file,
   _ingested_at,
-  file_kind = 'podcast' OR legacy_podcast AS is_podcast
+  file_kind = 'podcast' OR legacy_podcast AS is_podcast,
+  coalesce(
+    file_kind IN ('music', 'legacy') AND NOT legacy_podcast
+      AND lower(trim(artist_name)) = 'unknown artist'
+      AND lower(trim(track_name)) = 'unknown track',
+    false
+  ) AS is_unidentified
 FROM marked
