@@ -231,7 +231,10 @@ describe('transform: the real samples, checked against the JSON', () => {
       );
       assert.equal(Number(unnamedInTops?.n), 0);
       if (sample === 'account-2024-wrapped')
-        assert.ok(want.some((y) => y.unidentified_minutes > 0), 'the sample has unknown rows');
+        assert.ok(
+          want.some((y) => y.unidentified_minutes > 0),
+          'the sample has unknown rows',
+        );
       // The terminal recap reads the same gold tables.
       const last = want.filter((y) => y.plays > 0).at(-1);
       const recap = JSON.parse((await wrapped(['recap', '--json'], { env })).stdout);

@@ -1,4 +1,5 @@
 import type { Recap } from '../pipeline/recap.js';
+import type { Difference, SpotifyWrapped } from '../pipeline/spotify-wrapped.js';
 import type { Output } from './output.js';
 
 /** The recap as the terminal shows it (`wrapped recap`, and the end of `wrapped demo`). */
@@ -38,4 +39,37 @@ export function printRecap(out: Output, recap: Recap): void {
   list('Top artists', recap.top_artists, (r) => String(r.artist_name));
   list('Top songs', recap.top_tracks, (r) => `${r.track_name} - ${r.artist_name ?? '?'}`);
   list('Top albums', recap.top_albums, (r) => `${r.album_name} - ${r.artist_name ?? '?'}`);
+  if (recap.spotify) printSpotify(out, recap.spotify, recap.differences ?? []);
+}
+
+const FIGURE_NAMES: Record<string, string> = {
+  minutes: 'Minutes',
+  unique_tracks: 'Different songs',
+  unique_artists: 'Different artists',
+  listening_days: 'Listening days',
+  longest_streak_days: 'Longest streak (days)',
+  new_artists: 'New artists',
+};
+
+/** Spotify's own Wrapped (WrappedYYYY.json) beside ours: the figures, the differences, why. */
+function printSpotify(out: Output, spotify: SpotifyWrapped, differences: Difference[]): void {
+  const n = (v: number | null) => (v === null ? '?' : Math.round(v).toLocaleString('en-US'));
+  out.print(out.color.bold(`\nSpotify's own Wrapped ${spotify.year} (from your export)`));
+  const songs = spotify.top_tracks.map(
+    (t) =>
+      `    ${t.rank}. ${t.name ?? out.color.dim(t.uri)}${t.artist_name ? ` - ${t.artist_name}` : ''}${t.plays === null ? '' : `  ${out.color.dim(`${n(t.plays)} plays (here: ${n(t.our_plays)})`)}`}`,
+  );
+  if (songs.length > 0) out.print(['  Top songs', ...songs].join('\n'));
+  const artists = spotify.top_artists.map((a) => `${a.rank}. ${a.name ?? a.uri}`);
+  if (artists.length > 0) out.print(`  Top artists: ${artists.join(', ')}`);
+  for (const d of differences) {
+    const name = FIGURE_NAMES[d.figure] ?? d.figure.replace(/^./, (c) => c.toUpperCase());
+    out.print(`  ${name}: Spotify ${n(d.spotify)}, here ${n(d.ours)}`);
+    out.print(`    ${out.color.dim(d.reason)}`);
+  }
+  const only = Object.entries(spotify.only_spotify);
+  if (only.length > 0)
+    out.print(
+      `  Only Spotify has: ${only.map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`).join(', ')}`,
+    );
 }

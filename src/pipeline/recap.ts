@@ -1,6 +1,14 @@
 import { UsageError } from '../errors.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { WarehouseError } from '../warehouse/index.js';
+import {
+  type Difference,
+  differences,
+  inSpotifyWindow,
+  listeningDays,
+  type SpotifyWrapped,
+  spotifyWrapped,
+} from './spotify-wrapped.js';
 
 /**
  * The Wrapped recap: for a year from `gold.wrapped_year` and the yearly top lists, or for any
@@ -26,6 +34,10 @@ export interface Recap {
   top_artists: Row[];
   top_tracks: Row[];
   top_albums: Row[];
+  /** Spotify's own Wrapped for the year, when the export held WrappedYYYY.json. */
+  spotify?: SpotifyWrapped;
+  /** Where Spotify's figures and ours differ, each with its reason. */
+  differences?: Difference[];
 }
 
 const notBuilt = (error: unknown) => {
@@ -64,7 +76,7 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
         [year],
       )
     ).rows;
-  return {
+  const recap: Recap = {
     period: year,
     ...figures(row),
     year: row,
@@ -72,6 +84,16 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
     top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
     top_albums: await top('agg_top_albums', 'album_name, artist_name'),
   };
+  const spotify = await spotifyWrapped(warehouse, year);
+  if (!spotify) return recap;
+  const ours = {
+    ...figures(row),
+    listening_days: await listeningDays(warehouse, year),
+    longest_streak_days: Number(row.longest_streak_days),
+    new_artists: Number(row.new_artists),
+    in_window: await inSpotifyWindow(warehouse, year, spotify.top_tracks[0]?.uri),
+  };
+  return { ...recap, spotify, differences: differences(ours, spotify) };
 }
 
 /** The figures both recaps share, typed, from a row of the warehouse. */
