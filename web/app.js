@@ -457,11 +457,13 @@ async function wrapped(params) {
       'section',
       { class: 'card', 'data-card': id },
       h('h2', {}, title),
-      lines.map((line, i) =>
-        i === 0
-          ? h('div', { class: 'big', 'data-line': '' }, line)
-          : h('div', { 'data-line': '' }, line),
-      ),
+      lines
+        .filter((line) => line !== null)
+        .map((line, i) =>
+          i === 0
+            ? h('div', { class: 'big', 'data-line': '' }, line)
+            : h('div', { 'data-line': '' }, line),
+        ),
     );
     el.append(
       h(
@@ -501,6 +503,9 @@ async function wrapped(params) {
         y.has_estimated_minutes
           ? 'some minutes estimated from the API'
           : 'minutes as Spotify counted them',
+        y.unidentified_minutes > 0
+          ? `plus ${fmt(y.unidentified_minutes)} min of unidentified listening (songs Spotify no longer names), not counted here`
+          : null,
       ),
       card(
         'top-artist',
@@ -540,10 +545,88 @@ async function wrapped(params) {
       ),
       card('podcasts', 'Podcasts', `${fmt(y.podcast_minutes)} min`, 'of episodes'),
     ),
+    spotifySide(data.spotify_wrapped, year),
+  );
+}
+
+const FIGURE_NAMES = {
+  minutes: 'Minutes',
+  unique_tracks: 'Different songs',
+  unique_artists: 'Different artists',
+  listening_days: 'Listening days',
+  longest_streak_days: 'Longest streak (days)',
+  new_artists: 'New artists',
+};
+
+/** Spotify's own Wrapped (WrappedYYYY.json in the export) beside ours, each difference with why. */
+function spotifySide(beside, year) {
+  if (!beside)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'spotify-none' },
+      `Your export holds no Wrapped${year}.json, so Spotify's own figures for ${year} cannot be shown beside these.`,
+    );
+  const { spotify, differences } = beside;
+  const songs = spotify.top_tracks.map(
+    (t) =>
+      `${t.rank}. ${t.name ?? 'a song this history never names'}${t.artist_name ? ` — ${t.artist_name}` : ''}${t.plays === null ? '' : ` (Spotify ${fmt(t.plays)}, here ${fmt(t.our_plays)})`}`,
+  );
+  const artists = spotify.top_artists.map(
+    (a) => `${a.rank}. ${a.name ?? 'an artist this history never names'}`,
+  );
+  const only = Object.entries(spotify.only_spotify).map(
+    ([k, v]) => `${k.replaceAll('_', ' ')}: ${typeof v === 'number' ? fmt(v, 3) : v}`,
+  );
+  return h(
+    'section',
+    { class: 'spotify-side', 'data-testid': 'spotify-side' },
+    h('h2', {}, `Spotify's own Wrapped ${year}, beside yours`),
     h(
       'p',
       { class: 'muted' },
-      "Spotify's own Wrapped figures (from WrappedYYYY.json in your export) are not shown yet: that model is still to come.",
+      'From Wrapped' +
+        year +
+        '.json in your export. Spotify counts from 1 January to about mid-November.',
+    ),
+    differences.length
+      ? dataTable(
+          ['Figure', 'Spotify', 'Here', 'Why they differ'],
+          differences.map((d) => [
+            FIGURE_NAMES[d.figure] ?? d.figure.replace(/^./, (c) => c.toUpperCase()),
+            fmt(d.spotify),
+            d.ours === null ? '—' : fmt(d.ours),
+            d.reason,
+          ]),
+          { 'data-testid': 'spotify-differences' },
+        )
+      : h('p', {}, 'Every figure both sides have is the same.'),
+    h(
+      'div',
+      { class: 'cards' },
+      songs.length
+        ? h(
+            'section',
+            { class: 'card' },
+            h('h2', {}, "Spotify's top songs"),
+            songs.map((line) => h('div', {}, line)),
+          )
+        : null,
+      artists.length
+        ? h(
+            'section',
+            { class: 'card' },
+            h('h2', {}, "Spotify's top artists"),
+            artists.map((line) => h('div', {}, line)),
+          )
+        : null,
+      only.length
+        ? h(
+            'section',
+            { class: 'card' },
+            h('h2', {}, 'Only Spotify has'),
+            only.map((line) => h('div', {}, line)),
+          )
+        : null,
     ),
   );
 }

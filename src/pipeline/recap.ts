@@ -1,14 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { WarehouseError } from '../warehouse/index.js';
-import {
-  type Difference,
-  differences,
-  inSpotifyWindow,
-  listeningDays,
-  type SpotifyWrapped,
-  spotifyWrapped,
-} from './spotify-wrapped.js';
+import { type Difference, type SpotifyWrapped, spotifyBeside } from './spotify-wrapped.js';
 
 /**
  * The Wrapped recap: for a year from `gold.wrapped_year` and the yearly top lists, or for any
@@ -84,16 +77,13 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
     top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
     top_albums: await top('agg_top_albums', 'album_name, artist_name'),
   };
-  const spotify = await spotifyWrapped(warehouse, year);
-  if (!spotify) return recap;
-  const ours = {
-    ...figures(row),
-    listening_days: await listeningDays(warehouse, year),
-    longest_streak_days: Number(row.longest_streak_days),
-    new_artists: Number(row.new_artists),
-    in_window: await inSpotifyWindow(warehouse, year, spotify.top_tracks[0]?.uri),
-  };
-  return { ...recap, spotify, differences: differences(ours, spotify) };
+  const beside = await spotifyBeside(
+    async (sql, params) => (await warehouse.query(sql, params)).rows,
+    warehouse.timezone,
+    year,
+    row,
+  );
+  return beside ? { ...recap, ...beside } : recap;
 }
 
 /** The figures both recaps share, typed, from a row of the warehouse. */

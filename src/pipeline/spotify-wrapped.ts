@@ -1,4 +1,7 @@
-import type { Row, Warehouse } from '../warehouse/index.js';
+import type { Row } from '../warehouse/index.js';
+
+/** Runs a query and gives its rows: the warehouse (recap) or the dashboard's served tables. */
+export type Rows = (sql: string, params?: Array<string | number | null>) => Promise<Row[]>;
 
 /**
  * Spotify's own Wrapped for a year (silver.fct_spotify_wrapped and _top, from the export's
@@ -65,24 +68,20 @@ const num = (v: unknown): number | null =>
 
 /** Spotify's Wrapped for the year, or undefined when the lake holds no WrappedYYYY.json for it. */
 export async function spotifyWrapped(
-  warehouse: Warehouse,
+  query: Rows,
+  timezone: string,
   year: string,
 ): Promise<SpotifyWrapped | undefined> {
   let rows: Row[];
   try {
-    rows = (
-      await warehouse.query('SELECT * FROM silver.fct_spotify_wrapped WHERE year = ?', [
-        Number(year),
-      ])
-    ).rows;
+    rows = await query('SELECT * FROM silver.fct_spotify_wrapped WHERE year = ?', [Number(year)]);
   } catch {
     return undefined; // built before Spotify's Wrapped was read: nothing to show
   }
   const row = rows[0];
   if (!row) return undefined;
-  const tops = (
-    await warehouse.query(
-      `SELECT t.kind, t.rank, t.uri, t.name, t.artist_name, t.plays, t.minutes,
+  const tops = await query(
+    `SELECT t.kind, t.rank, t.uri, t.name, t.artist_name, t.plays, t.minutes,
          CASE t.kind
            WHEN 'track' THEN (SELECT count(*) FROM silver.fct_play AS p
              WHERE p.track_key = t.uri AND p.counts_as_play AND p.content_type = 'track'
@@ -92,9 +91,8 @@ export async function spotifyWrapped(
                AND year(timezone(?, p.ended_at)) = t.year)
          END AS our_plays
        FROM silver.fct_spotify_wrapped_top AS t WHERE t.year = ? ORDER BY t.kind, t.rank`,
-      [warehouse.timezone, warehouse.timezone, Number(year)],
-    )
-  ).rows;
+    [timezone, timezone, Number(year)],
+  );
   const top = (kind: string): SpotifyTopItem[] =>
     tops
       .filter((t) => t.kind === kind)
@@ -139,27 +137,20 @@ export async function spotifyWrapped(
  * days, and the plays of Spotify's top song.
  */
 export async function inSpotifyWindow(
-  warehouse: Warehouse,
+  query: Rows,
+  timezone: string,
   year: string,
   topSong: string | undefined,
 ): Promise<NonNullable<OurYear['in_window']>> {
-  const [row] = (
-    await warehouse.query(
-      `SELECT
+  const [row] = await query(
+    `SELECT
          coalesce(round(sum(ms_played) FILTER (WHERE content_type = 'track')::DOUBLE / 600) / 100, 0) AS minutes,
          count(DISTINCT CAST(timezone(?, ended_at) AS DATE)) FILTER (WHERE content_type = 'track' AND counts_as_play) AS days,
          count(*) FILTER (WHERE track_key = ? AND counts_as_play AND content_type = 'track') AS top_song_plays
        FROM silver.fct_play
        WHERE CAST(timezone(?, ended_at) AS DATE) BETWEEN ?::DATE AND ?::DATE`,
-      [
-        warehouse.timezone,
-        topSong ?? '',
-        warehouse.timezone,
-        `${year}-01-01`,
-        `${year}${SPOTIFY_WINDOW_END}`,
-      ],
-    )
-  ).rows;
+    [timezone, topSong ?? '', timezone, `${year}-01-01`, `${year}${SPOTIFY_WINDOW_END}`],
+  );
   return {
     minutes: Number(row?.minutes ?? 0),
     listening_days: Number(row?.days ?? 0),
@@ -168,14 +159,41 @@ export async function inSpotifyWindow(
 }
 
 /** Days of the year with a play (30 s or more of music), in the warehouse's time zone. */
-export async function listeningDays(warehouse: Warehouse, year: string): Promise<number> {
-  const row = (
-    await warehouse.query(
-      'SELECT count(*) AS n FROM gold.agg_daily_listening WHERE plays > 0 AND year(day) = ?',
-      [Number(year)],
-    )
-  ).rows[0];
+async function listeningDays(query: Rows, year: string): Promise<number> {
+  const [row] = await query(
+    'SELECT count(*) AS n FROM gold.agg_daily_listening WHERE plays > 0 AND year(day) = ?',
+    [Number(year)],
+  );
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Spotify's Wrapped for a year beside ours (`yearRow`: the year's gold.wrapped_year row), or
+ * undefined when the export held no WrappedYYYY.json for it. What the recap and the dashboard's
+ * Wrapped page show.
+ */
+export async function spotifyBeside(
+  query: Rows,
+  timezone: string,
+  year: string,
+  yearRow: Row,
+): Promise<{ spotify: SpotifyWrapped; differences: Difference[] } | undefined> {
+  const spotify = await spotifyWrapped(query, timezone, year);
+  if (!spotify) return undefined;
+  const ours: OurYear = {
+    minutes: Number(yearRow.minutes),
+    podcast_minutes: Number(yearRow.podcast_minutes),
+    unidentified_minutes: Number(yearRow.unidentified_minutes ?? 0),
+    unique_tracks: Number(yearRow.unique_tracks),
+    unique_artists: Number(yearRow.unique_artists),
+    first_play_at: (yearRow.first_play_at as string | null) ?? null,
+    last_play_at: (yearRow.last_play_at as string | null) ?? null,
+    listening_days: await listeningDays(query, year),
+    longest_streak_days: num(yearRow.longest_streak_days),
+    new_artists: num(yearRow.new_artists),
+    in_window: await inSpotifyWindow(query, timezone, year, spotify.top_tracks[0]?.uri),
+  };
+  return { spotify, differences: differences(ours, spotify) };
 }
 
 const MONTHS = [
@@ -234,7 +252,7 @@ export function differences(ours: OurYear, spotify: SpotifyWrapped): Difference[
     const same =
       inWindow !== undefined && inWindow !== null && inWindow !== mine
         ? [
-            `from 1 January to 15 November your history here has ${inWindow.toLocaleString('en-US')}`,
+            `from 1 January to 15 November your history here has ${Math.round(inWindow).toLocaleString('en-US')}`,
           ]
         : [];
     out.push({

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
+import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { renderCsv } from '../text.js';
 import type { Row } from '../warehouse/index.js';
@@ -329,7 +330,14 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
       ? await top('agg_top_albums', 'album_key, album_name, artist_name')
       : [],
   });
-  return { years, year: row, ...lists, spotify_wrapped: null };
+  // Spotify's own Wrapped for the year beside ours, when the export held WrappedYYYY.json.
+  const beside = await spotifyBeside(
+    (sql, p) => ctx.tables.query(sql, p),
+    ctx.tables.timezone,
+    year,
+    row,
+  );
+  return { years, year: row, ...lists, spotify_wrapped: beside ?? null };
 }
 
 async function history(ctx: ApiContext, params: URLSearchParams) {

@@ -1,0 +1,91 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard's Wrapped page in a real browser (Chromium) on a real export that holds
+ * Spotify's own Wrapped (account-2025-wrapped): Spotify's figures beside ours, each difference
+ * with its reason, at desktop and phone width, with no console error. The screenshot is the one
+ * in the README (docs/wrapped-spotify.png is refreshed from artifacts/screenshots/).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { loadConfig } from '../../src/config/load.js';
+import { FsLake } from '../../src/lake/drivers/fs.js';
+import { type RunningServer, startServer } from '../../src/server/app.js';
+import { REPO, wrapped } from '../support/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(REPO, 'artifacts', 'screenshots');
+const SAMPLE = join(REPO, '..', 'shared', 'samples', 'account-2025-wrapped');
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is not installed (apt-get install chromium)`;
+
+describe("the Wrapped page: Spotify's own figures beside ours", { skip }, () => {
+  let home: string;
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'wrapped-dash-spotify-'));
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
+    for (const args of [['import', SAMPLE], ['transform']]) {
+      const result = await wrapped(args, { env });
+      assert.equal(result.code, 0, result.stderr);
+    }
+    server = await startServer({
+      config: loadConfig({ env, cwd: home }),
+      lake: new FsLake(join(home, 'lake')),
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('shows each difference with its reason, and what only Spotify has', async () => {
+    const file = JSON.parse(
+      readFileSync(join(SAMPLE, 'Spotify Account Data', 'Wrapped2025.json'), 'utf8'),
+    );
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${server.url}#/wrapped?year=2025`);
+      await page.waitForSelector('[data-testid="spotify-differences"]');
+      const rows = await page
+        .locator('[data-testid="spotify-differences"] tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+        );
+      const minutes = rows.find((r) => r[0] === 'Minutes');
+      const spotifyMinutes = Math.round(file.yearlyMetrics.totalMsListened / 60000);
+      assert.equal(minutes?.[1], spotifyMinutes.toLocaleString('en-US'));
+      assert.match(minutes?.[3] ?? '', /Spotify counts from 1 January; your history here starts/);
+      const side = (await page.locator('[data-testid="spotify-side"]').textContent()) ?? '';
+      assert.match(side, new RegExp(file.clubs.userClub));
+      assert.match(side, /Spotify's top songs/);
+      await page.screenshot({
+        path: join(SHOTS, `wrapped-spotify-${width}.png`),
+        fullPage: true,
+      });
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+});
