@@ -155,7 +155,7 @@ function expected(streams: Stream[]) {
   const years = [...new Set(streams.map((s) => s.year))].sort();
   const music = streams.filter((s) => s.track !== null);
   const plays = music.filter((s) => s.ms >= 30_000);
-  const top = (items: Stream[], by: (s: Stream) => string | null) => {
+  const top = (items: Stream[], by: (s: Stream) => string | null, measure = 'plays') => {
     const counts = new Map<string, { plays: number; ms: number }>();
     for (const s of items) {
       const k = by(s);
@@ -166,7 +166,12 @@ function expected(streams: Stream[]) {
       counts.set(k, c);
     }
     return [...counts.entries()]
-      .sort(([ka, a], [kb, b]) => b.plays - a.plays || b.ms - a.ms || (ka < kb ? -1 : 1))
+      .sort(
+        ([ka, a], [kb, b]) =>
+          (measure === 'plays'
+            ? b.plays - a.plays || b.ms - a.ms
+            : b.ms - a.ms || b.plays - a.plays) || (ka < kb ? -1 : 1),
+      )
       .slice(0, 5)
       .map(([k, c]) => [k, c.plays]);
   };
@@ -186,6 +191,7 @@ function expected(streams: Stream[]) {
         ) / 100,
       top_artists: top(inYear, (s) => s.artist),
       top_tracks: top(inYear, (s) => s.track),
+      top_artists_by_minutes: top(inYear, (s) => s.artist, 'minutes'),
     };
   });
 }
@@ -215,12 +221,18 @@ describe('transform: the real samples, checked against the JSON', () => {
       const tracks = await query(
         "SELECT period, track_key, plays FROM gold.agg_top_tracks WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
       );
+      const byMinutes = await query(
+        "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE rank_by_minutes <= 5 AND period_type = 'year' ORDER BY period, rank_by_minutes",
+      );
       const got = years.map((y) => ({
         ...y,
         top_artists: artists
           .filter((a) => a.period === y.year)
           .map((a) => [a.artist_name, a.plays]),
         top_tracks: tracks.filter((t) => t.period === y.year).map((t) => [t.track_key, t.plays]),
+        top_artists_by_minutes: byMinutes
+          .filter((a) => a.period === y.year)
+          .map((a) => [a.artist_name, a.plays]),
       }));
       const want = expected(streamsOf(join(SAMPLES, sample)));
       assert.deepEqual(got, want);
@@ -244,6 +256,36 @@ describe('transform: the real samples, checked against the JSON', () => {
         recap.top_artists.map((a: { artist_name: string }) => a.artist_name),
         last?.top_artists.map(([name]) => name),
       );
+      // Ranked by minutes when asked: the recap of a year, and of any span of days.
+      const byMinutesRecap = JSON.parse(
+        (
+          await wrapped(['recap', '--year', String(last?.year), '--by', 'minutes', '--json'], {
+            env,
+          })
+        ).stdout,
+      );
+      assert.deepEqual(
+        byMinutesRecap.top_artists.map((a: { artist_name: string }) => a.artist_name),
+        last?.top_artists_by_minutes.map(([name]) => name),
+      );
+      const spanRecap = JSON.parse(
+        (
+          await wrapped(
+            [
+              'recap',
+              '--from',
+              `${last?.year}-01-01`,
+              '--to',
+              `${last?.year}-12-31`,
+              '--by',
+              'minutes',
+              '--json',
+            ],
+            { env },
+          )
+        ).stdout,
+      );
+      assert.deepEqual(spanRecap.top_artists, byMinutesRecap.top_artists);
     });
   }
 });

@@ -275,7 +275,8 @@ async function overview(params) {
     );
     return;
   }
-  const data = await api('overview', { period, from: state.from, to: state.to });
+  // Top lists rank by the measure shown: minutes or plays.
+  const data = await api('overview', { period, from: state.from, to: state.to, by: metric });
   const t = data.totals;
   const p = data.previous;
   const kpi = (id, label, value, before, digits = 0) =>

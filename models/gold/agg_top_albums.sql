@@ -1,6 +1,7 @@
 -- Top albums per week, month, year and of all time (user's time zone), ranked by plays, then
--- minutes. An album is its `album_key` (silver.dim_album), the album of the play's track: plays
--- known from account data alone count once their track is known by URI somewhere.
+-- minutes (`rank`), and by minutes, then plays (`rank_by_minutes`); ties then by the name or key.
+-- An album is its `album_key` (silver.dim_album), the album of the play's track: plays known from
+-- account data alone count once their track is known by URI somewhere.
 -- depends_on: silver.int_play_periods, silver.int_album_names
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
 -- any change (runner.ts). A week belongs to the year it starts in.
@@ -8,7 +9,7 @@
 -- event_time: period_start
 -- lookup: silver.int_album_names (album_key)
 -- key: period, album_key
--- check: not_null(period_type, rank, plays, album_name)
+-- check: not_null(period_type, rank, rank_by_minutes, plays, album_name)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH ranked AS (
   SELECT
@@ -18,12 +19,13 @@ WITH ranked AS (
     album_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     {{ minutes(sum(ms_played)) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank
+    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, album_key) AS BIGINT) AS rank_by_minutes
   FROM silver.int_play_periods
   WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND album_key IS NOT NULL
   GROUP BY period_type, period, album_key
 )
 SELECT r.period_type, r.period, r.period_start, r.album_key, a.album_name, a.artist_name,
-  r.plays, r.minutes, r.rank
+  r.plays, r.minutes, r.rank, r.rank_by_minutes
 FROM ranked AS r
 JOIN silver.int_album_names AS a USING (album_key)

@@ -1,6 +1,7 @@
 -- Top tracks per week, month, year and of all time (user's time zone), ranked by plays, then
--- minutes. A track is its `track_key` (silver.dim_track): the URI when known, else its names;
--- it is named as silver.dim_track names it (one name per track, whichever build made it).
+-- minutes (`rank`), and by minutes, then plays (`rank_by_minutes`); ties then by the name or key.
+-- A track is its `track_key` (silver.dim_track): the URI when known, else its names; it is named
+-- as silver.dim_track names it (one name per track, whichever build made it).
 -- depends_on: silver.int_play_periods, silver.int_track_names
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
 -- any change (runner.ts). A week belongs to the year it starts in.
@@ -8,7 +9,7 @@
 -- event_time: period_start
 -- lookup: silver.int_track_names (track_key)
 -- key: period, track_key
--- check: not_null(period_type, rank, plays, track_name)
+-- check: not_null(period_type, rank, rank_by_minutes, plays, track_name)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH ranked AS (
   SELECT
@@ -18,12 +19,13 @@ WITH ranked AS (
     track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     {{ minutes(sum(ms_played)) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank
+    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, track_key) AS BIGINT) AS rank_by_minutes
   FROM silver.int_play_periods
   WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND track_name IS NOT NULL
   GROUP BY period_type, period, track_key
 )
 SELECT r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
-  d.artist_name, r.plays, r.minutes, r.rank
+  d.artist_name, r.plays, r.minutes, r.rank, r.rank_by_minutes
 FROM ranked AS r
 JOIN silver.int_track_names AS d USING (track_key)

@@ -8,6 +8,8 @@ export interface GlobalFlags {
   timezone?: string;
   engine?: string;
   models?: string;
+  /** A command's own `--by` (recap, notify summary): what top lists rank by. */
+  by?: string;
   json?: boolean;
 }
 
@@ -27,6 +29,7 @@ export function commandContext(command: Command): CommandContext {
       timezone: flags.timezone,
       engine: flags.engine,
       modelsDir: flags.models,
+      rankBy: flags.by,
     },
   });
   lastConfig = config;

@@ -11,6 +11,8 @@ export interface Settings {
   timezone: string;
   /** The SQL engine that builds the tables (src/warehouse/engines/). */
   engine: EngineName;
+  /** What top lists rank by, where the user does not pick on the spot (recap, weekly summary). */
+  rankBy: 'plays' | 'minutes';
   modelsDir: string;
   spotifyClientId: string | undefined;
   spotifyClientSecret: string | undefined;
@@ -114,6 +116,15 @@ export const SETTINGS = [
     description: 'SQL engine that builds the tables: duckdb (embedded), spark or databricks',
     defaultValue: () => 'duckdb',
     parse: (raw) => v.oneOf(ENGINE_NAMES)(raw),
+  }),
+  spec({
+    key: 'rankBy',
+    env: 'WRAPPED_RANK_BY',
+    flag: '--by',
+    configKey: 'rank_by',
+    description: 'what top lists rank by: plays (then minutes) or minutes (then plays)',
+    defaultValue: () => 'plays',
+    parse: (raw) => v.oneOf(['plays', 'minutes'] as const)(raw),
   }),
   spec({
     key: 'modelsDir',

@@ -7,7 +7,7 @@ import { type Difference, type SpotifyWrapped, spotifyBeside } from './spotify-w
  * The Wrapped recap: for a year from `gold.wrapped_year` and the yearly top lists, or for any
  * span of days (`--from`/`--to`, in the user's time zone) computed from `silver.fct_play` with
  * the same definitions (a play is 30 s or more; minutes are music `ms_played` / 60 000;
- * rankings by plays, then minutes).
+ * rankings by plays, then minutes, or by minutes, then plays; ties by name or key).
  */
 export interface Recap {
   /** `2026`, or `2026-03-01..2026-05-31`. */
@@ -54,7 +54,14 @@ export async function recapYears(warehouse: Warehouse): Promise<string[]> {
   }
 }
 
-export async function yearRecap(warehouse: Warehouse, year: string): Promise<Recap | undefined> {
+/** What top lists rank by: plays, then minutes; or minutes, then plays (ties by name or key). */
+export type RankBy = 'plays' | 'minutes';
+
+export async function yearRecap(
+  warehouse: Warehouse,
+  year: string,
+  by: RankBy = 'plays',
+): Promise<Recap | undefined> {
   const rows = await warehouse
     .query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year])
     .catch((error) => {
@@ -62,10 +69,11 @@ export async function yearRecap(warehouse: Warehouse, year: string): Promise<Rec
     });
   const row = rows.rows[0];
   if (!row) return undefined;
+  const rank = by === 'plays' ? 'rank' : 'rank_by_minutes';
   const top = async (table: string, columns: string) =>
     (
       await warehouse.query(
-        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
+        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
         [year],
       )
     ).rows;
@@ -104,7 +112,12 @@ function figures(row: Row) {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The recap of the days `from` to `to`, both included, in the warehouse's time zone. */
-export async function rangeRecap(warehouse: Warehouse, from: string, to: string): Promise<Recap> {
+export async function rangeRecap(
+  warehouse: Warehouse,
+  from: string,
+  to: string,
+  by: RankBy = 'plays',
+): Promise<Recap> {
   for (const [flag, value] of [
     ['--from', from],
     ['--to', to],
@@ -145,7 +158,7 @@ export async function rangeRecap(warehouse: Warehouse, from: string, to: string)
   const top = (key: string, columns: string, where: string) =>
     query(`SELECT ${columns}, count(*) FILTER (WHERE counts_as_play) AS plays, round(sum(ms_played)::DOUBLE / 600) / 100 AS minutes
       FROM music WHERE ${where} GROUP BY ${key}
-      ORDER BY plays DESC, sum(ms_played) DESC, ${key} LIMIT 5`);
+      ORDER BY ${by === 'plays' ? 'plays DESC, sum(ms_played) DESC' : 'sum(ms_played) DESC, plays DESC'}, ${key} LIMIT 5`);
   const row = totals ?? {};
   return {
     period: `${from}..${to}`,

@@ -38,7 +38,11 @@ export async function sendWeeklySummary(options: {
   const warehouse = await openWarehouse(config, lake);
   let summary: WeeklySummary;
   try {
-    summary = await buildWeeklySummary(warehouse, { week: options.week, now: options.now });
+    summary = await buildWeeklySummary(warehouse, {
+      week: options.week,
+      now: options.now,
+      by: config.settings.rankBy,
+    });
   } finally {
     warehouse.close();
   }

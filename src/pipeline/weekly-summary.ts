@@ -16,6 +16,8 @@ export interface WeeklySummary {
   last_week_minutes: number;
   /** The average of the four weeks before this one. */
   four_week_average_minutes: number;
+  /** What the top lists are ranked by. */
+  ranked_by: 'plays' | 'minutes';
   top_artists: Array<{ artist_name: string; plays: number; minutes: number }>;
   top_tracks: Array<{
     track_name: string;
@@ -57,6 +59,8 @@ export interface SummaryOptions {
   /** An ISO week label; default: the last complete week before `now`. */
   week?: string;
   now: Date;
+  /** What the top lists rank by (WRAPPED_RANK_BY); plays by default. */
+  by?: 'plays' | 'minutes';
 }
 
 export async function buildWeeklySummary(
@@ -86,12 +90,13 @@ export async function buildWeeklySummary(
     const thisWeek = await minutesBetween(from, next);
     const lastWeek = await minutesBetween(isoDate(Date.parse(from) - 7 * DAY), from);
     const fourWeeks = await minutesBetween(isoDate(Date.parse(from) - 28 * DAY), from);
+    const rank = options.by === 'minutes' ? 'rank_by_minutes' : 'rank';
     const topArtists = await warehouse.query(
-      "SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period_type = 'week' AND period = ? AND rank <= 5 ORDER BY rank",
+      `SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period_type = 'week' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
       [week],
     );
     const topTracks = await warehouse.query(
-      "SELECT track_name, artist_name, plays, minutes FROM gold.agg_top_tracks WHERE period_type = 'week' AND period = ? AND rank <= 5 ORDER BY rank",
+      `SELECT track_name, artist_name, plays, minutes FROM gold.agg_top_tracks WHERE period_type = 'week' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
       [week],
     );
     const discovered = await warehouse.query(
@@ -115,6 +120,7 @@ export async function buildWeeklySummary(
       plays: Number(thisWeek.plays),
       last_week_minutes: round(lastWeek.minutes),
       four_week_average_minutes: round(Number(fourWeeks.minutes) / 4),
+      ranked_by: options.by ?? 'plays',
       top_artists: topArtists.rows as WeeklySummary['top_artists'],
       top_tracks: topTracks.rows as WeeklySummary['top_tracks'],
       new_artists: {
@@ -150,13 +156,16 @@ export function weeklySummaryMessage(summary: WeeklySummary, dashboardUrl?: stri
   const lines = [
     `${whole(s.minutes)} minutes of music, ${whole(s.plays)} plays on ${s.days_with_plays} of 7 days: ${change(s.minutes, s.last_week_minutes)} last week (${whole(s.last_week_minutes)}), 4-week average ${whole(s.four_week_average_minutes)}.`,
   ];
+  // Each entry shows the measure the list is ranked by.
+  const measure = (r: { plays: number; minutes: number }) =>
+    s.ranked_by === 'minutes' ? `${whole(r.minutes)} min` : `${r.plays}`;
   if (s.top_artists.length > 0)
     lines.push(
-      `Top artists: ${s.top_artists.map((a, i) => `${i + 1}. ${a.artist_name} (${a.plays})`).join(', ')}`,
+      `Top artists: ${s.top_artists.map((a, i) => `${i + 1}. ${a.artist_name} (${measure(a)})`).join(', ')}`,
     );
   if (s.top_tracks.length > 0)
     lines.push(
-      `Top songs: ${s.top_tracks.map((t, i) => `${i + 1}. ${t.track_name} - ${t.artist_name ?? '?'} (${t.plays})`).join(', ')}`,
+      `Top songs: ${s.top_tracks.map((t, i) => `${i + 1}. ${t.track_name} - ${t.artist_name ?? '?'} (${measure(t)})`).join(', ')}`,
     );
   lines.push(
     s.new_artists.count > 0

@@ -122,8 +122,20 @@ function totals(
  * returns the ranked numbers or rows; names and pictures are looked up in memory (joining a
  * dictionary in DuckDB costs more than the sums).
  */
-async function topLists(ctx: ApiContext, period: Period, limit: number, retries = 2) {
-  if (period.kind === 'all') {
+/**
+ * The period's top artists, songs and albums, ranked by the measure the user picked (`by`):
+ * plays, then minutes; or minutes, then plays; ties then by the artist's name, or the song's or
+ * album's key, everywhere (gold, recap, weekly summary). Gold ranks all time by plays, so all
+ * time by minutes is summed here as any other period is.
+ */
+async function topLists(
+  ctx: ApiContext,
+  period: Period,
+  limit: number,
+  by: Measure,
+  retries = 2,
+): Promise<Record<string, Row[]>> {
+  if (period.kind === 'all' && by === 'plays') {
     const ranked = (kind: string, table: string, fields: string) =>
       `SELECT '${kind}' AS kind, rank, ${fields}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
        FROM gold.${table} WHERE period = 'all' AND rank <= ?`;
@@ -153,7 +165,7 @@ async function topLists(ctx: ApiContext, period: Period, limit: number, retries 
     `(SELECT '${kind}' AS kind, ${id} AS id, sum(plays)::INTEGER AS plays,
         (round(sum(ms_played)::DOUBLE / 600) / 100)::DOUBLE AS minutes, sum(ms_played) AS ms, any_value(arid) AS arid
       FROM main.track_days WHERE day BETWEEN ?::DATE AND ?::DATE AND ${id} IS NOT NULL
-      GROUP BY ${id} ORDER BY sum(plays) DESC, sum(ms_played) DESC, ${id} LIMIT ${limit})`;
+      GROUP BY ${id} ORDER BY ${by === 'plays' ? 'sum(plays) DESC, sum(ms_played) DESC' : 'sum(ms_played) DESC, sum(plays) DESC'}, ${id} LIMIT ${limit})`;
   const version = ctx.tables.version;
   const rows = await ctx.tables.query(
     `${summed('artist', 'arid')} UNION ALL ${summed('track', 'tid')} UNION ALL ${summed('album', 'alid')}`,
@@ -162,16 +174,19 @@ async function topLists(ctx: ApiContext, period: Period, limit: number, retries 
   // The numbers belong to the tables as they were read: when a new build was read meanwhile,
   // they may not match the names in memory any more, so ask again (now after it).
   if (ctx.tables.version !== version && retries > 0)
-    return topLists(ctx, period, limit, retries - 1);
+    return topLists(ctx, period, limit, by, retries - 1);
   const names = ctx.tables.names;
   const ranked = (kind: string) =>
     rows
       .filter((r) => r.kind === kind)
-      .sort(
-        (a, b) =>
-          Number(b.plays) - Number(a.plays) ||
-          Number(b.ms) - Number(a.ms) ||
-          Number(a.id) - Number(b.id),
+      .sort((a, b) =>
+        by === 'plays'
+          ? Number(b.plays) - Number(a.plays) ||
+            Number(b.ms) - Number(a.ms) ||
+            Number(a.id) - Number(b.id)
+          : Number(b.ms) - Number(a.ms) ||
+            Number(b.plays) - Number(a.plays) ||
+            Number(a.id) - Number(b.id),
       );
   const artistOf = (r: Row) => names.artists.get(Number(r.arid)) ?? null;
   /** A track or album row: its key and name from the dictionary, an artist for the byline. */
@@ -220,6 +235,14 @@ function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_album
   };
 }
 
+/** What the top lists rank by: `by=plays` or `by=minutes`; by default WRAPPED_RANK_BY. */
+type Measure = 'plays' | 'minutes';
+function measure(ctx: ApiContext, params: URLSearchParams): Measure {
+  const by = params.get('by') ?? ctx.config.settings.rankBy;
+  if (by !== 'plays' && by !== 'minutes') throw badRequest('by must be plays or minutes');
+  return by;
+}
+
 async function overview(ctx: ApiContext, params: URLSearchParams) {
   requireTables(
     ctx,
@@ -235,7 +258,8 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   const range = [period.from, period.to];
   // Distinct counts, series and top lists are asked at once: they run on different connections.
   const uniquesQuery = uniqueCounts(ctx, period);
-  const topQuery = topLists(ctx, period, limit);
+  const by = measure(ctx, params);
+  const topQuery = topLists(ctx, period, limit, by);
   // The sums and series in one round trip (each query costs milliseconds of its own), as flat
   // rows told apart by `part` (lists of structs cost DuckDB more to build than these rows).
   const sumsOf = (
@@ -318,9 +342,10 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
   if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
   const [row] = await ctx.tables.query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year]);
   if (!row) throw notFound(`no plays in ${year}`);
+  const rank = measure(ctx, params) === 'plays' ? 'rank' : 'rank_by_minutes';
   const top = (table: string, columns: string) =>
     ctx.tables.query(
-      `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND rank <= 5 ORDER BY rank`,
+      `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
       [year],
     );
   const lists = withImages(ctx, {

@@ -159,6 +159,41 @@ describe('wrapped serve', () => {
     assert.deepEqual(o.period.previous, { from: '2024-08-31', to: '2024-09-30' });
   });
 
+  it('top lists rank by the measure picked: plays, or minutes, with the same tie-breaks', async () => {
+    const period = 'period=custom&from=2024-10-01&to=2024-10-31';
+    const byPlays = JSON.parse((await get(open.url, `/api/overview?${period}&by=plays`)).body);
+    const byMinutes = JSON.parse((await get(open.url, `/api/overview?${period}&by=minutes`)).body);
+    // The month's music per artist, summed here from every stream the play log lists.
+    const rows = await queryRows(
+      "SELECT artist_name, ms_played, counts_as_play FROM silver.fct_play WHERE content_type = 'track' AND artist_name IS NOT NULL AND CAST(timezone('UTC', ended_at) AS DATE) BETWEEN DATE '2024-10-01' AND DATE '2024-10-31'",
+      env,
+    );
+    const totals = new Map<string, { plays: number; ms: number }>();
+    for (const r of rows) {
+      const t = totals.get(String(r.artist_name)) ?? { plays: 0, ms: 0 };
+      t.ms += Number(r.ms_played);
+      if (r.counts_as_play) t.plays++;
+      totals.set(String(r.artist_name), t);
+    }
+    const name = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const ranked = (by: 'plays' | 'ms') =>
+      [...totals.entries()]
+        .sort(
+          ([ka, a], [kb, b]) =>
+            (by === 'plays'
+              ? b.plays - a.plays || b.ms - a.ms
+              : b.ms - a.ms || b.plays - a.plays) || name(ka, kb),
+        )
+        .slice(0, 10)
+        .map(([artist]) => artist);
+    const names = (o: { top_artists: Array<{ artist_name: string }> }) =>
+      o.top_artists.map((a) => a.artist_name);
+    assert.deepEqual(names(byPlays), ranked('plays'));
+    assert.deepEqual(names(byMinutes), ranked('ms'));
+    assert.notDeepEqual(ranked('plays'), ranked('ms'), 'the month tells the two apart');
+    assert.equal((await get(open.url, `/api/overview?${period}&by=skips`)).status, 400);
+  });
+
   it('bad parameters are 400, unknown paths 404, writes 405; nothing leaks a stack', async () => {
     const bad = await get(open.url, '/api/overview?period=custom&from=2026-13-01&to=2026-01-01');
     assert.equal(bad.status, 400);

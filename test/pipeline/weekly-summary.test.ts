@@ -111,6 +111,35 @@ describe('weekly summary', () => {
       truthTop,
     );
 
+    // Ranked by minutes when asked (--by, or WRAPPED_RANK_BY), by the same ground truth.
+    const byMinutes = JSON.parse(
+      (
+        await wrapped(
+          ['notify', 'summary', '--week', WEEK, '--by', 'minutes', '--no-send', '--json'],
+          {
+            env,
+          },
+        )
+      ).stdout,
+    );
+    assert.equal(byMinutes.ranked_by, 'minutes');
+    const truthByMinutes = [...plays.entries()]
+      .sort(([ka, a], [kb, b]) => b.ms - a.ms || b.plays - a.plays || (ka < kb ? -1 : 1))
+      .slice(0, 5)
+      .map(([artist]) => artist);
+    assert.deepEqual(
+      byMinutes.top_artists.map((a: { artist_name: string }) => a.artist_name),
+      truthByMinutes,
+    );
+    assert.notDeepEqual(
+      truthByMinutes,
+      truthTop.map(([artist]) => artist),
+      'the week tells them apart',
+    );
+    const bad = await wrapped(['notify', 'summary', '--by', 'skips', '--no-send'], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /plays, minutes/);
+
     // What Slack got says the same, and links to the dashboard.
     const message = slack.messages.at(-1);
     assert.match(message?.text ?? '', new RegExp(`your week ${WEEK}`));

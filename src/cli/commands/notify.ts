@@ -31,6 +31,7 @@ export function registerNotify(program: Command): void {
     .description('the weekly summary from gold: printed, and sent to Slack when a webhook is set')
     .option('--week <yyyy-Www>', 'an ISO week such as 2026-W47 (default: the last complete week)')
     .option('--no-send', 'print it only')
+    .option('--by <measure>', 'rank the top lists by plays or minutes (default: WRAPPED_RANK_BY)')
     .action(async (options: { week?: string; send: boolean }, command: Command) => {
       const { config, out } = commandContext(command);
       const { openLake } = await import('../../lake/open.js');

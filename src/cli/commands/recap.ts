@@ -10,6 +10,7 @@ export function registerRecap(program: Command): void {
     .option('--year <yyyy>', 'the year (default: the latest year with plays)')
     .option('--from <date>', 'first day (YYYY-MM-DD, your time zone); with --to')
     .option('--to <date>', 'last day, included')
+    .option('--by <measure>', 'rank the top lists by plays or minutes (default: WRAPPED_RANK_BY)')
     .action(async (options: { year?: string; from?: string; to?: string }, command: Command) => {
       const { config, out } = commandContext(command);
       if (options.year !== undefined && !/^\d{4}$/.test(options.year))
@@ -28,11 +29,16 @@ export function registerRecap(program: Command): void {
       try {
         let recap: Awaited<ReturnType<typeof yearRecap>>;
         if (span) {
-          recap = await rangeRecap(warehouse, options.from as string, options.to as string);
+          recap = await rangeRecap(
+            warehouse,
+            options.from as string,
+            options.to as string,
+            config.settings.rankBy,
+          );
         } else {
           const years = await recapYears(warehouse);
           const year = options.year ?? years.at(-1);
-          recap = year ? await yearRecap(warehouse, year) : undefined;
+          recap = year ? await yearRecap(warehouse, year, config.settings.rankBy) : undefined;
           if (!recap || !year || recap.plays === 0)
             throw new WarehouseError(year ? `No plays in ${year}.` : 'No plays yet.', {
               hint: years.length
