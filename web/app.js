@@ -179,11 +179,22 @@ const PERIODS = [
   ['custom', 'Custom'],
 ];
 
+/**
+ * The change against the previous period of the same length. A percentage only means something
+ * when the period before had enough to compare with: at least a fifth of this one. Otherwise
+ * it says what the period before held ("new this period" when nothing).
+ */
 function change(now, before) {
   if (before === null || before === undefined)
     return h('span', { class: 'change muted' }, 'no earlier period');
   if (Number(before) === 0)
-    return h('span', { class: 'change muted' }, 'nothing the period before');
+    return h(
+      'span',
+      { class: 'change muted' },
+      now > 0 ? 'new this period' : 'nothing either period',
+    );
+  if (Number(before) * 5 < now)
+    return h('span', { class: 'change muted' }, `up from ${fmt(before)}${unit} the period before`);
   const pct = Math.round(((now - before) / before) * 100);
   return h(
     'span',
@@ -347,7 +358,7 @@ async function overview(params) {
       }),
     ),
   );
-  const longest = data.streaks.reduce((m, s) => Math.max(m, Number(s.days)), 0);
+  const longest = data.longest_streak_days_in_period;
   show(
     h('h1', {}, 'Overview'),
     controls,
@@ -365,7 +376,7 @@ async function overview(params) {
       kpi('artists', 'Artists', t.unique_artists, p ? p.unique_artists : null),
       kpi('tracks', 'Songs', t.unique_tracks, p ? p.unique_tracks : null),
       kpi('podcasts', 'Podcast minutes', t.podcast_minutes, p ? p.podcast_minutes : null),
-      kpi('streak', 'Current streak (days)', data.current_streak_days, undefined),
+      kpi('streak', 'Current streak (days, up to today)', data.current_streak_days, undefined),
     ),
     h(
       'div',
@@ -401,7 +412,7 @@ async function overview(params) {
         h(
           'p',
           { class: 'muted' },
-          `Longest streak in this period: ${fmt(longest)} days; current streak: ${fmt(data.current_streak_days)} days.`,
+          `Longest run of listening days inside this period: ${fmt(longest)} days. Current streak, up to today: ${fmt(data.current_streak_days)} days.`,
         ),
         downloadLink('gold.agg_daily_listening'),
       ),

@@ -235,6 +235,13 @@ function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_album
   };
 }
 
+/** The days of a run (first and last day, both included) that fall inside the period. */
+function daysInside(start: string, end: string, period: Period): number {
+  const from = start > period.from ? start : period.from;
+  const to = end < period.to ? end : period.to;
+  return to < from ? 0 : Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+}
+
 /** What the top lists rank by: `by=plays` or `by=minutes`; by default WRAPPED_RANK_BY. */
 type Measure = 'plays' | 'minutes';
 function measure(ctx: ApiContext, params: URLSearchParams): Measure {
@@ -322,6 +329,11 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       streak_end: r.k2 ?? null,
       days: r.n1 ?? 0,
     })),
+    // A streak that runs past the period's ends counts only its days inside the period here.
+    longest_streak_days_in_period: Math.max(
+      0,
+      ...part('streak').map((r) => daysInside(String(r.k), String(r.k2), period)),
+    ),
     current_streak_days: Number(part('current')[0]?.n1 ?? 0),
     discovery: part('discovery').map((r) => ({
       month: r.k ?? null,

@@ -218,6 +218,26 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('a change is a percentage only against a period with enough to compare', async () => {
+    const { page, errors } = await open(1280);
+    const response = await fetch(new URL('/api/meta', server.url));
+    const meta = (await response.json()) as { first_day: string };
+    assert.ok(meta.first_day, JSON.stringify(meta));
+    const week = new Date(Date.parse(meta.first_day) + 6 * 86_400_000).toISOString().slice(0, 10);
+    // The first week of the history: the week before it holds nothing.
+    await visit(page, `#/overview?period=custom&from=${meta.first_day}&to=${week}&metric=plays`);
+    const minutes = await page.locator('[data-testid="kpi-minutes"] .change').textContent();
+    assert.equal(minutes, 'new this period');
+    // A month against the month before, both full of listening: a percentage.
+    await visit(page, '#/overview?period=custom&from=2026-10-01&to=2026-10-31&metric=plays');
+    assert.match(
+      (await page.locator('[data-testid="kpi-plays"] .change').textContent()) ?? '',
+      /^[▲▼] \d+% vs previous period$/,
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('a Wrapped card downloads as a PNG', async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/wrapped?year=2026');

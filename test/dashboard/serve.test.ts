@@ -144,6 +144,26 @@ describe('wrapped serve', () => {
       "SELECT count(*)::INTEGER AS n FROM gold.agg_discovery WHERE kind = 'artist' AND first_day BETWEEN DATE '2024-10-01' AND DATE '2024-10-31'",
     );
     assert.equal(sum(o.discovery, 'new_artists'), discovered?.n);
+    // The longest streak shown for the month is its longest run of listening days inside it,
+    // counted here from the days with a play.
+    const days = (
+      await query(
+        "SELECT day::VARCHAR AS day FROM gold.agg_daily_listening WHERE plays > 0 AND day BETWEEN DATE '2024-10-01' AND DATE '2024-10-31' ORDER BY day",
+      )
+    ).map((r) => Date.parse(String(r.day)));
+    let run = 0;
+    let longest = 0;
+    for (const [i, day] of days.entries()) {
+      run = i > 0 && day - (days[i - 1] as number) === 86_400_000 ? run + 1 : 1;
+      longest = Math.max(longest, run);
+    }
+    assert.equal(o.longest_streak_days_in_period, longest);
+    // A run crossing the month's ends is cut to it (the gold row keeps its whole length).
+    const crossing = o.streaks.filter(
+      (s: { streak_start: string; streak_end: string }) =>
+        s.streak_start < '2024-10-01' || s.streak_end > '2024-10-31',
+    );
+    assert.ok(crossing.length > 0, JSON.stringify(o.streaks));
     assert.ok(o.totals.plays > 100 && o.streaks.length > 0);
     // All time reads the ranked tables; a custom span over all days sums daily rows: the same.
     const meta = JSON.parse((await get(open.url, '/api/meta')).body);
