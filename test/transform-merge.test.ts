@@ -4,16 +4,18 @@
  * stream once, both sources on the plays both saw, and the export's real ms_played on them.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runExtract } from '../src/extract/extract.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { exportCutoff, exportZip } from '../src/simulator/export.js';
 import { startSimulator } from '../src/simulator/server.js';
-import { wrapped } from './support/helpers.js';
+import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 import { control } from './support/oauth.js';
 import { loggedInHome } from './support/sim-login.js';
+
+const SAMPLES = join(REPO, '..', 'shared', 'samples');
 
 describe('transform: API polls and the export merge into the ground truth', () => {
   it('two weeks of overlap, and two overlapping exports, give one row per true stream', async () => {
@@ -163,4 +165,92 @@ describe('transform: API polls and the export merge into the ground truth', () =
       await sim.close();
     }
   });
+
+  it('an account-data row and an extended row of the same play are one play, even renamed', async () => {
+    // Real records from a published extended history, and their account-data twins as Spotify
+    // writes them (the minute the stream ended, ms played, names), one of them renamed.
+    const real = (
+      JSON.parse(
+        await readFile(
+          join(
+            SAMPLES,
+            'extended-2026-a',
+            'Spotify Extended Streaming History',
+            'Streaming_History_Audio_2024.json',
+          ),
+          'utf8',
+        ),
+      ) as ExtendedRecord[]
+    ).filter((r) => r.master_metadata_track_name && r.ms_played > 30_000);
+    const [same, renamed, other, zero] = real.slice(0, 4) as [
+      ExtendedRecord,
+      ExtendedRecord,
+      ExtendedRecord,
+      ExtendedRecord,
+    ];
+    zero.ms_played = 0;
+    const twin = (r: ExtendedRecord, overrides: Partial<AccountRecord> = {}): AccountRecord => ({
+      endTime: r.ts.slice(0, 16).replace('T', ' '),
+      artistName: r.master_metadata_album_artist_name,
+      trackName: r.master_metadata_track_name,
+      msPlayed: r.ms_played,
+      ...overrides,
+    });
+    const folder = join(await tempDir(), 'export');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'Streaming_History_Audio_2024.json'),
+      JSON.stringify([same, renamed, other, zero]),
+    );
+    await writeFile(
+      join(folder, 'StreamingHistory_music_0.json'),
+      JSON.stringify([
+        twin(same),
+        twin(renamed, {
+          trackName: `${renamed.master_metadata_track_name?.toUpperCase()} - Remastered 2011`,
+        }),
+        twin(other, { msPlayed: other.ms_played + 1000 }), // another length: another play
+        twin(zero, { trackName: 'Renamed at zero' }), // 0 ms pairs by names only
+      ]),
+    );
+    const env = { WRAPPED_HOME: join(folder, '..', 'home'), WRAPPED_TIMEZONE: 'UTC' };
+    const imported = await wrapped(['import', folder], { env });
+    assert.equal(imported.code, 0, imported.stderr);
+    const built = await wrapped(['transform'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    const rows = await queryRows(
+      'SELECT track_name, source, ms_played FROM silver.fct_play ORDER BY ended_at, source, ms_played',
+      env,
+    );
+    const sources = new Map<string, string[]>();
+    for (const r of rows)
+      sources.set(String(r.track_name).toLowerCase(), [
+        ...(sources.get(String(r.track_name).toLowerCase()) ?? []),
+        String(r.source),
+      ]);
+    const name = (r: ExtendedRecord) => String(r.master_metadata_track_name).toLowerCase();
+    assert.deepEqual(sources.get(name(same)), ['export_account+export_extended']);
+    assert.deepEqual(sources.get(name(renamed)), ['export_account+export_extended']);
+    assert.equal(rows.length, 6, JSON.stringify(rows));
+    // Bronze keeps each source's row.
+    const [bronze] = await queryRows(
+      'SELECT (SELECT count(*) FROM bronze.stg_export_streams) AS ext, (SELECT count(*) FROM bronze.stg_export_account_streams) AS acct',
+      env,
+    );
+    assert.deepEqual([Number(bronze?.ext), Number(bronze?.acct)], [4, 4]);
+  });
 });
+
+interface ExtendedRecord {
+  ts: string;
+  ms_played: number;
+  master_metadata_track_name: string | null;
+  master_metadata_album_artist_name: string | null;
+}
+
+interface AccountRecord {
+  endTime: string;
+  artistName: string | null;
+  trackName: string | null;
+  msPlayed: number;
+}

@@ -4,8 +4,10 @@
 -- Matching rules (the same listening seen by several sources becomes one row):
 -- 1. Extended history rows are distinct by their natural key (src/export/natural-key.ts):
 --    exact duplicate records, and the same record in overlapping exports, collapse.
--- 2. Account data vs extended: same artist/show and track/episode names, same ms played,
---    and `endTime` equal to `ts` truncated to the minute. Repeats in one minute pair in order.
+-- 2. Account data vs extended: `endTime` equal to `ts` truncated to the minute and the same
+--    ms played; with the same artist/show and track/episode names first, then (for what is
+--    left, above 0 ms) by the minute and ms played alone, since Spotify renames tracks between
+--    exports. Repeats in one minute pair in order.
 -- 3. API vs extended: same track URI, `played_at` within 10 s of `ts` (`ts` is the end of the
 --    stream to the second, `played_at` to the millisecond); the nearest pairs first. Only
 --    streams the API can show are candidates: 30 s or more, not in a private session (a
@@ -75,9 +77,30 @@ acct_k AS (
     row_number() OVER (PARTITION BY ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
   FROM acct
 ),
-acct_to_ext AS (
+acct_to_ext_named AS (
   SELECT a.stream_key AS acct_key, e.stream_key AS ext_key
   FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
+),
+-- Spotify renames tracks between exports (case, "- Remastered"), so what the names left
+-- unpaired pairs by the minute and `ms_played` alone: only above 0 ms, which is too common to
+-- tell plays apart. Repeats in one minute pair in order.
+acct_rest AS (
+  SELECT stream_key, minute, ms_played,
+    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  FROM acct_k
+  WHERE ms_played > 0 AND stream_key NOT IN (SELECT acct_key FROM acct_to_ext_named)
+),
+ext_rest AS (
+  SELECT stream_key, minute, ms_played,
+    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  FROM ext_k
+  WHERE ms_played > 0 AND stream_key NOT IN (SELECT ext_key FROM acct_to_ext_named)
+),
+acct_to_ext AS (
+  SELECT * FROM acct_to_ext_named
+  UNION ALL
+  SELECT a.stream_key, e.stream_key
+  FROM acct_rest AS a JOIN ext_rest AS e USING (minute, ms_played, n)
 ),
 api_ext AS (
   SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs({{ epoch_ms(a.played_at) }} - {{ epoch_ms(e.ended_at) }}) AS d

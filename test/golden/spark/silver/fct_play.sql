@@ -35,9 +35,30 @@ acct_k AS (
     row_number() OVER (PARTITION BY ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
   FROM acct
 ),
-acct_to_ext AS (
+acct_to_ext_named AS (
   SELECT a.stream_key AS acct_key, e.stream_key AS ext_key
   FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
+),
+-- Spotify renames tracks between exports (case, "- Remastered"), so what the names left
+-- unpaired pairs by the minute and `ms_played` alone: only above 0 ms, which is too common to
+-- tell plays apart. Repeats in one minute pair in order.
+acct_rest AS (
+  SELECT stream_key, minute, ms_played,
+    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  FROM acct_k
+  WHERE ms_played > 0 AND stream_key NOT IN (SELECT acct_key FROM acct_to_ext_named)
+),
+ext_rest AS (
+  SELECT stream_key, minute, ms_played,
+    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  FROM ext_k
+  WHERE ms_played > 0 AND stream_key NOT IN (SELECT ext_key FROM acct_to_ext_named)
+),
+acct_to_ext AS (
+  SELECT * FROM acct_to_ext_named
+  UNION ALL
+  SELECT a.stream_key, e.stream_key
+  FROM acct_rest AS a JOIN ext_rest AS e USING (minute, ms_played, n)
 ),
 api_ext AS (
   SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs(unix_millis(a.played_at) - unix_millis(e.ended_at)) AS d
