@@ -8,8 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { exportCutoff, exportEntries } from '../src/simulator/export.js';
+import { World } from '../src/simulator/world.js';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
@@ -24,6 +27,10 @@ interface Stream {
   ms: number;
   /** A stream Spotify can no longer name. */
   unidentified: boolean;
+  /** Which part of the export: the extended history, or account data (to the minute). */
+  source: 'extended' | 'account';
+  /** The names as the file gives them, for pairing the two sources. */
+  names: string;
 }
 
 /** Account data's name for what it can no longer name, in any casing. */
@@ -33,7 +40,11 @@ const unnamed = (artist: string | null, track: string | null) =>
 
 function files(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(folder, e.name)) : [join(folder, e.name)],
+    e.isDirectory()
+      ? files(join(folder, e.name))
+      : e.name.endsWith('.json')
+        ? [join(folder, e.name)]
+        : [],
   );
 }
 
@@ -119,6 +130,11 @@ function streamsOf(folder: string): Stream[] {
             !r.audiobook_uri &&
             !r.audiobook_chapter_uri &&
             !r.audiobook_title,
+          source: 'extended',
+          names: JSON.stringify([
+            r.master_metadata_album_artist_name ?? r.episode_show_name ?? '',
+            r.master_metadata_track_name ?? r.episode_name ?? '',
+          ]),
         });
       }
     } else if (/^StreamingHistory(_music_)?\d+\.json$/.test(name)) {
@@ -139,16 +155,60 @@ function streamsOf(folder: string): Stream[] {
           artist: music ? r.artistName : null,
           ms: r.msPlayed,
           unidentified,
+          source: 'account',
+          names: JSON.stringify([r.artistName ?? '', r.trackName ?? '']),
         });
       }
     }
   }
   const seen = new Set<string>();
-  return out.filter((s) => {
+  const distinct = out.filter((s) => {
     if (seen.has(s.key)) return false;
     seen.add(s.key);
     return true;
   });
+  return withoutAccountTwins(distinct);
+}
+
+/**
+ * The same play in account data and the extended history counts once (the extended row
+ * stays): same end minute and ms played, with the same names; then, for what is left and
+ * above 0 ms, by the minute and ms played alone (Spotify renames tracks between exports).
+ */
+function withoutAccountTwins(streams: Stream[]): Stream[] {
+  const minute = (s: Stream) => s.ts.slice(0, 16);
+  const left = new Map<string, number>();
+  const take = (key: string) => {
+    const n = left.get(key) ?? 0;
+    if (n === 0) return false;
+    left.set(key, n - 1);
+    return true;
+  };
+  const extended = streams.filter((s) => s.source === 'extended');
+  const account = streams.filter((s) => s.source === 'account');
+  for (const s of extended) {
+    const key = `${minute(s)}|${s.ms}|${s.names}`;
+    left.set(key, (left.get(key) ?? 0) + 1);
+  }
+  const twins = new Set<Stream>();
+  for (const s of account) if (take(`${minute(s)}|${s.ms}|${s.names}`)) twins.add(s);
+  // What the names left: the extended rows not taken, by minute and ms alone.
+  const leftByTime = new Map<string, number>();
+  for (const [key, n] of left) {
+    const [m, ms] = key.split('|');
+    if (n > 0 && Number(ms) > 0)
+      leftByTime.set(`${m}|${ms}`, (leftByTime.get(`${m}|${ms}`) ?? 0) + n);
+  }
+  for (const s of account) {
+    if (twins.has(s) || s.ms <= 0) continue;
+    const key = `${minute(s)}|${s.ms}`;
+    const n = leftByTime.get(key) ?? 0;
+    if (n > 0) {
+      leftByTime.set(key, n - 1);
+      twins.add(s);
+    }
+  }
+  return streams.filter((s) => !twins.has(s));
 }
 
 function expected(streams: Stream[]) {
@@ -288,6 +348,77 @@ describe('transform: the real samples, checked against the JSON', () => {
       assert.deepEqual(spanRecap.top_artists, byMinutesRecap.top_artists);
     });
   }
+});
+
+describe("transform: the simulator's export, against the JSON and the simulator's ground truth", () => {
+  it('per year: minutes, plays, songs, artists and top 5 lists', async () => {
+    const world = new World({ seed: 'samples', start: new Date('2026-11-24T10:00:00Z') });
+    const dir = await tempDir();
+    const folder = join(dir, 'export');
+    for (const entry of exportEntries(world)) {
+      const name = String(entry.name);
+      if (name.endsWith('/') || entry.data === undefined) continue;
+      await mkdir(dirname(join(folder, name)), { recursive: true });
+      await writeFile(join(folder, name), entry.data);
+    }
+    const env = { WRAPPED_HOME: join(dir, 'home'), WRAPPED_TIMEZONE: 'UTC' };
+    assert.equal((await wrapped(['import', folder], { env })).code, 0);
+    const built = await wrapped(['transform'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    const years = await queryRows(
+      'SELECT year, minutes, plays, unique_tracks, unique_artists FROM gold.wrapped_year ORDER BY year',
+      env,
+    );
+    // From the export's JSON, with no code of the product's.
+    const fromJson = expected(streamsOf(folder));
+    const artists = await queryRows(
+      "SELECT period, artist_name, plays FROM gold.agg_top_artists WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
+      env,
+    );
+    const tracks = await queryRows(
+      "SELECT period, track_key, plays FROM gold.agg_top_tracks WHERE rank <= 5 AND period_type = 'year' ORDER BY period, rank",
+      env,
+    );
+    assert.deepEqual(
+      years.map((y) => ({
+        ...y,
+        top_artists: artists
+          .filter((a) => a.period === y.year)
+          .map((a) => [a.artist_name, a.plays]),
+        top_tracks: tracks.filter((t) => t.period === y.year).map((t) => [t.track_key, t.plays]),
+      })),
+      fromJson.map(
+        ({ year, minutes, plays, unique_tracks, unique_artists, top_artists, top_tracks }) => ({
+          year,
+          minutes,
+          plays,
+          unique_tracks,
+          unique_artists,
+          top_artists,
+          top_tracks,
+        }),
+      ),
+    );
+    // And from the simulator's own record of what was played.
+    const truth = new Map<string, { ms: number; plays: number; tracks: Set<string> }>();
+    for (const s of world.streams(world.historyStart, exportCutoff(world.now))) {
+      if (s.contentType !== 'track' || !s.trackId) continue;
+      const year = new Date(s.endedAt).toISOString().slice(0, 4);
+      const t = truth.get(year) ?? { ms: 0, plays: 0, tracks: new Set<string>() };
+      t.ms += s.msPlayed;
+      if (s.msPlayed >= 30_000) {
+        t.plays++;
+        t.tracks.add(s.trackId);
+      }
+      truth.set(year, t);
+    }
+    assert.deepEqual(
+      years.map((y) => [y.year, y.minutes, y.plays, y.unique_tracks]),
+      [...truth.entries()]
+        .sort()
+        .map(([year, t]) => [year, Math.round(t.ms / 600) / 100, t.plays, t.tracks.size]),
+    );
+  });
 });
 
 /** Local calendar parts of an instant in a time zone, by the platform's own tz database. */
