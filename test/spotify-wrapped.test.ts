@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO, tempDir, wrapped } from './support/helpers.js';
+import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 const minutes = (ms: number) => Math.round(ms / 600) / 100;
@@ -33,7 +33,7 @@ async function recapOf(sample: string, year: string) {
   const recap = await wrapped(['recap', '--year', year, '--json'], { env });
   assert.equal(recap.code, 0, recap.stderr);
   const text = await wrapped(['recap', '--year', year], { env });
-  return { json: JSON.parse(recap.stdout), text: text.stdout };
+  return { json: JSON.parse(recap.stdout), text: text.stdout, env };
 }
 
 interface Difference {
@@ -51,7 +51,7 @@ describe("Spotify's own Wrapped beside ours", () => {
         'utf8',
       ),
     );
-    const { json, text } = await recapOf('account-2025-wrapped', '2025');
+    const { json, text, env } = await recapOf('account-2025-wrapped', '2025');
     const spotify = json.spotify;
     assert.equal(spotify.minutes, minutes(file.yearlyMetrics.totalMsListened));
     assert.equal(spotify.podcast_minutes, minutes(file.topPodcasts.totalPodcastMilliseconds));
@@ -90,6 +90,26 @@ describe("Spotify's own Wrapped beside ours", () => {
       assert.ok(d.reason.includes(`your history here starts ${starts}`), d.reason);
     assert.match(byFigure.get('minutes')?.reason ?? '', /podcasts/);
     assert.match(text, /Spotify's own Wrapped 2025/);
+    // The Sound Capsule's days, as Spotify counted them, are in silver too.
+    const capsule = JSON.parse(
+      readFileSync(
+        join(SAMPLES, 'account-2025-wrapped', 'Spotify Account Data', 'YourSoundCapsule.json'),
+        'utf8',
+      ),
+    ) as { stats: Array<{ date: string; streamCount: number; secondsPlayed: number }> };
+    assert.deepEqual(
+      await queryRows(
+        'SELECT day::VARCHAR AS day, streams, minutes FROM silver.fct_sound_capsule_day ORDER BY day',
+        env,
+      ),
+      capsule.stats
+        .map((d) => ({
+          day: d.date,
+          streams: d.streamCount,
+          minutes: Math.round((d.secondsPlayed * 1000) / 600) / 100,
+        }))
+        .sort((a, b) => (a.day < b.day ? -1 : 1)),
+    );
     assert.match(text, /Minutes: Spotify 68,676, here/);
   });
 

@@ -5,6 +5,7 @@ import {
   checkAccountRecord,
   checkDocument,
   checkExtendedRecord,
+  type DocumentKind,
   documentKindByContent,
   type ExportKind,
   endTimeIso,
@@ -244,8 +245,7 @@ async function inspectDocument(
     throw new JsonShapeError('expected a JSON array of records, found an object', 0);
   }
   const doc = await readJsonDocument(source, MAX_DOCUMENT_BYTES);
-  const kind =
-    (hint?.kind as 'library' | 'playlists' | 'wrapped' | undefined) ?? documentKindByContent(doc);
+  const kind = (hint?.kind as DocumentKind | undefined) ?? documentKindByContent(doc);
   if (!kind) throw new Unrecognised('is a JSON object this product does not know');
   state.recognised = true;
   const { records, problem } = checkDocument(kind, doc);

@@ -8,7 +8,8 @@ export type ExportKind =
   | 'account_history'
   | 'library'
   | 'playlists'
-  | 'wrapped';
+  | 'wrapped'
+  | 'sound_capsule';
 
 /** Extended history field sets, by the export era that introduced them. */
 export type FieldSet =
@@ -34,6 +35,7 @@ const HINTS: Array<[RegExp, NameHint]> = [
   [/^YourLibrary\.json$/i, { kind: 'library' }],
   [/^Playlist\d+\.json$/i, { kind: 'playlists' }],
   [/^Wrapped\d{4}\.json$/i, { kind: 'wrapped' }],
+  [/^YourSoundCapsule\.json$/i, { kind: 'sound_capsule' }],
 ];
 
 export function nameHint(baseName: string): NameHint | undefined {
@@ -233,7 +235,7 @@ const LIBRARY_KEYS = [
 
 /** Checks a document kind; returns [records, problem]. */
 export function checkDocument(
-  kind: 'library' | 'playlists' | 'wrapped',
+  kind: DocumentKind,
   doc: unknown,
 ): { records: number; problem?: string } {
   if (!isObject(doc))
@@ -270,8 +272,19 @@ export function checkDocument(
     }
     case 'wrapped':
       return { records: 1 };
+    case 'sound_capsule': {
+      // Spotify's daily highlights: `stats`, one entry per day, every field optional.
+      if (doc.stats === undefined) return { records: 0 };
+      if (!Array.isArray(doc.stats)) return { records: 0, problem: '"stats" should be a list' };
+      for (const [i, day] of doc.stats.entries())
+        if (!isObject(day)) return { records: 0, problem: `stats entry ${i} is not an object` };
+      return { records: doc.stats.length };
+    }
   }
 }
+
+/** The export's files that are one JSON document each, not a list of records. */
+export type DocumentKind = 'library' | 'playlists' | 'wrapped' | 'sound_capsule';
 
 export function documentKindByContent(doc: unknown): 'library' | 'playlists' | undefined {
   if (!isObject(doc)) return undefined;

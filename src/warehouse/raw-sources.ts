@@ -35,9 +35,10 @@ export const RAW_SOURCES: RawSource[] = [
       `SELECT *, regexp_extract(filename, 'raw/export/([^/]+)/', 1) AS _load_id, filename AS _source_file
        FROM read_json(${files}, format = 'array', columns = ${ACCOUNT_COLUMNS}, filename = true)`,
   },
-  // The export's JSON documents (YourLibrary.json, PlaylistN.json, WrappedYYYY.json), one row
-  // per file, the whole document as JSON: each is one object, not a list of records.
-  ...(['library', 'playlists', 'wrapped'] as const).map(
+  // The export's JSON documents (YourLibrary.json, PlaylistN.json, WrappedYYYY.json,
+  // YourSoundCapsule.json), one row per file, the whole document as JSON: each is one object,
+  // not a list of records.
+  ...(['library', 'playlists', 'wrapped', 'sound_capsule'] as const).map(
     (kind): RawSource => ({
       name: `raw_export_${kind}`,
       matches: (e, f) => e.kind === 'import' && f.kind === kind,

@@ -61,6 +61,7 @@ export const SPARK_RAW_SOURCES: Record<string, SparkRawSource> = {
   raw_export_library: exportDocuments,
   raw_export_playlists: exportDocuments,
   raw_export_wrapped: exportDocuments,
+  raw_export_sound_capsule: exportDocuments,
   raw_api_responses: {
     reader: { format: 'json', schema: ENVELOPE, multiLine: false },
     select: (files) =>
