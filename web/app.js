@@ -376,6 +376,14 @@ async function overview(params) {
       kpi('artists', 'Artists', t.unique_artists, p ? p.unique_artists : null),
       kpi('tracks', 'Songs', t.unique_tracks, p ? p.unique_tracks : null),
       kpi('podcasts', 'Podcast minutes', t.podcast_minutes, p ? p.podcast_minutes : null),
+      data.unidentified_minutes > 0
+        ? kpi(
+            'unidentified',
+            'Unidentified minutes (not music)',
+            data.unidentified_minutes,
+            undefined,
+          )
+        : null,
       kpi('streak', 'Current streak (days, up to today)', data.current_streak_days, undefined),
     ),
     h(

@@ -305,7 +305,17 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       ...prev,
     ],
   );
-  const [uniques, rows, top] = await Promise.all([uniquesQuery, seriesQuery, topQuery]);
+  // Streams Spotify can no longer name: shown apart, never in the music figures.
+  const unidentifiedQuery = ctx.tables.query(
+    'SELECT coalesce(round(sum(unidentified_minutes), 2), 0)::DOUBLE AS minutes FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE',
+    range,
+  );
+  const [uniques, rows, top, unidentified] = await Promise.all([
+    uniquesQuery,
+    seriesQuery,
+    topQuery,
+    unidentifiedQuery,
+  ]);
   const part = (name: string) => rows.filter((r) => r.part === name);
   const sums = (k: 'c' | 'p') => {
     const row = part('sums').find((r) => r.k === k);
@@ -329,6 +339,7 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       streak_end: r.k2 ?? null,
       days: r.n1 ?? 0,
     })),
+    unidentified_minutes: Number(unidentified[0]?.minutes ?? 0),
     // A streak that runs past the period's ends counts only its days inside the period here.
     longest_streak_days_in_period: Math.max(
       0,

@@ -6,7 +6,7 @@
  * in the README (docs/wrapped-spotify.png is refreshed from artifacts/screenshots/).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,5 +87,31 @@ describe("the Wrapped page: Spotify's own figures beside ours", { skip }, () => 
       assert.deepEqual(errors, []);
       await page.close();
     }
+  });
+
+  it('the Overview shows unidentified listening on its own, as counted from the export', async () => {
+    const folder = join(SAMPLE, 'Spotify Account Data');
+    let ms = 0;
+    for (const file of readdirSync(folder).filter((f) => f.startsWith('StreamingHistory_music_')))
+      for (const r of JSON.parse(readFileSync(join(folder, file), 'utf8')) as Array<{
+        endTime: string;
+        artistName: string;
+        trackName: string;
+        msPlayed: number;
+      }>)
+        if (
+          r.endTime.startsWith('2025') &&
+          r.artistName.trim().toLowerCase() === 'unknown artist' &&
+          r.trackName.trim().toLowerCase() === 'unknown track'
+        )
+          ms += r.msPlayed;
+    assert.ok(ms > 0, 'the sample has unidentified streams in 2025');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}#/overview?period=custom&from=2025-01-01&to=2025-12-31`);
+    const kpi = page.locator('[data-testid="kpi-unidentified"] .value');
+    await kpi.waitFor();
+    const shown = Number(await kpi.getAttribute('data-value'));
+    assert.ok(Math.abs(shown - ms / 60_000) < 0.05, `${shown} vs ${ms / 60_000}`);
+    await page.close();
   });
 });
