@@ -434,8 +434,11 @@ async function overview(params) {
   );
 }
 
-/** Draws a Wrapped card on a canvas and downloads it as a PNG. */
-function savePng(card, name) {
+/**
+ * Draws a Wrapped card on a canvas and downloads it as a 1080 x 1080 PNG; `period` goes on it,
+ * so a shared figure says when.
+ */
+function savePng(card, name, period) {
   const lines = [...card.querySelectorAll('[data-line]')].map((el) => el.textContent);
   const title = card.querySelector('h2').textContent;
   const canvas = document.createElement('canvas');
@@ -461,7 +464,7 @@ function savePng(card, name) {
   });
   g.font = '500 32px system-ui, sans-serif';
   g.fillStyle = '#bbf7d0';
-  g.fillText('wrapped-me', 80, 1000);
+  g.fillText(`wrapped-me · ${period}`, 80, 1000);
   const link = h('a', { href: canvas.toDataURL('image/png'), download: name });
   document.body.append(link);
   link.click();
@@ -488,7 +491,7 @@ async function wrapped(params) {
     el.append(
       h(
         'button',
-        { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`) },
+        { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`, `your ${year}`) },
         'Save as PNG',
       ),
     );
