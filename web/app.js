@@ -572,15 +572,6 @@ async function wrapped(params) {
   );
 }
 
-const FIGURE_NAMES = {
-  minutes: 'Minutes',
-  unique_tracks: 'Different songs',
-  unique_artists: 'Different artists',
-  listening_days: 'Listening days',
-  longest_streak_days: 'Longest streak (days)',
-  new_artists: 'New artists',
-};
-
 /** Spotify's own Wrapped (WrappedYYYY.json in the export) beside ours, each difference with why. */
 function spotifySide(beside, year) {
   if (!beside)
@@ -615,7 +606,7 @@ function spotifySide(beside, year) {
       ? dataTable(
           ['Figure', 'Spotify', 'Here', 'Why they differ'],
           differences.map((d) => [
-            FIGURE_NAMES[d.figure] ?? d.figure.replace(/^./, (c) => c.toUpperCase()),
+            d.label,
             fmt(d.spotify),
             d.ours === null ? '—' : fmt(d.ours),
             d.reason,

@@ -42,15 +42,6 @@ export function printRecap(out: Output, recap: Recap): void {
   if (recap.spotify) printSpotify(out, recap.spotify, recap.differences ?? []);
 }
 
-const FIGURE_NAMES: Record<string, string> = {
-  minutes: 'Minutes',
-  unique_tracks: 'Different songs',
-  unique_artists: 'Different artists',
-  listening_days: 'Listening days',
-  longest_streak_days: 'Longest streak (days)',
-  new_artists: 'New artists',
-};
-
 /** Spotify's own Wrapped (WrappedYYYY.json) beside ours: the figures, the differences, why. */
 function printSpotify(out: Output, spotify: SpotifyWrapped, differences: Difference[]): void {
   const n = (v: number | null) => (v === null ? '?' : Math.round(v).toLocaleString('en-US'));
@@ -63,8 +54,7 @@ function printSpotify(out: Output, spotify: SpotifyWrapped, differences: Differe
   const artists = spotify.top_artists.map((a) => `${a.rank}. ${a.name ?? a.uri}`);
   if (artists.length > 0) out.print(`  Top artists: ${artists.join(', ')}`);
   for (const d of differences) {
-    const name = FIGURE_NAMES[d.figure] ?? d.figure.replace(/^./, (c) => c.toUpperCase());
-    out.print(`  ${name}: Spotify ${n(d.spotify)}, here ${n(d.ours)}`);
+    out.print(`  ${d.label}: Spotify ${n(d.spotify)}, here ${n(d.ours)}`);
     out.print(`    ${out.color.dim(d.reason)}`);
   }
   const only = Object.entries(spotify.only_spotify);

@@ -28,9 +28,7 @@ export async function removeFolder(lake: Lake, folder: string): Promise<void> {
     await rm(local(lake.localRoot, folder), { recursive: true, force: true });
     return;
   }
-  const paths: string[] = [];
-  for await (const entry of lake.list(`${folder}/`)) paths.push(entry.path);
-  for (const path of paths) await lake.delete(path);
+  for (const path of await filesUnder(lake, folder)) await lake.delete(path);
 }
 
 /** The files under a folder (lake paths, sorted), at any depth. */

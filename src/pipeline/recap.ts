@@ -57,6 +57,9 @@ export async function recapYears(warehouse: Warehouse): Promise<string[]> {
 /** What top lists rank by: plays, then minutes; or minutes, then plays (ties by name or key). */
 export type RankBy = 'plays' | 'minutes';
 
+/** The gold top tables' rank column for a measure. */
+export const rankColumn = (by: RankBy) => (by === 'minutes' ? 'rank_by_minutes' : 'rank');
+
 export async function yearRecap(
   warehouse: Warehouse,
   year: string,
@@ -69,7 +72,7 @@ export async function yearRecap(
     });
   const row = rows.rows[0];
   if (!row) return undefined;
-  const rank = by === 'plays' ? 'rank' : 'rank_by_minutes';
+  const rank = rankColumn(by);
   const top = async (table: string, columns: string) =>
     (
       await warehouse.query(

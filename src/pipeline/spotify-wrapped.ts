@@ -40,6 +40,8 @@ export interface SpotifyTopItem {
 
 export interface Difference {
   figure: string;
+  /** The figure as a listener reads it ("Different songs"). */
+  label: string;
   ours: number | null;
   spotify: number;
   /** Ours counted over Spotify's own window (1 January to 15 November), where it differs. */
@@ -214,6 +216,15 @@ const MONTHS = [
 const spoken = (iso: string) =>
   `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]}`;
 
+const FIGURE_LABELS: Record<string, string> = {
+  minutes: 'Minutes',
+  unique_tracks: 'Different songs',
+  unique_artists: 'Different artists',
+  listening_days: 'Listening days',
+  longest_streak_days: 'Longest streak (days)',
+  new_artists: 'New artists',
+};
+
 /** Spotify's Wrapped counts from 1 January to about mid-November (SPOTIFY.md). */
 const SPOTIFY_WINDOW_END = '-11-15';
 
@@ -257,6 +268,7 @@ export function differences(ours: OurYear, spotify: SpotifyWrapped): Difference[
         : [];
     out.push({
       figure,
+      label: FIGURE_LABELS[figure] ?? figure.replace(/^./, (c) => c.toUpperCase()),
       ours: mine,
       spotify: theirs,
       ...(same.length > 0 ? { ours_in_spotify_window: inWindow as number } : {}),

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { Message } from '../notify/message.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { WarehouseError } from '../warehouse/index.js';
+import { type RankBy, rankColumn } from './recap.js';
 
 /**
  * The weekly summary: one ISO week (Monday to Sunday in the user's time zone), read from the
@@ -17,7 +18,7 @@ export interface WeeklySummary {
   /** The average of the four weeks before this one. */
   four_week_average_minutes: number;
   /** What the top lists are ranked by. */
-  ranked_by: 'plays' | 'minutes';
+  ranked_by: RankBy;
   top_artists: Array<{ artist_name: string; plays: number; minutes: number }>;
   top_tracks: Array<{
     track_name: string;
@@ -60,7 +61,7 @@ export interface SummaryOptions {
   week?: string;
   now: Date;
   /** What the top lists rank by (WRAPPED_RANK_BY); plays by default. */
-  by?: 'plays' | 'minutes';
+  by?: RankBy;
 }
 
 export async function buildWeeklySummary(
@@ -90,7 +91,7 @@ export async function buildWeeklySummary(
     const thisWeek = await minutesBetween(from, next);
     const lastWeek = await minutesBetween(isoDate(Date.parse(from) - 7 * DAY), from);
     const fourWeeks = await minutesBetween(isoDate(Date.parse(from) - 28 * DAY), from);
-    const rank = options.by === 'minutes' ? 'rank_by_minutes' : 'rank';
+    const rank = rankColumn(options.by ?? 'plays');
     const topArtists = await warehouse.query(
       `SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period_type = 'week' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
       [week],

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
+import { type RankBy, rankColumn } from '../pipeline/recap.js';
 import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { renderCsv } from '../text.js';
@@ -132,7 +133,7 @@ async function topLists(
   ctx: ApiContext,
   period: Period,
   limit: number,
-  by: Measure,
+  by: RankBy,
   retries = 2,
 ): Promise<Record<string, Row[]>> {
   if (period.kind === 'all' && by === 'plays') {
@@ -243,8 +244,7 @@ function daysInside(start: string, end: string, period: Period): number {
 }
 
 /** What the top lists rank by: `by=plays` or `by=minutes`; by default WRAPPED_RANK_BY. */
-type Measure = 'plays' | 'minutes';
-function measure(ctx: ApiContext, params: URLSearchParams): Measure {
+function measure(ctx: ApiContext, params: URLSearchParams): RankBy {
   const by = params.get('by') ?? ctx.config.settings.rankBy;
   if (by !== 'plays' && by !== 'minutes') throw badRequest('by must be plays or minutes');
   return by;
@@ -365,7 +365,7 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
   if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
   const [row] = await ctx.tables.query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year]);
   if (!row) throw notFound(`no plays in ${year}`);
-  const rank = measure(ctx, params) === 'plays' ? 'rank' : 'rank_by_minutes';
+  const rank = rankColumn(measure(ctx, params));
   const top = (table: string, columns: string) =>
     ctx.tables.query(
       `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,

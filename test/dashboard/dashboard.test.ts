@@ -6,7 +6,6 @@
  * and a Wrapped card downloads as a PNG. Screenshots go to artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +14,12 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/load.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
+import { launchChromium, noChromium } from '../support/browser.js';
 import { queryRows, REPO, wrapped } from '../support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(REPO, 'artifacts', 'screenshots');
 const NOW = '2026-11-24T10:00:00Z';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = noChromium;
 
 describe('dashboard in Chromium', { skip }, () => {
   let home: string;
@@ -52,11 +49,7 @@ describe('dashboard in Chromium', { skip }, () => {
       port: 0,
       now: () => new Date(NOW),
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     await mkdir(SHOTS, { recursive: true });
   });
   after(async () => {

@@ -6,7 +6,6 @@
  * right addresses.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,10 +14,10 @@ import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
 import { fullAlbum, fullArtist } from '../../src/simulator/objects.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
+import { launchChromium, noChromium } from '../support/browser.js';
 import { wrapped } from '../support/helpers.js';
 import { loggedInHome, pollHourly } from '../support/sim-login.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // A 1x1 PNG.
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -95,13 +94,9 @@ describe('top lists with pictures', () => {
   });
 
   it('Chromium shows them beside the names, with no console error', {
-    skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+    skip: noChromium,
   }, async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];

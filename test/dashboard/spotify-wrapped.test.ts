@@ -6,7 +6,7 @@
  * in the README (docs/wrapped-spotify.png is refreshed from artifacts/screenshots/).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +15,12 @@ import type { Browser } from 'playwright-core';
 import { loadConfig } from '../../src/config/load.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
+import { launchChromium, noChromium } from '../support/browser.js';
 import { REPO, wrapped } from '../support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(REPO, 'artifacts', 'screenshots');
 const SAMPLE = join(REPO, '..', 'shared', 'samples', 'account-2025-wrapped');
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = noChromium;
 
 describe("the Wrapped page: Spotify's own figures beside ours", { skip }, () => {
   let home: string;
@@ -42,11 +40,7 @@ describe("the Wrapped page: Spotify's own figures beside ours", { skip }, () => 
       host: '127.0.0.1',
       port: 0,
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     await mkdir(SHOTS, { recursive: true });
   });
   after(async () => {
