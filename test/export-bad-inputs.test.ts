@@ -8,69 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImportReport } from '../src/export/importer.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
-import { makeZip } from '../src/simulator/zip-writer.js';
 import { tempDir, wrapped } from './support/helpers.js';
-
-const GOOD_RECORD = {
-  ts: '2024-08-02T11:56:55Z',
-  platform: 'android',
-  ms_played: 11677,
-  conn_country: 'IN',
-  ip_addr: '192.0.2.1',
-  master_metadata_track_name: 'Moments',
-  master_metadata_album_artist_name: 'MitiS',
-  master_metadata_album_album_name: "'Til the End",
-  spotify_track_uri: 'spotify:track:2QWGkc7Tnz6672asv4BtLi',
-  episode_name: null,
-  episode_show_name: null,
-  spotify_episode_uri: null,
-  reason_start: 'playbtn',
-  reason_end: 'trackdone',
-  shuffle: true,
-  skipped: false,
-  offline: false,
-  offline_timestamp: 1722558601,
-  incognito_mode: false,
-};
-const GOOD = JSON.stringify([GOOD_RECORD, { ...GOOD_RECORD, ts: '2024-08-02T12:00:30Z' }], null, 2);
-
-async function listing(lake: FsLake): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of lake.list()) paths.push(entry.path);
-  return paths;
-}
-
-/** Imports `path` into a lake that already holds an earlier import, and checks nothing changed. */
-async function importRefused(
-  makeInput: (dir: string) => Promise<string>,
-): Promise<{ stdout: string; stderr: string; json: ImportReport }> {
-  const dir = await tempDir();
-  const env = { WRAPPED_HOME: join(dir, 'home') };
-  await writeFile(join(dir, 'earlier.json'), GOOD);
-  // Name it like an extended history file so the earlier import is a real one.
-  await mkdir(join(dir, 'earlier'));
-  await writeFile(join(dir, 'earlier', 'Streaming_History_Audio_2024.json'), GOOD);
-  const seeded = await wrapped(['import', join(dir, 'earlier')], { env });
-  assert.equal(seeded.code, 0, seeded.stderr);
-  const lake = new FsLake(join(dir, 'home', 'lake'));
-  const before = await listing(lake);
-
-  const input = await makeInput(dir);
-  const result = await wrapped(['import', input, '--json'], { env });
-  assert.equal(result.code, 1, `exit code for ${input}: ${result.stdout}${result.stderr}`);
-  assert.deepEqual(await listing(lake), before, 'the lake is unchanged');
-  const text = await wrapped(['import', input], { env });
-  assert.equal(text.code, 1);
-  return { stdout: text.stdout, stderr: text.stderr, json: JSON.parse(result.stdout) };
-}
-
-const file = (name: string, content: string | Buffer) => async (dir: string) => {
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-};
-const zip = (entries: Parameters<typeof makeZip>[0]) =>
-  file('my_spotify_data.zip', makeZip(entries));
+import { file, GOOD, GOOD_RECORD, importRefused, listing, zip } from './support/import-refused.js';
 
 describe('bad export files are refused with a clear error and nothing lands', () => {
   it('truncated JSON names the record and byte where it ends', async () => {
@@ -109,7 +48,7 @@ describe('bad export files are refused with a clear error and nothing lands', ()
     const { stdout } = await importRefused(file('Streaming_History_Audio_2024.json', bad));
     assert.match(
       stdout,
-      /record 1 at byte \d+: "ms_played" is "11677"; expected a whole number of milliseconds, 0 or more/,
+      /record 1 at byte \d+: "ms_played" is "11677"; expected a whole number of milliseconds from 0 to 604,800,000/,
     );
     const badTime = JSON.stringify([
       { endTime: '09/01/2021 02:11', artistName: 'a', trackName: 't', msPlayed: 1 },
@@ -132,7 +71,7 @@ describe('bad export files are refused with a clear error and nothing lands', ()
       'latin1',
     );
     const { stdout } = await importRefused(file('Streaming_History_Audio_2024.json', latin1));
-    assert.match(stdout, /record 0 at byte 1 is not valid UTF-8 text/);
+    assert.match(stdout, /record 0 at byte 1: is not valid UTF-8 text/);
   });
 
   it('an empty zip', async () => {
@@ -228,7 +167,7 @@ describe('bad export files are refused with a clear error and nothing lands', ()
 });
 
 describe('a folder with good and bad files', () => {
-  it('lands the good files, fails the bad ones, skips personal and unknown ones, and exits 1', async () => {
+  async function mixedFolder() {
     const dir = await tempDir();
     const root = join(dir, 'my_spotify_data');
     await mkdir(join(root, 'Spotify Extended Streaming History'), { recursive: true });
@@ -244,39 +183,56 @@ describe('a folder with good and bad files', () => {
     await writeFile(join(root, 'notes.txt'), 'hello');
     await symlink('/etc/passwd', join(root, 'passwd.json'));
     const env = { WRAPPED_HOME: join(dir, 'home') };
+    const lake = new FsLake(join(dir, 'home', 'lake'));
+    return { root, env, lake };
+  }
+  const good = 'Spotify Extended Streaming History/Streaming_History_Audio_2024.json';
+  const bad = 'Spotify Extended Streaming History/Streaming_History_Audio_2025.json';
+  const byPath = (report: ImportReport) =>
+    Object.fromEntries(report.inputs[0]?.files.map((f) => [f.path, f]) ?? []);
+
+  it('lands nothing when one file fails, names it, skips personal and unknown ones, and exits 1', async () => {
+    const { root, env, lake } = await mixedFolder();
     const result = await wrapped(['import', root, '--json'], { env });
     assert.equal(result.code, 1);
     const report = JSON.parse(result.stdout);
-    const byPath = Object.fromEntries(
-      report.inputs[0].files.map((f: { path: string }) => [f.path, f]),
-    );
-    assert.equal(
-      byPath['Spotify Extended Streaming History/Streaming_History_Audio_2024.json'].status,
-      'landed',
-    );
-    assert.equal(
-      byPath['Spotify Extended Streaming History/Streaming_History_Audio_2025.json'].status,
-      'failed',
-    );
-    assert.match(
-      byPath['Spotify Extended Streaming History/Streaming_History_Audio_2025.json'].error,
-      /record 0 at byte 1: "ts" is 5/,
-    );
-    assert.equal(byPath['Payments.json'].status, 'skipped');
-    assert.equal(byPath['notes.txt'].status, 'skipped');
-    assert.match(byPath['passwd.json'].reason, /symbolic link: not followed/);
+    const files = byPath(report);
+    assert.equal(files[good]?.status, 'held_back');
+    assert.equal(files[bad]?.status, 'failed');
+    assert.match(files[bad]?.error ?? '', /record 0 at byte 1: "ts" is 5/);
+    assert.equal(files['Payments.json']?.status, 'skipped');
+    assert.equal(files['notes.txt']?.status, 'skipped');
+    assert.match(files['passwd.json']?.reason ?? '', /symbolic link: not followed/);
+    assert.equal(report.inputs[0].import_id, null);
+    assert.deepEqual(await listing(lake), [], 'nothing at all was landed');
+    const text = await wrapped(['import', root], { env });
+    assert.match(text.stdout, /nothing was landed and the lake is as it was/);
+    assert.match(text.stdout, /--skip-bad/);
+  });
+
+  it('with --skip-bad lands the good file and keeps the bad one, with why, in the quarantine', async () => {
+    const { root, env, lake } = await mixedFolder();
+    const result = await wrapped(['import', root, '--skip-bad', '--json'], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    const files = byPath(report);
+    assert.equal(files[good]?.status, 'landed');
+    assert.equal(files[bad]?.status, 'failed');
     assert.equal(report.inputs[0].status, 'partial');
-    const lake = new FsLake(join(dir, 'home', 'lake'));
     const ledger = JSON.parse(
       (await lake.get(`_loads/${report.inputs[0].import_id}.json`)).toString(),
     );
     assert.equal(ledger.status, 'partial');
     assert.deepEqual(
       ledger.files.map((f: { source_path: string }) => f.source_path),
-      ['Spotify Extended Streaming History/Streaming_History_Audio_2024.json'],
+      [good],
     );
     const raw = (await listing(lake)).filter((p) => p.startsWith('raw/'));
     assert.equal(raw.length, 1);
     assert.doesNotMatch(JSON.stringify(ledger), /4111/);
+    const quarantine = (await lake.get(files[bad]?.quarantine as string)).toString();
+    assert.match(quarantine, /"record":0,"byte":1,"reason":"\\"ts\\" is 5/);
+    assert.match(files[bad]?.error ?? '', /every record was refused/);
+    assert.deepEqual(ledger.details.quarantine, [files[bad]?.quarantine]);
   });
 });

@@ -6,10 +6,27 @@ import { newLoadId } from '../lake/load-id.js';
 import { checkLakePath } from '../lake/paths.js';
 import { ByteChannel } from './channel.js';
 import { type ExportInput, openInput } from './inputs.js';
-import { type ExportFile, type Inspection, inspectFile, skipByName } from './inspect.js';
+import {
+  type ExportFile,
+  type Inspection,
+  inspectFile,
+  type RefusedRecord,
+  skipByName,
+} from './inspect.js';
+import { landGoodRecords, quarantineLines } from './quarantine.js';
 import type { ZipLimits } from './zip.js';
 
-export type FileStatus = 'landed' | 'would_land' | 'already_imported' | 'skipped' | 'failed';
+/**
+ * `held_back`: the file passed its checks but was not landed, because another file of the same
+ * command failed (without `--skip-bad`, an import lands all of itself or nothing).
+ */
+export type FileStatus =
+  | 'landed'
+  | 'would_land'
+  | 'held_back'
+  | 'already_imported'
+  | 'skipped'
+  | 'failed';
 
 export interface FileReport {
   path: string;
@@ -23,6 +40,12 @@ export interface FileReport {
   content_types?: Record<string, number> | null;
   bytes?: number;
   sha256?: string;
+  /** With `--skip-bad`: records left out (listed in `quarantine`); the file landed without them. */
+  refused?: number;
+  /** The sha-256 of the file as given, when what landed is its good records only. */
+  source_sha256?: string;
+  /** Where the refused records (or the refused file's reason) are kept in the lake. */
+  quarantine?: string;
   /** Why a file was skipped or not landed again. */
   reason?: string;
   /** What is wrong with a failed file (the position is in the text). */
@@ -41,13 +64,17 @@ export interface InputReport {
 
 export interface ImportReport {
   dry_run: boolean;
+  skip_bad: boolean;
   inputs: InputReport[];
   totals: {
     landed: number;
     would_land: number;
+    held_back: number;
     already_imported: number;
     skipped: number;
     failed: number;
+    /** Records left out by `--skip-bad`. */
+    refused: number;
     /** Inputs that could not be opened at all (missing path, refused zip). */
     inputs_failed: number;
     records: number;
@@ -66,6 +93,8 @@ export interface ImportOptions {
   lake: Lake;
   inputs: string[];
   dryRun?: boolean;
+  /** Land the good records and files, and quarantine the bad ones, instead of landing nothing. */
+  skipBad?: boolean;
   zipLimits?: ZipLimits;
   onProgress?: (event: ImportProgress) => void;
 }
@@ -75,24 +104,40 @@ const markerPath = (sha256: string) => layout.state(`export/imported/${sha256}.j
 
 /**
  * `wrapped import`: each PATH is one import with its own id. Each file is read once and checked
- * in full before it is published in the lake: a file that fails is reported with the position
- * of the problem and leaves nothing behind, while the good files of the same import land.
- * A refused zip lands nothing at all.
- * Order of writes: raw files, then the ledger entry, then the content markers, so a crash
- * can at worst make a later import land a file again (silver deduplicates plays by their
+ * in full while it is written to the lake. Without `skipBad`, the command lands all or nothing:
+ * one bad record (or damaged file) anywhere, and every file it wrote is removed again before
+ * any ledger entry exists, so the lake is as it was. With `skipBad`, the good records and files
+ * land and the refused ones are kept, with the reasons, under `_quarantine/<import_id>/`.
+ * Order of writes: raw files (and quarantine), then the ledger entries, then the content
+ * markers, so a crash can at worst leave unledgered files (never read; `wrapped doctor --fix`
+ * removes them) or make a later import land a file again (silver deduplicates plays by their
  * natural key), never lose one.
  */
 export async function importExport(options: ImportOptions): Promise<ImportReport> {
-  const inputs: InputReport[] = [];
-  for (const input of options.inputs) inputs.push(await importOne(input, options));
+  const staged: StagedInput[] = [];
+  let failedSoFar = false;
+  for (const input of options.inputs) {
+    // Once something failed without --skip-bad nothing will land: the rest is only checked.
+    const one = await importOne(input, options, failedSoFar && !options.skipBad);
+    staged.push(one);
+    failedSoFar ||= one.report.status === 'failed' || one.report.files.some(isFailed);
+  }
+  const allOrNothing = !options.skipBad && !options.dryRun && failedSoFar;
+  for (const one of staged) {
+    if (allOrNothing) await holdBack(options.lake, one);
+    else await one.commit();
+  }
+  const inputs = staged.map((s) => s.report);
   const files = inputs.flatMap((i) => i.files);
   const count = (status: FileStatus) => files.filter((f) => f.status === status).length;
   const totals = {
     landed: count('landed'),
     would_land: count('would_land'),
+    held_back: count('held_back'),
     already_imported: count('already_imported'),
     skipped: count('skipped'),
     failed: count('failed'),
+    refused: files.reduce((n, f) => n + (f.refused ?? 0), 0),
     inputs_failed: inputs.filter((i) => i.error !== undefined).length,
     records: files
       .filter((f) => f.status === 'landed' || f.status === 'would_land')
@@ -100,20 +145,53 @@ export async function importExport(options: ImportOptions): Promise<ImportReport
   };
   return {
     dry_run: Boolean(options.dryRun),
+    skip_bad: Boolean(options.skipBad),
     inputs,
     totals,
-    ok: inputs.every((i) => i.status !== 'failed') && totals.failed === 0,
+    // With --skip-bad, refused records and files are the outcome asked for (they are in the
+    // quarantine); an input that could not be opened at all is still a failure.
+    ok: options.skipBad
+      ? totals.inputs_failed === 0
+      : inputs.every((i) => i.status !== 'failed') && totals.failed === 0,
   };
 }
 
-async function importOne(inputPath: string, options: ImportOptions): Promise<InputReport> {
+const isFailed = (f: FileReport) => f.status === 'failed';
+
+/** One input checked and its files written, waiting for the ledger entry that makes it a load. */
+interface StagedInput {
+  report: InputReport;
+  /** Everything written to the lake for it so far (raw files and quarantine). */
+  written: string[];
+  commit(): Promise<void>;
+}
+
+/** Without --skip-bad, a failure elsewhere means this input lands nothing: remove what it wrote. */
+async function holdBack(lake: Lake, one: StagedInput): Promise<void> {
+  for (const path of one.written) await lake.delete(path);
+  one.report.import_id = null;
+  for (const file of one.report.files) {
+    if (file.status !== 'landed') continue;
+    file.status = 'held_back';
+    file.reason =
+      'passed its checks, but nothing was landed because another file failed (import again with --skip-bad to land the good ones)';
+    file.lake_path = undefined;
+    file.quarantine = undefined;
+  }
+}
+
+async function importOne(
+  inputPath: string,
+  options: ImportOptions,
+  checkOnly: boolean,
+): Promise<StagedInput> {
   const { lake, onProgress } = options;
   let input: ExportInput;
   try {
     input = await openInput(inputPath, options.zipLimits);
   } catch (error) {
     if (!(error instanceof WrappedError)) throw error;
-    return {
+    const report: InputReport = {
       input: inputPath,
       kind: null,
       import_id: null,
@@ -121,6 +199,7 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
       error: error.message,
       files: [],
     };
+    return { report, written: [], commit: async () => undefined };
   }
   const importId = newLoadId();
   const startedAt = new Date().toISOString();
@@ -129,6 +208,9 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
     status: 'skipped' as const,
     reason: s.reason,
   }));
+  const written: string[] = [];
+  const landed: LedgerFile[] = [];
+  const sourceShas: string[] = [];
   try {
     onProgress?.({
       type: 'input',
@@ -137,15 +219,16 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
       bytes: input.files.reduce((n, f) => n + f.size, 0),
     });
 
-    // Each file is read once: its chunks are checked and, at the same time, written to a hidden
-    // temporary file in the lake, which is published only if every record passed, and only if
-    // the same content was not imported before.
-    const landed: LedgerFile[] = [];
+    // Each file is read once: its chunks are checked and, at the same time, written to the
+    // lake, where the file is published only if every record passed, and only if the same
+    // content was not imported before.
     const seenThisImport = new Map<string, string>();
     for (const file of input.files) {
+      const dryRun =
+        Boolean(options.dryRun) || checkOnly || (files.some(isFailed) && !options.skipBad);
       onProgress?.({
         type: 'file',
-        phase: options.dryRun ? 'check' : 'land',
+        phase: dryRun ? 'check' : 'land',
         path: file.path,
         size: file.size,
       });
@@ -153,12 +236,21 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
         lake,
         importId,
         explicit: input.kind === 'file',
-        dryRun: Boolean(options.dryRun),
+        dryRun,
+        skipBad: Boolean(options.skipBad),
         seenThisImport,
         onProgress,
       });
+      if (dryRun && report.status === 'would_land' && !options.dryRun) {
+        report.status = 'held_back';
+        report.reason =
+          'passed its checks, but nothing was landed because another file failed (import again with --skip-bad to land the good ones)';
+      }
       files.push(report);
+      if (report.lake_path) written.push(report.lake_path);
+      if (report.quarantine) written.push(report.quarantine);
       if (report.status === 'landed') {
+        sourceShas.push(report.source_sha256 ?? (report.sha256 as string));
         landed.push({
           path: report.lake_path as string,
           bytes: report.bytes ?? 0,
@@ -169,62 +261,71 @@ async function importOne(inputPath: string, options: ImportOptions): Promise<Inp
           first_at: report.first_at ?? null,
           last_at: report.last_at ?? null,
           source_path: file.path,
+          ...(report.refused
+            ? { refused: report.refused, source_sha256: report.source_sha256 }
+            : {}),
         });
       }
       onProgress?.({ type: 'done', report });
     }
-
-    const failed = files.filter((f) => f.status === 'failed');
-    const status: InputReport['status'] =
-      failed.length === 0
-        ? 'ok'
-        : failed.length === files.filter((f) => f.status !== 'skipped').length
-          ? 'failed'
-          : 'partial';
-
-    // 3. The ledger entry, written last among the load's files; then the content markers.
-    if (landed.length > 0) {
-      await new LoadLedger(lake).record({
-        load_id: importId,
-        kind: 'import',
-        source: 'export',
-        status: failed.length > 0 ? 'partial' : 'ok',
-        started_at: startedAt,
-        finished_at: new Date().toISOString(),
-        files: landed,
-        counts: {
-          files_landed: landed.length,
-          records: landed.reduce((n, f) => n + (f.records ?? 0), 0),
-          files_failed: failed.length,
-        },
-        details: {
-          input: inputPath,
-          input_kind: input.kind,
-          not_landed: files
-            .filter((f) => f.status !== 'landed')
-            .map((f) => ({ path: f.path, status: f.status, why: f.reason ?? f.error })),
-        },
-      });
-      for (const file of landed) {
-        await lake
-          .put(
-            markerPath(file.sha256 as string),
-            JSON.stringify({ import_id: importId, path: file.path }),
-            { createOnly: true },
-          )
-          .catch(() => undefined); // already marked by a concurrent import: fine
-      }
-    }
-    return {
-      input: inputPath,
-      kind: input.kind,
-      import_id: landed.length > 0 ? importId : null,
-      status,
-      files,
-    };
   } finally {
     input.close();
   }
+
+  const failed = files.filter(isFailed);
+  const refused = files.reduce((n, f) => n + (f.refused ?? 0), 0);
+  const considered = files.filter((f) => f.status !== 'skipped').length;
+  const report: InputReport = {
+    input: inputPath,
+    kind: input.kind,
+    import_id: landed.length > 0 ? importId : null,
+    status:
+      failed.length === 0 && refused === 0
+        ? 'ok'
+        : failed.length === considered
+          ? 'failed'
+          : 'partial',
+    files,
+  };
+  const quarantined = files.flatMap((f) => (f.quarantine ? [f.quarantine] : []));
+  const commit = async () => {
+    if (landed.length === 0 && quarantined.length === 0) return;
+    // The ledger entry, written last among the load's files; then the content markers.
+    await new LoadLedger(lake).record({
+      load_id: importId,
+      kind: 'import',
+      source: 'export',
+      status: failed.length > 0 || refused > 0 ? 'partial' : 'ok',
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      files: landed,
+      counts: {
+        files_landed: landed.length,
+        records: landed.reduce((n, f) => n + (f.records ?? 0), 0),
+        files_failed: failed.length,
+        records_refused: refused,
+      },
+      details: {
+        input: inputPath,
+        input_kind: input.kind,
+        quarantine: quarantined,
+        not_landed: files
+          .filter((f) => f.status !== 'landed')
+          .map((f) => ({ path: f.path, status: f.status, why: f.reason ?? f.error })),
+      },
+    });
+    report.import_id = importId;
+    for (const [i, file] of landed.entries()) {
+      await lake
+        .put(
+          markerPath(sourceShas[i] as string),
+          JSON.stringify({ import_id: importId, path: file.path }),
+          { createOnly: true },
+        )
+        .catch(() => undefined); // already marked by a concurrent import: fine
+    }
+  };
+  return { report, written, commit };
 }
 
 function reportOf(file: ExportFile, inspection: Inspection): FileReport {
@@ -234,7 +335,7 @@ function reportOf(file: ExportFile, inspection: Inspection): FileReport {
     case 'failed':
       return { path: file.path, status: 'failed', error: inspection.error };
     case 'ok': {
-      const { status: _ok, ...measured } = inspection;
+      const { status: _ok, refused: _refused, ...measured } = inspection;
       return { path: file.path, status: 'landed', ...measured };
     }
   }
@@ -269,6 +370,7 @@ interface CheckAndLandContext {
   importId: string;
   explicit: boolean;
   dryRun: boolean;
+  skipBad: boolean;
   seenThisImport: Map<string, string>;
   onProgress: ImportOptions['onProgress'];
 }
@@ -307,6 +409,7 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
     inspection = await inspectFile(file, {
       ...progress,
       explicit: ctx.explicit,
+      skipBad: ctx.skipBad,
       sink: channel ? (chunk) => channel.push(chunk) : undefined,
     });
   } catch (error) {
@@ -332,9 +435,55 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
       });
     }
   }
+  // A file with refused records is not published as given: its good records land instead.
+  const refused = inspection.status === 'ok' ? inspection.refused : [];
   if (channel) {
-    if (report.status === 'landed') channel.end();
-    else channel.fail(new NotPublished(report.status));
+    if (report.status === 'landed' && refused.length === 0) channel.end();
+    else channel.fail(new NotPublished(refused.length > 0 ? 'records refused' : report.status));
+  }
+  if (refused.length > 0 && report.status !== 'already_imported') {
+    await writing;
+    report.refused = refused.length;
+    if (report.records === 0) {
+      // Nothing good to land: the file fails, and its records are all in the quarantine.
+      const first = refused[0] as RefusedRecord;
+      Object.assign(report, {
+        status: 'failed',
+        lake_path: undefined,
+        error: `every record was refused (the first: record ${first.record} at byte ${first.byte}: ${first.reason})`,
+      });
+    }
+    if (ctx.dryRun) return report;
+    if (report.status === 'failed') {
+      report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, refused);
+      return report;
+    }
+    try {
+      report.source_sha256 = report.sha256;
+      const good = await landGoodRecords(
+        ctx.lake,
+        file,
+        lakePath,
+        new Set(refused.map((r) => r.record)),
+      );
+      report.sha256 = good.sha256;
+      report.bytes = good.bytes;
+      report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, refused);
+      return report;
+    } catch (error) {
+      return {
+        path: file.path,
+        status: 'failed',
+        error: `could not be written to the lake: ${(error as Error).message}`,
+      };
+    }
+  }
+  if (report.status === 'failed' && ctx.skipBad && !ctx.dryRun) {
+    await writing;
+    report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, [
+      { record: -1, byte: 0, reason: report.error ?? 'failed', text: '' },
+    ]);
+    return report;
   }
   const writeError = await writing;
   if (report.status === 'landed' && writeError) {

@@ -38,9 +38,22 @@ export type Inspection =
       content_types: Record<string, number> | null;
       sha256: string;
       bytes: number;
+      /** Records refused with `skipBad` (the others are good); empty when every record passed. */
+      refused: RefusedRecord[];
     }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; error: string };
+
+/** A record `--skip-bad` left out, with why; `text` is the start of the record as it was. */
+export interface RefusedRecord {
+  record: number;
+  byte: number;
+  reason: string;
+  text: string;
+}
+
+/** How much of a refused record the quarantine keeps: enough to recognise it. */
+const REFUSED_TEXT_CHARS = 1000;
 
 /** YourLibrary, PlaylistN and WrappedYYYY are a few MB at most; refuse absurd sizes instead of reading them whole. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -55,6 +68,8 @@ export interface InspectOptions {
   onRecords?: (records: number) => void;
   /** Receives every chunk as it is read (awaited: it may hold the reading back). */
   sink?: (chunk: Uint8Array) => Promise<void>;
+  /** A bad record is listed in `refused` and the rest read on, instead of failing the file. */
+  skipBad?: boolean;
 }
 
 /** Files decided by their name alone, without reading them: personal details, non-JSON files. */
@@ -134,7 +149,7 @@ export async function inspectFile(
     }
     const measured =
       first === 0x7b
-        ? await inspectDocument(replay(), hint, state)
+        ? { ...(await inspectDocument(replay(), hint, state, base)), refused: [] }
         : await inspectRecords(replay(), hint, state, options);
     return { status: 'ok', ...measured, sha256: hash.digest('hex'), bytes };
   } catch (error) {
@@ -155,7 +170,7 @@ export async function inspectFile(
     }
     const message = (error as Error).message;
     if (
-      /too many bytes|not enough bytes|invalid (stored block|distance|code)|incorrect header/i.test(
+      /too many bytes|not enough bytes|invalid (stored block|distance|code)|incorrect header|CRC-32 mismatch/i.test(
         message,
       )
     ) {
@@ -169,14 +184,17 @@ export async function inspectFile(
   }
 }
 
-type Measured = Omit<Extract<Inspection, { status: 'ok' }>, 'status' | 'sha256' | 'bytes'>;
+type Measured = Omit<
+  Extract<Inspection, { status: 'ok' }>,
+  'status' | 'sha256' | 'bytes' | 'refused'
+>;
 
 async function inspectRecords(
   source: AsyncIterable<Uint8Array>,
   hint: ReturnType<typeof nameHint>,
   state: { recognised: boolean },
   options: InspectOptions,
-): Promise<Measured> {
+): Promise<Measured & { refused: RefusedRecord[] }> {
   if (hint && hint.kind !== 'extended_history' && hint.kind !== 'account_history') {
     throw new JsonShapeError(`expected a JSON object (a ${hint.kind} file), found an array`, 0);
   }
@@ -189,18 +207,35 @@ async function inspectRecords(
   let records = 0;
   let first: string | null = null;
   let last: string | null = null;
+  const refused: RefusedRecord[] = [];
   for await (const batch of readRecordBatches(source)) {
-    for (const { index, offset, value } of batch) {
-      if (kind === undefined) {
+    for (const record of batch) {
+      const { index, offset, value } = record;
+      let problem = record.problem;
+      if (value !== undefined && kind === undefined) {
         if (looksExtended(value)) kind = 'extended_history';
         else if (looksAccount(value)) kind = 'account_history';
         else throw new Unrecognised('is a JSON list, but not of Spotify stream records');
         state.recognised = true;
       }
-      const problem =
-        kind === 'extended_history' ? checkExtendedRecord(value) : checkAccountRecord(value);
-      if (problem)
-        throw new JsonShapeError(`record ${index} at byte ${offset}: ${problem}`, offset, index);
+      if (value !== undefined)
+        problem =
+          kind === 'extended_history' ? checkExtendedRecord(value) : checkAccountRecord(value);
+      if (problem !== undefined || value === undefined) {
+        const reason = problem ?? 'cannot be read';
+        if (!options.skipBad)
+          throw new JsonShapeError(`record ${index} at byte ${offset}: ${reason}`, offset, index);
+        refused.push({
+          record: index,
+          byte: offset,
+          reason,
+          text: record.bytes
+            .subarray(0, REFUSED_TEXT_CHARS * 4)
+            .toString('utf8')
+            .slice(0, REFUSED_TEXT_CHARS),
+        });
+        continue;
+      }
       if (index < 1000) for (const key of Object.keys(value)) keys.add(key);
       const at =
         kind === 'extended_history' ? (value.ts as string) : endTimeIso(value.endTime as string);
@@ -233,6 +268,7 @@ async function inspectRecords(
     first_at: first,
     last_at: last,
     content_types: extended ? contentTypes : null,
+    refused,
   };
 }
 
@@ -240,6 +276,7 @@ async function inspectDocument(
   source: AsyncIterable<Uint8Array>,
   hint: ReturnType<typeof nameHint>,
   state: { recognised: boolean },
+  baseName: string,
 ): Promise<Measured> {
   if (hint && (hint.kind === 'extended_history' || hint.kind === 'account_history')) {
     throw new JsonShapeError('expected a JSON array of records, found an object', 0);
@@ -248,7 +285,7 @@ async function inspectDocument(
   const kind = (hint?.kind as DocumentKind | undefined) ?? documentKindByContent(doc);
   if (!kind) throw new Unrecognised('is a JSON object this product does not know');
   state.recognised = true;
-  const { records, problem } = checkDocument(kind, doc);
+  const { records, problem } = checkDocument(kind, doc, baseName);
   if (problem) throw new JsonShapeError(problem, 0);
   return {
     kind,

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { findDuplicateKey } from './duplicate-keys.js';
+import { MAX_RECORD_BYTES } from './limits.js';
 
 /**
  * Streaming reader for the export's big files: a JSON array of flat objects (stream records).
@@ -16,12 +18,21 @@ export class JsonShapeError extends Error {
   }
 }
 
-export interface JsonRecord {
+/**
+ * One element of the array: its parsed value, or what makes it unreadable on its own (invalid
+ * JSON or UTF-8 inside it, a duplicate key, too large). The array around it is still sound, so
+ * the records after it can be read.
+ */
+export type JsonRecord = {
   index: number;
   /** Byte offset of the record's `{` in the file. */
   offset: number;
-  value: Record<string, unknown>;
-}
+  /** The record's own bytes (empty when it was too large to keep). */
+  bytes: Buffer;
+} & (
+  | { value: Record<string, unknown>; problem?: undefined }
+  | { value?: undefined; problem: string }
+);
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const BOM = [0xef, 0xbb, 0xbf];
@@ -42,6 +53,7 @@ type State = 'start' | 'first' | 'value' | 'after' | 'object' | 'end';
  */
 export async function* readRecordBatches(
   source: AsyncIterable<Uint8Array>,
+  maxRecordBytes = MAX_RECORD_BYTES,
 ): AsyncGenerator<JsonRecord[]> {
   let state: State = 'start';
   let offset = 0; // absolute offset of the current chunk's first byte
@@ -51,6 +63,13 @@ export async function* readRecordBatches(
   let escaped = false;
   let recordStart = 0;
   let parts: Uint8Array[] = [];
+  let partsBytes = 0;
+  /** The current record began in an earlier chunk. */
+  let spanning = false;
+  /** It grew past maxRecordBytes: its bytes are no longer kept, only its end is looked for. */
+  let oversize = false;
+  /** Keys at the record's top level, counted as ':' outside strings: more than JSON.parse keeps means a duplicate. */
+  let colons = 0;
   let sawBytes = false;
 
   for await (const chunk of source) {
@@ -59,7 +78,13 @@ export async function* readRecordBatches(
     // Records that lie wholly inside this chunk are parsed straight from it; a record cut by
     // the chunk edge is parsed from its collected parts.
     const batch: JsonRecord[] = [];
-    const whole: Array<{ index: number; offset: number; from: number; to: number }> = [];
+    const whole: Array<{
+      index: number;
+      offset: number;
+      from: number;
+      to: number;
+      colons: number;
+    }> = [];
     let objectFrom = 0; // where the current object's bytes begin within this chunk
     let nextQuote = -2; // cached positions of the next '"' and '\\' (-2: not looked up yet)
     let nextBackslash = -2;
@@ -91,6 +116,7 @@ export async function* readRecordBatches(
           }
           const b = chunk[i] as number;
           if (b === 0x22) inString = true;
+          else if (b === 0x3a && depth === 1) colons++;
           else if (b === 0x7b || b === 0x5b) depth++;
           else if (b === 0x7d || b === 0x5d) {
             depth--;
@@ -99,13 +125,24 @@ export async function* readRecordBatches(
           i++;
         }
         if (i >= length) break; // the record continues in the next chunk
-        if (parts.length === 0) {
-          whole.push({ index, offset: recordStart, from: objectFrom, to: i + 1 });
+        const size = (spanning ? partsBytes : 0) + i + 1 - objectFrom;
+        if (oversize || size > maxRecordBytes) {
+          batch.push({
+            index,
+            offset: recordStart,
+            bytes: Buffer.alloc(0),
+            problem: `is ${size.toLocaleString('en-US')} bytes long; a record may be at most ${maxRecordBytes.toLocaleString('en-US')} bytes`,
+          });
+        } else if (!spanning) {
+          whole.push({ index, offset: recordStart, from: objectFrom, to: i + 1, colons });
         } else {
           parts.push(chunk.subarray(objectFrom, i + 1));
-          batch.push({ index, offset: recordStart, value: parseRecord(parts, index, recordStart) });
-          parts = [];
+          batch.push(parseRecord(parts, index, recordStart, colons));
         }
+        parts = [];
+        partsBytes = 0;
+        spanning = false;
+        oversize = false;
         index++;
         state = 'after';
         continue;
@@ -131,6 +168,7 @@ export async function* readRecordBatches(
           if (c === 0x7b) {
             state = 'object';
             depth = 1;
+            colons = 0;
             inString = false;
             escaped = false;
             recordStart = at;
@@ -166,16 +204,20 @@ export async function* readRecordBatches(
       }
     }
     if (state === 'object') {
-      parts.push(chunk.subarray(objectFrom));
+      spanning = true;
+      if (!oversize) {
+        parts.push(chunk.subarray(objectFrom));
+        partsBytes += length - objectFrom;
+        if (partsBytes > maxRecordBytes) {
+          oversize = true; // refused without buffering it whole: only its end is looked for
+          parts = [];
+        }
+      } else partsBytes += length - objectFrom;
       objectFrom = 0;
     }
     offset += length;
     for (const r of whole)
-      batch.push({
-        index: r.index,
-        offset: r.offset,
-        value: parseRecord([chunk.subarray(r.from, r.to)], r.index, r.offset),
-      });
+      batch.push(parseRecord([chunk.subarray(r.from, r.to)], r.index, r.offset, r.colons));
     if (batch.length > 0) {
       batch.sort((a, b) => a.index - b.index);
       yield batch;
@@ -200,25 +242,33 @@ export async function* readRecordBatches(
   );
 }
 
-function parseRecord(parts: Uint8Array[], index: number, offset: number): Record<string, unknown> {
+function parseRecord(
+  parts: Uint8Array[],
+  index: number,
+  offset: number,
+  colons: number,
+): JsonRecord {
   const bytes = toBuffer(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
   // isUtf8 (simdutf) plus toString is much faster than a fatal TextDecoder.
-  if (!isUtf8(bytes)) {
-    throw new JsonShapeError(
-      `record ${index} at byte ${offset} is not valid UTF-8 text`,
-      offset,
-      index,
-    );
-  }
+  if (!isUtf8(bytes)) return { index, offset, bytes, problem: 'is not valid UTF-8 text' };
+  const text = bytes.toString('utf8');
+  let value: Record<string, unknown>;
   try {
-    return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    value = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new JsonShapeError(
-      `record ${index} at byte ${offset} is not valid JSON (${(error as Error).message})`,
-      offset,
-      index,
-    );
+    return { index, offset, bytes, problem: `is not valid JSON (${(error as Error).message})` };
   }
+  if (Object.keys(value).length !== colons) {
+    const duplicate = findDuplicateKey(text);
+    if (duplicate)
+      return {
+        index,
+        offset,
+        bytes,
+        problem: `has the key ${JSON.stringify(duplicate.key)} twice`,
+      };
+  }
+  return { index, offset, bytes, value };
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
@@ -249,8 +299,10 @@ export async function readJsonDocument(
   let bytes = Buffer.concat(parts);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   if (!isUtf8(bytes)) throw new JsonShapeError('is not valid UTF-8 text', 0);
+  const text = bytes.toString('utf8');
+  let doc: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    doc = JSON.parse(text);
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new JsonShapeError(
@@ -258,4 +310,12 @@ export async function readJsonDocument(
       position ? Number(position) : 0,
     );
   }
+  // JSON.parse keeps the last of two equal keys; the engines refuse the whole document.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate)
+    throw new JsonShapeError(
+      `has the key ${JSON.stringify(duplicate.key)} twice in the object at ${duplicate.path}`,
+      0,
+    );
+  return doc;
 }

@@ -1,3 +1,13 @@
+import {
+  deepProblem,
+  FIRST_YEAR,
+  instantProblem,
+  lastYear,
+  MAX_INT32,
+  MAX_MS_PLAYED,
+  MAX_OFFLINE_TIMESTAMP,
+} from './limits.js';
+
 /**
  * What the Spotify data export contains, and how to tell its files apart (SPOTIFY.md, "The data
  * export"). Names are only hints: a file is recognised by its content. Files with personal
@@ -73,7 +83,7 @@ export function isPersonal(baseName: string): boolean {
 
 // ---- record shapes -------------------------------------------------------------------------
 
-type Rule = 'string?' | 'bool?' | 'number?' | 'ms' | 'ts' | 'endTime';
+type Rule = 'string?' | 'bool?' | 'epoch?' | 'ms' | 'ts' | 'endTime';
 
 const EXTENDED_RULES: Record<string, Rule> = {
   ts: 'ts',
@@ -100,7 +110,7 @@ const EXTENDED_RULES: Record<string, Rule> = {
   shuffle: 'bool?',
   skipped: 'bool?',
   offline: 'bool?',
-  offline_timestamp: 'number?',
+  offline_timestamp: 'epoch?',
   incognito_mode: 'bool?',
 };
 const EXTENDED_REQUIRED = ['ts', 'ms_played'];
@@ -121,14 +131,15 @@ const END_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 const EXPECTED: Record<Rule, string> = {
   'string?': 'a string or null',
   'bool?': 'true, false or null',
-  'number?': 'a number or null',
-  ms: 'a whole number of milliseconds, 0 or more',
+  'epoch?': `a whole number of seconds or milliseconds since 1970 (0 to ${MAX_OFFLINE_TIMESTAMP.toExponential()}) or null`,
+  ms: `a whole number of milliseconds from 0 to ${MAX_MS_PLAYED.toLocaleString('en-US')} (a week)`,
   ts: 'a UTC time like "2024-08-02T11:56:55Z"',
   endTime: 'a UTC time like "2021-01-09 02:11"',
 };
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const short = typeof value === 'string' && value.length > 60 ? value.slice(0, 60) : value;
+  const text = JSON.stringify(short) ?? String(short);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -138,10 +149,21 @@ function follows(rule: Rule, value: unknown): boolean {
       return value === null || typeof value === 'string';
     case 'bool?':
       return value === null || typeof value === 'boolean';
-    case 'number?':
-      return value === null || (typeof value === 'number' && Number.isFinite(value));
+    case 'epoch?':
+      return (
+        value === null ||
+        (typeof value === 'number' &&
+          Number.isSafeInteger(value) &&
+          value >= 0 &&
+          value <= MAX_OFFLINE_TIMESTAMP)
+      );
     case 'ms':
-      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+      return (
+        typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        value >= 0 &&
+        value <= MAX_MS_PLAYED
+      );
     case 'ts':
       return typeof value === 'string' && TS.test(value) && !Number.isNaN(Date.parse(value));
     case 'endTime':
@@ -153,7 +175,10 @@ function follows(rule: Rule, value: unknown): boolean {
   }
 }
 
-/** Returns what is wrong with a record, or undefined. Unknown extra fields are allowed (Spotify adds fields). */
+/**
+ * Returns what is wrong with a record, naming the field, or undefined. Unknown extra fields are
+ * allowed (Spotify adds fields), as long as every value in them could be stored.
+ */
 function checkRecord(
   record: Record<string, unknown>,
   rules: Record<string, Rule>,
@@ -168,6 +193,12 @@ function checkRecord(
     const rule = rules[field];
     if (rule && !follows(rule, value))
       return `"${field}" is ${show(value)}; expected ${EXPECTED[rule]}`;
+    if (rule === 'ts' || rule === 'endTime') {
+      const problem = instantProblem(value as string);
+      if (problem) return `"${field}" is ${show(value)}, which ${problem}`;
+    }
+    const deep = deepProblem(value, field);
+    if (deep) return `"${deep.path}" ${deep.problem}`;
   }
   return undefined;
 }
@@ -233,16 +264,22 @@ const LIBRARY_KEYS = [
   'other',
 ];
 
-/** Checks a document kind; returns [records, problem]. */
+/**
+ * Checks a document kind; returns [records, problem]. `baseName` is the file's name (a Wrapped
+ * file's year is in it).
+ */
 export function checkDocument(
   kind: DocumentKind,
   doc: unknown,
+  baseName = '',
 ): { records: number; problem?: string } {
   if (!isObject(doc))
     return {
       records: 0,
       problem: `expected a JSON object, found ${Array.isArray(doc) ? 'an array' : typeof doc}`,
     };
+  const deep = deepProblem(doc, '$');
+  if (deep) return { records: 0, problem: `${deep.path} ${deep.problem}` };
   switch (kind) {
     case 'library': {
       let records = 0;
@@ -261,6 +298,20 @@ export function checkDocument(
         if (!isObject(p)) return { records: 0, problem: `playlist ${i} is not an object` };
         if (typeof p.name !== 'string')
           return { records: 0, problem: `playlist ${i} has no "name" string` };
+        const followers = p.numberOfFollowers;
+        if (
+          followers !== undefined &&
+          followers !== null &&
+          !(
+            Number.isSafeInteger(followers) &&
+            (followers as number) >= 0 &&
+            (followers as number) <= MAX_INT32
+          )
+        )
+          return {
+            records: 0,
+            problem: `playlist ${i} ("${p.name.slice(0, 60)}") has "numberOfFollowers" ${show(followers)}; expected a whole number from 0 to ${MAX_INT32}`,
+          };
         if (p.items !== undefined && p.items !== null && !Array.isArray(p.items)) {
           return {
             records: 0,
@@ -270,8 +321,15 @@ export function checkDocument(
       }
       return { records: playlists.length };
     }
-    case 'wrapped':
+    case 'wrapped': {
+      const year = Number(/(\d{4})\.json$/i.exec(baseName)?.[1]);
+      if (year < FIRST_YEAR || year > lastYear())
+        return {
+          records: 0,
+          problem: `is named for the year ${year}; Wrapped exists from ${FIRST_YEAR} to ${lastYear()}`,
+        };
       return { records: 1 };
+    }
     case 'sound_capsule': {
       // Spotify's daily highlights: `stats`, one entry per day, every field optional.
       if (doc.stats === undefined) return { records: 0 };

@@ -20,6 +20,7 @@ export function renderImportReport(report: ImportReport, color: Colors): string 
   const label: Record<FileReport['status'], string> = {
     landed: color.green('landed  '),
     would_land: color.green('would land'),
+    held_back: color.dim('not landed'),
     already_imported: color.dim('already '),
     skipped: color.dim('skipped '),
     failed: color.red('FAILED  '),
@@ -37,9 +38,14 @@ export function renderImportReport(report: ImportReport, color: Colors): string 
       const detail =
         file.status === 'failed'
           ? file.error
-          : file.status === 'skipped' || file.status === 'already_imported'
+          : file.status === 'skipped' ||
+              file.status === 'already_imported' ||
+              file.status === 'held_back'
             ? file.reason
-            : describe(file);
+            : describe(file) +
+              (file.refused
+                ? `; ${n(file.refused)} bad records left out (${file.quarantine ?? 'listed in the quarantine'})`
+                : '');
       lines.push(
         `  ${label[file.status]}  ${escapeControlCharacters(file.path)}: ${escapeControlCharacters(detail ?? '')}`,
       );
@@ -55,10 +61,20 @@ export function renderImportReport(report: ImportReport, color: Colors): string 
         ? `; ${t.inputs_failed} input${t.inputs_failed === 1 ? '' : 's'} could not be read.`
         : '.'),
   );
-  if (!report.ok)
+  if (report.skip_bad && (t.refused > 0 || t.failed > 0))
     lines.push(
       color.red(
-        'Some files failed: fix or re-download them and import again; the files that passed were kept.',
+        report.dry_run
+          ? `${n(t.refused)} bad records and ${t.failed} bad files would be left out and kept in the lake's _quarantine/ with the reasons.`
+          : `${n(t.refused)} bad records and ${t.failed} bad files were left out and kept in the lake's _quarantine/ with the reasons; the rest landed.`,
+      ),
+    );
+  if (!report.ok && !report.skip_bad)
+    lines.push(
+      color.red(
+        report.dry_run
+          ? 'Some files failed: an import of them would land nothing. Fix or re-download them, or use --skip-bad to land the good records and quarantine the bad ones.'
+          : 'Some files failed, so nothing was landed and the lake is as it was. Fix or re-download them, or import again with --skip-bad to land the good records and quarantine the bad ones.',
       ),
     );
   else if (!report.dry_run && t.landed > 0) lines.push('Next: wrapped transform');

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { WrappedError } from '../errors.js';
 import { quoteForDisplay } from '../text.js';
@@ -147,7 +148,8 @@ export async function openExportZip(
       files.push({
         path: name,
         size: entry.uncompressedSize,
-        open: () => zip.openReadStreamPromise(entry) as Promise<Readable>,
+        open: async () =>
+          checkedCrc((await zip.openReadStreamPromise(entry)) as Readable, entry.crc32),
       });
     }
   } catch (error) {
@@ -161,6 +163,25 @@ export async function openExportZip(
     });
   }
   return { files, skipped, close: () => zip.close() };
+}
+
+/** The zip's CRC-32 mismatch; recognised by the import's error mapping as a damaged entry. */
+export class ZipCrcError extends Error {}
+
+/**
+ * yauzl checks sizes but not CRC-32s: every entry's bytes are summed as they stream, and a
+ * mismatch at the end fails the read, so a file whose content was altered is never landed.
+ */
+async function* checkedCrc(stream: Readable, expected: number): AsyncGenerator<Uint8Array> {
+  let crc = 0;
+  for await (const chunk of stream) {
+    crc = crc32(chunk as Uint8Array, crc);
+    yield chunk as Uint8Array;
+  }
+  if (crc >>> 0 !== expected >>> 0)
+    throw new ZipCrcError(
+      `CRC-32 mismatch (the zip says ${(expected >>> 0).toString(16).padStart(8, '0')}, the content gives ${(crc >>> 0).toString(16).padStart(8, '0')})`,
+    );
 }
 
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {

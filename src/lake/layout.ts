@@ -9,6 +9,7 @@ import { checkLakePath } from './paths.js';
  * raw/export/<import_id>/<relative path>                 export files as the user gave them
  * bronze|silver|gold/<table>/...                         Parquet
  * _loads/<load_id>.json                                  the load ledger
+ * _quarantine/<import_id>/<relative path>.refused.jsonl  what `import --skip-bad` left out, and why
  * _state/<name>                                          cursors, blocks, gaps, run records
  */
 export const LAYERS = ['bronze', 'silver', 'gold'] as const;
@@ -44,6 +45,9 @@ export const layout = {
   rawExport: (importId: string, relativePath: string) =>
     checkLakePath(`raw/export/${checkLoad(importId)}/${relativePath}`),
   tablePrefix: (layer: Layer, table: string) => `${layer}/${checkName('table', table)}/`,
+  quarantinePrefix: (importId: string) => `_quarantine/${checkLoad(importId)}/`,
+  quarantine: (importId: string, relativePath: string) =>
+    checkLakePath(`_quarantine/${checkLoad(importId)}/${relativePath}.refused.jsonl`),
   ledgerPrefix: () => '_loads/',
   ledger: (loadId: string) => `_loads/${checkLoad(loadId)}.json`,
   state: (name: string) => checkLakePath(`_state/${name}`),

@@ -18,6 +18,9 @@ export interface LedgerFile {
   last_at?: string | null;
   /** Where the file came from, relative to what the user gave. */
   source_path?: string;
+  /** `import --skip-bad`: records left out of the landed copy, and the sha-256 of the file as given. */
+  refused?: number;
+  source_sha256?: string;
 }
 
 /**

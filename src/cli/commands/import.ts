@@ -7,53 +7,64 @@ export function registerImport(program: Command): void {
     .description('import your Spotify data export: my_spotify_data.zip, its folder, or JSON files')
     .argument('<path...>', 'zip files, folders or JSON files')
     .option('--dry-run', 'check and report everything, land nothing')
+    .option(
+      '--skip-bad',
+      "land the good records and files; keep the bad ones, with reasons, in the lake's _quarantine/",
+    )
     .addHelpText(
       'after',
       '\nNo Spotify API call is made: the export carries names, URIs and real play time.\n' +
         'Files with personal details (Userdata, Payments, ...) are never landed.\n' +
-        'Exit code 1 if any file failed its checks (the good files still land).',
+        'One bad record anywhere and nothing lands (exit 1), unless --skip-bad is given.',
     )
-    .action(async (paths: string[], options: { dryRun?: boolean }, command: Command) => {
-      const { config, out } = commandContext(command);
-      const { openLake } = await import('../../lake/open.js');
-      const { importExport } = await import('../../export/importer.js');
-      const { renderImportReport } = await import('../../export/report.js');
-      const { createProgressBar } = await import('../progress.js');
-      const lake = openLake(config.settings);
-      let done = 0;
-      let records = 0;
-      let current = '';
-      let phase = 'checking';
-      const bar = createProgressBar({ label: 'import', total: 0, unit: 'bytes' });
-      const report = await importExport({
-        lake,
-        inputs: paths,
-        dryRun: options.dryRun,
-        onProgress: (event) => {
-          switch (event.type) {
-            case 'input':
-              done = 0;
-              bar.setTotal(event.bytes);
-              break;
-            case 'file':
-              current = event.path.split('/').pop() ?? event.path;
-              phase = event.phase === 'check' ? 'checking' : 'importing';
-              break;
-            case 'bytes':
-              done += event.bytes;
-              break;
-            case 'records':
-              records += event.records;
-              break;
-            case 'done':
-              break;
-          }
-          bar.update(done, `${records.toLocaleString('en-US')} records, ${phase} ${current}`);
-        },
-      });
-      bar.finish();
-      if (out.json) out.printJson(report);
-      else out.print(renderImportReport(report, out.color));
-      process.exitCode = report.ok ? 0 : 1;
-    });
+    .action(
+      async (
+        paths: string[],
+        options: { dryRun?: boolean; skipBad?: boolean },
+        command: Command,
+      ) => {
+        const { config, out } = commandContext(command);
+        const { openLake } = await import('../../lake/open.js');
+        const { importExport } = await import('../../export/importer.js');
+        const { renderImportReport } = await import('../../export/report.js');
+        const { createProgressBar } = await import('../progress.js');
+        const lake = openLake(config.settings);
+        let done = 0;
+        let records = 0;
+        let current = '';
+        let phase = 'checking';
+        const bar = createProgressBar({ label: 'import', total: 0, unit: 'bytes' });
+        const report = await importExport({
+          lake,
+          inputs: paths,
+          dryRun: options.dryRun,
+          skipBad: options.skipBad,
+          onProgress: (event) => {
+            switch (event.type) {
+              case 'input':
+                done = 0;
+                bar.setTotal(event.bytes);
+                break;
+              case 'file':
+                current = event.path.split('/').pop() ?? event.path;
+                phase = event.phase === 'check' ? 'checking' : 'importing';
+                break;
+              case 'bytes':
+                done += event.bytes;
+                break;
+              case 'records':
+                records += event.records;
+                break;
+              case 'done':
+                break;
+            }
+            bar.update(done, `${records.toLocaleString('en-US')} records, ${phase} ${current}`);
+          },
+        });
+        bar.finish();
+        if (out.json) out.printJson(report);
+        else out.print(renderImportReport(report, out.color));
+        process.exitCode = report.ok ? 0 : 1;
+      },
+    );
 }
