@@ -132,7 +132,7 @@ const EXPECTED: Record<Rule, string> = {
   'string?': 'a string or null',
   'bool?': 'true, false or null',
   'epoch?': `a whole number of seconds or milliseconds since 1970 (0 to ${MAX_OFFLINE_TIMESTAMP.toExponential()}) or null`,
-  ms: `a whole number of milliseconds from 0 to ${MAX_MS_PLAYED.toLocaleString('en-US')} (a week)`,
+  ms: `a whole number of milliseconds from 0 to ${MAX_MS_PLAYED.toLocaleString('en-US')} (a day)`,
   ts: 'a UTC time like "2024-08-02T11:56:55Z"',
   endTime: 'a UTC time like "2021-01-09 02:11"',
 };
@@ -264,6 +264,17 @@ const LIBRARY_KEYS = [
   'other',
 ];
 
+/** The field that names each entry of a YourLibrary list (the models need it). */
+const LIBRARY_NAME_FIELD: Record<string, string> = {
+  tracks: 'track',
+  bannedTracks: 'track',
+  albums: 'album',
+  artists: 'name',
+  shows: 'name',
+  episodes: 'name',
+  bannedArtists: 'name',
+};
+
 /**
  * Checks a document kind; returns [records, problem]. `baseName` is the file's name (a Wrapped
  * file's year is in it).
@@ -287,6 +298,14 @@ export function checkDocument(
         const list = doc[key];
         if (list === undefined) continue;
         if (!Array.isArray(list)) return { records: 0, problem: `"${key}" should be a list` };
+        const nameField = LIBRARY_NAME_FIELD[key];
+        for (const [i, item] of list.entries()) {
+          if (nameField && !(isObject(item) && typeof item[nameField] === 'string'))
+            return {
+              records: 0,
+              problem: `"${key}" entry ${i} has no "${nameField}" string (${show(item)})`,
+            };
+        }
         records += list.length;
       }
       return { records };

@@ -14,8 +14,8 @@ export const lastYear = (now = new Date()) => now.getUTCFullYear() + 1;
 export const MAX_STRING_CHARS = 32 * 1024;
 /** Largest single stream record (bytes of its JSON text). Refused without being buffered whole. */
 export const MAX_RECORD_BYTES = 256 * 1024;
-/** Longest stream: a week, in milliseconds (sums over years of them stay far inside BIGINT). */
-export const MAX_MS_PLAYED = 7 * 24 * 3600 * 1000;
+/** Longest stream: a day, in milliseconds (no day holds more; gold checks minutes <= 1440 a day). */
+export const MAX_MS_PLAYED = 24 * 3600 * 1000;
 /** `offline_timestamp` is seconds in new exports and milliseconds in old ones; both fit under this. */
 export const MAX_OFFLINE_TIMESTAMP = 10 ** 14;
 /** Whole numbers the models cast to INTEGER (followers, positions). */
