@@ -11,6 +11,7 @@ import { registerExport } from './commands/export.js';
 import { registerExtract } from './commands/extract.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
+import { registerLoads } from './commands/loads.js';
 import { registerNotify } from './commands/notify.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecap } from './commands/recap.js';
@@ -86,6 +87,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerExtract(program);
   registerImport(program);
+  registerLoads(program);
   registerQuery(program);
   registerNotify(program);
   registerExport(program);

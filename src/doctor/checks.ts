@@ -3,8 +3,10 @@ import { access, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config } from '../config/load.js';
 import { WrappedError } from '../errors.js';
+import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { openLake } from '../lake/open.js';
+import { findOrphans, removeOrphans } from '../pipeline/loads.js';
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail';
 
@@ -21,13 +23,18 @@ const GiB = 1024 ** 3;
 
 /**
  * `wrapped doctor`: is this machine ready? Each check says what it found and, when something is
- * off, what to do. It writes nothing except a probe file in an existing lake, removed at once.
+ * off, what to do. It writes nothing except a probe file in an existing lake, removed at once;
+ * with `fix`, it also removes what killed commands left in the lake.
  */
-export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
+export async function runDoctor(
+  config: Config,
+  options: { fix?: boolean } = {},
+): Promise<DoctorCheck[]> {
   return [
     checkNode(),
     await checkHome(config),
     await checkLake(config),
+    await checkLeftovers(config, Boolean(options.fix)),
     checkTimezone(config),
     checkCredentials(config),
     await checkLogin(config),
@@ -143,6 +150,43 @@ async function checkLake(config: Config): Promise<DoctorCheck> {
       summary: `${lake.location}: ${(error as Error).message}`,
       hint:
         (error as { hint?: string }).hint ?? 'Check the folder permissions or the --lake value.',
+    };
+  }
+}
+
+/**
+ * What killed imports, extracts and load removals left in the lake: files of loads that never
+ * got a ledger entry (never read by a build, but taking space), content markers that would
+ * refuse a re-import, and half-written temporary files. Removed with `--fix`.
+ */
+async function checkLeftovers(config: Config, fix: boolean): Promise<DoctorCheck> {
+  try {
+    const lake = openLake(config.settings);
+    if (lake.localRoot !== undefined && !(await stat(lake.localRoot).catch(() => undefined)))
+      return { name: 'leftovers', status: 'ok', summary: 'none (the lake is empty)' };
+    const orphans = await findOrphans(lake);
+    const temporary =
+      lake instanceof FsLake
+        ? await lake.sweepTemporaryFiles(undefined, undefined, { countOnly: !fix })
+        : 0;
+    const found = orphans.files.length + orphans.markers.length + temporary;
+    const what = `${orphans.files.length} files of unfinished loads, ${orphans.markers.length} stale import markers, ${temporary} half-written files`;
+    if (found === 0) return { name: 'leftovers', status: 'ok', summary: 'none' };
+    if (fix) {
+      await removeOrphans(lake, orphans);
+      return { name: 'leftovers', status: 'ok', summary: `removed ${what}` };
+    }
+    return {
+      name: 'leftovers',
+      status: 'warn',
+      summary: `${what} (left by killed commands)`,
+      hint: 'Remove them with `wrapped doctor --fix`; no build reads them.',
+    };
+  } catch (error) {
+    return {
+      name: 'leftovers',
+      status: 'warn',
+      summary: `could not look: ${(error as Error).message}`,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { WrappedError } from '../errors.js';
 import type { ExportFile } from './inspect.js';
@@ -46,8 +46,17 @@ export async function openInput(input: string, zipLimits?: ZipLimits): Promise<E
   }
   if (info.isSymbolicLink()) {
     // Follow a link given explicitly on the command line (the user chose it), but not inside folders.
-    const { stat } = await import('node:fs/promises');
-    info = await stat(input);
+    try {
+      info = await stat(input);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(
+        code === 'ELOOP'
+          ? `${input} is a symbolic link that leads back to itself (a loop).`
+          : `${input} is a symbolic link to something that cannot be read (${code ?? (error as Error).message}).`,
+        { hint: 'Give the path of the export itself, not of a broken link.' },
+      );
+    }
   }
   if (info.isDirectory()) {
     const files: ExportFile[] = [];

@@ -3,6 +3,7 @@ import { WrappedError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
 import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
+import { LakeLock } from '../lake/lock.js';
 import { openEngine } from '../warehouse/engines/open.js';
 import {
   buildModels,
@@ -50,9 +51,29 @@ export interface TransformOptions {
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const { config, lake } = options;
   const models: Model[] = loadModels(config.settings.modelsDir);
+  if (models.length === 0) return { load_id: newLoadId(), status: 'ok', models: [] };
+  // One build per lake at a time, whichever home or machine starts it (the lock is a
+  // create-only file in the lake: a conditional put on S3 and Azure).
+  const lock = transformLock(lake);
+  await lock.acquire();
+  try {
+    return await transformLocked(options, models);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Held by a build, and by whatever must not run beside one (`wrapped loads remove`). */
+export const transformLock = (lake: Lake) =>
+  new LakeLock(lake, { name: 'transform', command: 'wrapped transform' });
+
+async function transformLocked(
+  options: TransformOptions,
+  models: Model[],
+): Promise<TransformResult> {
+  const { config, lake } = options;
   const loadId = newLoadId();
   const startedAt = new Date().toISOString();
-  if (models.length === 0) return { load_id: loadId, status: 'ok', models: [] };
 
   const inPlace = config.settings.engine === 'databricks';
   const mirror = inPlace ? undefined : LakeMirror.forLake(config.settings.home, lake);

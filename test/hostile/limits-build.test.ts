@@ -26,7 +26,6 @@ import { queryRows, tempDir, wrapped } from '../support/helpers.js';
 
 const random = randomStream('limits', 'records');
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const pad = (n: number) => String(n).padStart(2, '0');
 
 const LAST = lastYear();
 const DAY = 86_400_000;
@@ -63,6 +62,7 @@ const STRINGS = [
   'nul\u0000 and\u0001control\n\t\r"quoted" \\back\\slash',
   '\u202eright-to-left\u200b zero-width e\u0301',
   "'; DROP TABLE silver.fct_play; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: template-looking text is the point
   "{{ ref('gold.wrapped_year') }} ${x} %s %",
   'Ünïcödé 日本語 한국어 العربية',
 ];

@@ -5,10 +5,11 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check Node, configuration, lake access, credentials and disk')
-    .action(async (_options, command: Command) => {
+    .option('--fix', 'remove what killed imports and extracts left in the lake')
+    .action(async (options: { fix?: boolean }, command: Command) => {
       const { config, out } = commandContext(command);
       const { runDoctor } = await import('../../doctor/checks.js');
-      const checks = await runDoctor(config);
+      const checks = await runDoctor(config, { fix: options.fix });
       const failed = checks.some((c) => c.status === 'fail');
       if (out.json) {
         out.printJson({ ok: !failed, checks, settings: config.describe() });

@@ -162,9 +162,14 @@ export class FsLake implements Lake {
 
   /**
    * Removes in-progress files left by writers that were killed (a `.tmp-*` name older than
-   * `maxAgeMs`; a live writer's file is younger). Returns how many were removed.
+   * `maxAgeMs`; a live writer's file is younger). Returns how many were removed (or, with
+   * `countOnly`, found).
    */
-  async sweepTemporaryFiles(maxAgeMs = 3_600_000, now = Date.now()): Promise<number> {
+  async sweepTemporaryFiles(
+    maxAgeMs = 3_600_000,
+    now = Date.now(),
+    options: { countOnly?: boolean } = {},
+  ): Promise<number> {
     let removed = 0;
     const visit = async (folder: string): Promise<void> => {
       let entries: Dirent[];
@@ -179,7 +184,7 @@ export class FsLake implements Lake {
         else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
           const info = await lstat(path).catch(() => undefined);
           if (info && now - info.mtimeMs > maxAgeMs) {
-            await unlink(path).catch(() => undefined);
+            if (!options.countOnly) await unlink(path).catch(() => undefined);
             removed++;
           }
         }

@@ -30,8 +30,8 @@ export interface RawViewsShown {
 /**
  * An incremental bronze model: the loads the manifest names are in its parts already, so only
  * the raw files of newer loads are read, into one more part. It is rebuilt whole when asked
- * (`--full-refresh`), when its SQL changed, or when its parts are not all here (buildModels then
- * passes no previous version). Its change is the days of the new rows (with an event_time),
+ * (`--full-refresh`), when its SQL changed, when a load it read is no longer in the ledger, or
+ * when its parts are not all here (buildModels then passes no previous version). Its change is the days of the new rows (with an event_time),
  * else that rows were added.
  */
 export async function buildIncremental(
@@ -42,10 +42,13 @@ export async function buildIncremental(
   const { engine, lake, model, sql, loadId } = build;
   const all = [...raw.catalog.dataLoads].sort();
   const previous = build.previous;
+  const present = new Set(all);
   if (
     previous === undefined ||
     previous.sql_hash !== incrementalHash(sql) ||
-    !Array.isArray(previous.loads)
+    !Array.isArray(previous.loads) ||
+    // A load it read was taken back (`wrapped loads remove`): its rows must go too.
+    previous.loads.some((id) => !present.has(id))
   ) {
     await raw.show(undefined);
     const whole = await buildTable(
