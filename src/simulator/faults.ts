@@ -22,7 +22,8 @@ export interface FaultRule {
   method?: string;
   kind: FaultKind;
   status?: number;
-  retry_after?: number;
+  /** Seconds, or any text to send as the header as it is (an HTTP date, garbage). */
+  retry_after?: number | string;
   delay_ms?: number;
   count?: number;
 }

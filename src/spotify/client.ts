@@ -9,6 +9,7 @@ import {
   SpotifyUnavailable,
 } from './errors.js';
 import { type OAuthApp, refreshAccessToken } from './oauth.js';
+import { parseRetryAfter } from './retry-after.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 
 export interface ClientOptions {
@@ -106,8 +107,8 @@ export class SpotifyClient {
         this.counts.rate_limited++;
         const body = await response.text();
         const quota = body.includes('QUOTA_EXCEEDED');
-        const seconds = Number(response.headers.get('retry-after'));
-        const wait = Number.isFinite(seconds) && seconds >= 0 ? seconds : 60;
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.now());
+        const wait = retryAfter.seconds;
         if (!quota && wait <= maxWait && shortWaits < 3) {
           shortWaits++;
           await this.sleep(wait * 1000);
@@ -115,7 +116,7 @@ export class SpotifyClient {
         }
         const until = quota ? nextUtcDay(this.now()) : new Date(this.now() + wait * 1000);
         await this.options.blocks.set(until, quota);
-        throw new RateLimited(until, quota);
+        throw new RateLimited(until, quota, quota ? undefined : retryAfter.cappedFrom);
       }
       if (response.status >= 500) {
         await response.body?.cancel();

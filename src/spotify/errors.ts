@@ -1,4 +1,5 @@
 import { ExitCode, WrappedError, type WrappedErrorOptions } from '../errors.js';
+import { MAX_RETRY_AFTER_SECONDS } from './retry-after.js';
 
 /** The refresh token is expired or revoked: only a new login helps. Never retried. */
 export class ReauthRequired extends WrappedError {
@@ -16,11 +17,13 @@ export class RateLimited extends WrappedError {
   constructor(
     readonly until: Date,
     readonly quota: boolean,
+    /** The Retry-After Spotify sent, in seconds, when it was beyond the cap and was capped. */
+    readonly cappedFrom?: number,
   ) {
     super(
       quota
         ? `Spotify's daily quota for this app is spent; calls resume at ${until.toISOString()}.`
-        : `Spotify rate-limited this app; calls resume at ${until.toISOString()}.`,
+        : `Spotify rate-limited this app; calls resume at ${until.toISOString()}${cappedFrom === undefined ? '' : ` (it asked to wait ${cappedFrom.toExponential(2)} s, capped at ${MAX_RETRY_AFTER_SECONDS / 3600} hours)`}.`,
       { retryable: true, hint: 'Nothing is lost: the next run after that time catches up.' },
     );
   }
