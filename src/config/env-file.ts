@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
+import { ConfigError } from '../errors.js';
 
 /**
  * Updates a `.env` file in place: keys that exist keep their line (and position), new keys are
@@ -15,16 +16,31 @@ export function updateEnvText(existing: string, values: Record<string, string>):
     if (key === undefined || !pending.has(key)) return line;
     const value = pending.get(key) as string;
     pending.delete(key);
-    return `${key}=${quoteEnvValue(value)}`;
+    return `${key}=${quoteEnvValue(value, key)}`;
   });
-  for (const [key, value] of pending) updated.push(`${key}=${quoteEnvValue(value)}`);
+  for (const [key, value] of pending) updated.push(`${key}=${quoteEnvValue(value, key)}`);
   return `${updated.join('\n')}\n`;
 }
 
-/** Plain when safe; otherwise double-quoted with escapes that util.parseEnv reads back. */
-export function quoteEnvValue(value: string): string {
-  if (/^[A-Za-z0-9_./:@+-]*$/.test(value)) return value;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+/**
+ * A value as `.env` text that `util.parseEnv` (the reader, src/config/dotenv.ts) gives back
+ * exactly. parseEnv unescapes nothing inside quotes except `\n` in double quotes, so no
+ * escaping scheme works: instead the first quoting that reads back unchanged is chosen
+ * (plain, '...', "...", `...`). A value holding all three quote characters cannot be written.
+ */
+export function quoteEnvValue(value: string, key = 'VALUE'): string {
+  const candidates = [
+    ...(/^[A-Za-z0-9_./:@+-]*$/.test(value) ? [value] : []),
+    `'${value}'`,
+    `"${value}"`,
+    `\`${value}\``,
+  ];
+  const exact = candidates.find((text) => parseEnv(`K=${text}\n`).K === value);
+  if (exact !== undefined) return exact;
+  throw new ConfigError(
+    `${key} cannot be written to .env: it holds ', " and \` together, which no .env quoting keeps.`,
+    { hint: `Set ${key} in the environment instead of .env.` },
+  );
 }
 
 /** The values a `.env` text would give (for showing what would change). */
