@@ -186,7 +186,23 @@ function secretParts(value: string): string[] {
   const parts = [...value.matchAll(/(?:AccountKey|SharedAccessSignature)=([^;]+)/g)]
     .map((m) => m[1])
     .filter((part): part is string => part !== undefined && part.length >= 8);
-  return [value, ...parts];
+  return [...urlSecrets(value), ...parts];
+}
+
+/**
+ * A URL that is a secret (a Slack webhook) and the parts of it that are secret on their own:
+ * its path, and each long path segment (a server may echo just those back).
+ */
+export function urlSecrets(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [value];
+  }
+  if (!/^https?:$/.test(url.protocol) || url.pathname.length <= 1) return [value];
+  const segments = url.pathname.split('/').filter((segment) => segment.length >= 8);
+  return [value, url.pathname, ...segments];
 }
 
 export function redactValues(text: string, secrets: readonly string[]): string {

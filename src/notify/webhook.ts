@@ -1,3 +1,4 @@
+import { redactValues, urlSecrets } from '../config/load.js';
 import type { Message } from './message.js';
 import { renderSlack } from './slack.js';
 
@@ -25,7 +26,9 @@ export async function sendToWebhook(
     });
     const text = await response.text();
     if (response.ok) return { ok: true };
-    return { ok: false, error: `the webhook answered ${response.status} ${text.slice(0, 100)}` };
+    // An endpoint may echo the URL or its path (the secret part) back in its error.
+    const said = redactValues(text.slice(0, 300), urlSecrets(url)).slice(0, 100);
+    return { ok: false, error: `the webhook answered ${response.status} ${said}` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return {

@@ -214,13 +214,17 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
   try {
     const { messages, opened, closed } = await updateIncidents(lake, record, login);
     record.incidents = { opened, closed };
-    record.notifications = await new Notifier(lake, config.settings.slackWebhookUrl).deliver(
+    const delivery = await new Notifier(lake, config.settings.slackWebhookUrl).deliver(
       messages.map((m) => ({
         ...m,
         lines: m.lines.map((l) => config.redact(l)),
         ...(dashboardUrl ? { link: { label: 'Open the dashboard', url: dashboardUrl } } : {}),
       })),
     );
+    record.notifications = {
+      ...delivery,
+      ...(delivery.error === undefined ? {} : { error: config.redact(delivery.error) }),
+    };
   } catch (error) {
     record.notifications = { sent: 0, failed: 0, error: config.redact((error as Error).message) };
   }
