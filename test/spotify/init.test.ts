@@ -60,6 +60,23 @@ describe('wrapped init', () => {
     assert.match(await readFile(join(cwd, '.gitignore'), 'utf8'), /^\.env$/m);
   });
 
+  it('--json reports the auth mode login will use: a secret from the environment is not PKCE', async () => {
+    const cwd = await tempDir();
+    const args = ['init', '--client-id', 'my-app-id', '--no-login', '--json', '--yes'];
+    const pkce = await wrapped(args, { cwd, env: { WRAPPED_HOME: join(cwd, 'home') } });
+    assert.equal(pkce.code, 0, pkce.stderr);
+    assert.equal(JSON.parse(pkce.stdout).auth_mode, 'pkce');
+    const secret = await wrapped(args, {
+      cwd,
+      env: { WRAPPED_HOME: join(cwd, 'home'), SPOTIFY_CLIENT_SECRET: 'from-the-environment' },
+    });
+    assert.equal(secret.code, 0, secret.stderr);
+    const summary = JSON.parse(secret.stdout);
+    assert.equal(summary.auth_mode, 'client_secret');
+    assert.equal(summary.pkce, false);
+    assert.doesNotMatch(secret.stdout + secret.stderr, /from-the-environment/);
+  });
+
   it('running it again updates in place and keeps unrelated lines; without --yes it asks first', async () => {
     const cwd = await tempDir();
     await writeFile(

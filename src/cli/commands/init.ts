@@ -165,23 +165,11 @@ export function registerInit(program: Command): void {
       ].join('\n');
       await writePrivateFile(join(cwd, '.env.example'), example, 0o644);
       const ignored = await ensureGitignored(cwd);
-      const summary = {
-        env_file: envFile,
-        example_file: join(cwd, '.env.example'),
-        gitignore: ignored,
-        pkce: !secret,
-        login: null as unknown,
-      };
-      if (!out.json) {
-        out.log(`Wrote ${envFile} (mode 0600)${secret ? '' : '; no secret: login will use PKCE'}.`);
-        out.log(
-          `Wrote .env.example; .env is ${ignored === 'already' ? 'already' : 'now'} git-ignored.`,
-        );
-      }
-      if (flags.login) {
-        const { loadConfig } = await import('../../config/load.js');
-        const { login } = await import('../../spotify/login.js');
-        const config = loadConfig({
+      // The mode login will really use: a secret may also come from the environment, which
+      // takes precedence over .env.
+      const { loadConfig } = await import('../../config/load.js');
+      const loaded = () =>
+        loadConfig({
           flags: {
             home: globals.home,
             lake: globals.lake,
@@ -189,6 +177,26 @@ export function registerInit(program: Command): void {
             modelsDir: globals.models,
           },
         });
+      const usesSecret = Boolean(loaded().settings.spotifyClientSecret);
+      const summary = {
+        env_file: envFile,
+        example_file: join(cwd, '.env.example'),
+        gitignore: ignored,
+        auth_mode: usesSecret ? 'client_secret' : 'pkce',
+        pkce: !usesSecret,
+        login: null as unknown,
+      };
+      if (!out.json) {
+        out.log(
+          `Wrote ${envFile} (mode 0600); login will use ${usesSecret ? (secret ? 'the client secret' : 'the client secret from the environment (SPOTIFY_CLIENT_SECRET)') : 'PKCE (no secret)'}.`,
+        );
+        out.log(
+          `Wrote .env.example; .env is ${ignored === 'already' ? 'already' : 'now'} git-ignored.`,
+        );
+      }
+      if (flags.login) {
+        const { login } = await import('../../spotify/login.js');
+        const config = loaded();
         const tokens = await login({
           config,
           onAuthorizeUrl: (url) => {
