@@ -20,23 +20,31 @@ export function escapeControlCharacters(text: string): string {
 }
 
 /**
- * RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled; objects
- * as JSON. A text starting with = + - @ gets a leading ' so a spreadsheet never runs it as a
- * formula (names come from Spotify and from whoever named a playlist).
+ * A text that a spreadsheet would run as a formula: it starts with = + - @, a tab or a carriage
+ * return (OWASP, "CSV Injection"). Names come from Spotify and from whoever named a playlist.
  */
-export function renderCsv(columns: string[], rows: Array<Record<string, unknown>>): string {
-  const text = (value: unknown) =>
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell as text: objects as JSON, and a leading ' before anything a spreadsheet would run. */
+export function csvCell(value: unknown): string {
+  const text =
     value === null || value === undefined
       ? ''
       : typeof value === 'object'
         ? JSON.stringify(value)
-        : typeof value === 'string' && /^[=+\-@]/.test(value)
+        : typeof value === 'string' && FORMULA_START.test(value)
           ? `'${value}`
           : String(value);
-  const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = [
-    columns.map(field).join(','),
-    ...rows.map((row) => columns.map((c) => field(text(row[c]))).join(',')),
-  ];
-  return lines.join('\r\n');
+  // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The lines of a CSV (without line ends): the header, then one per row. */
+export const csvHeader = (columns: string[]) => columns.map(csvCell).join(',');
+export const csvRow = (columns: string[], row: Record<string, unknown>) =>
+  columns.map((c) => csvCell(row[c])).join(',');
+
+/** A whole CSV in memory, for small results (`wrapped query --csv`). */
+export function renderCsv(columns: string[], rows: Array<Record<string, unknown>>): string {
+  return [csvHeader(columns), ...rows.map((row) => csvRow(columns, row))].join('\r\n');
 }

@@ -68,6 +68,7 @@ describe('wrapped command line', () => {
       'node',
       'home',
       'lake',
+      'leftovers',
       'timezone',
       'spotify',
       'login',

@@ -3,7 +3,7 @@ import type { Lake } from '../lake/lake.js';
 import { type RankBy, rankColumn } from '../pipeline/recap.js';
 import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
-import { renderCsv } from '../text.js';
+import { csvHeader, csvRow } from '../text.js';
 import type { Row } from '../warehouse/index.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
@@ -392,7 +392,10 @@ async function history(ctx: ApiContext, params: URLSearchParams) {
   requireTables(ctx, 'silver.fct_play');
   const q = (params.get('q') ?? '').slice(0, 200);
   const size = Math.min(200, Math.max(1, Number(params.get('size') ?? 50) || 50));
-  const page = Math.max(1, Math.floor(Number(params.get('page') ?? 1) || 1));
+  const pageText = params.get('page') ?? '1';
+  if (!/^[1-9]\d{0,6}$/.test(pageText))
+    throw badRequest('page must be a whole number from 1 to 9999999');
+  const page = Number(pageText);
   // A literal, case-insensitive substring match: the search is a bound parameter, and no
   // character in it (%, _, quotes) means anything to SQL.
   const where = "(? = '' OR contains(search_text, lower(?)))";
@@ -484,9 +487,17 @@ export const ROUTES: Record<string, Handler> = {
   '/api/health': (ctx) => health(ctx),
 };
 
-/** A whole table as CSV, for the download buttons: only tables the lake publishes. */
-export async function tableCsv(ctx: ApiContext, name: string): Promise<string> {
+/**
+ * A whole table as CSV, for the download buttons: only tables the lake publishes. Yields the
+ * text a chunk of rows at a time (the table is never held whole).
+ */
+export async function* csvDownload(ctx: ApiContext, name: string): AsyncGenerator<string> {
   if (!/^(silver|gold)\.[a-z][a-z0-9_]*$/.test(name) || !ctx.tables.has(name)) throw notFound();
-  const rows = await ctx.tables.query(`SELECT * FROM ${name}`);
-  return `${renderCsv(rows[0] ? Object.keys(rows[0]) : [], rows)}\r\n`;
+  let header = false;
+  for await (const { columns, rows } of ctx.tables.stream(`SELECT * FROM ${name}`)) {
+    const lines = rows.map((row) => csvRow(columns, row));
+    if (!header) lines.unshift(csvHeader(columns));
+    header = true;
+    if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`;
+  }
 }

@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
-import { type ApiContext, ROUTES, tableCsv } from './api.js';
-import { HttpError } from './http-error.js';
+import { type ApiContext, csvDownload, ROUTES } from './api.js';
+import { badRequest, HttpError } from './http-error.js';
 import { staticFile } from './static.js';
 import { ServedTables } from './tables.js';
 
@@ -23,6 +25,8 @@ export interface ServeOptions {
   port: number;
   /** Required when `host` is not loopback: every request must then carry it. */
   token?: string;
+  /** Names besides the bound address that requests may use in their Host header (a proxy's, a LAN name). */
+  allowHosts?: string[];
   webRoot?: string;
   now?: () => Date;
   /** Called for each request that failed with a 500 (the log; never the client). */
@@ -55,8 +59,44 @@ function tokenOf(req: IncomingMessage, url: URL): string | undefined {
     .split(';')
     .map((c) => c.trim().split('='))
     .find(([name]) => name === TOKEN_COOKIE);
-  if (cookie?.[1]) return decodeURIComponent(cookie[1]);
+  if (cookie?.[1]) {
+    try {
+      return decodeURIComponent(cookie[1]);
+    } catch {
+      throw badRequest(`the ${TOKEN_COOKIE} cookie is malformed`);
+    }
+  }
   return url.searchParams.get('token') ?? undefined;
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * The names this server answers to. A web page in the user's browser can point any name at
+ * 127.0.0.1 (DNS rebinding) and then read the dashboard as "same origin": only the address it
+ * is bound to, loopback names, and names given with --allow-host are let through.
+ */
+function hostChecker(bound: string, allowed: string[] = []): (host: string | undefined) => boolean {
+  const names = new Set(
+    ['localhost', '127.0.0.1', '[::1]', ...allowed].map((n) => n.toLowerCase()),
+  );
+  if (WILDCARD.has(bound)) {
+    // Bound to every address: each of this machine's addresses and its name.
+    names.add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces()))
+      for (const address of list ?? [])
+        names.add(address.family === 'IPv6' ? `[${address.address}]` : address.address);
+  } else names.add(bound.includes(':') ? `[${bound}]` : bound.toLowerCase());
+  return (host) => {
+    if (host === undefined) return false;
+    let name: string;
+    try {
+      name = new URL(`http://${host}`).hostname.toLowerCase();
+    } catch {
+      return false;
+    }
+    return names.has(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
+  };
 }
 
 /**
@@ -85,14 +125,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     now: options.now ?? (() => new Date()),
   };
   const webRoot = options.webRoot ?? WEB_ROOT;
+  const hostAllowed = hostChecker(options.host, options.allowHosts);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://wrapped');
     const send = (status: number, body: string | Buffer, type: string, extra = {}) => {
+      if (res.headersSent) {
+        res.destroy(); // failed midway through a streamed body: the client sees it cut off
+        return;
+      }
       res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS, ...extra });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     try {
+      if (!hostAllowed(req.headers.host))
+        throw new HttpError(
+          421,
+          `this dashboard does not answer to the host ${JSON.stringify((req.headers.host ?? '').slice(0, 100))} (start it with --allow-host NAME to add one)`,
+        );
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'GET only');
       if (options.token) {
         const given = tokenOf(req, url);
@@ -101,7 +151,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           // Keep the token in a cookie, and take it out of the address bar and history.
           url.searchParams.delete('token');
           res.writeHead(303, {
-            location: `${url.pathname}${url.search}`,
+            // One leading slash: `//evil.example` would be another site.
+            location: `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`,
             'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
             ...SECURITY_HEADERS,
           });
@@ -111,7 +162,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       const route = ROUTES[url.pathname];
       if (route) {
-        const body = await route(ctx, url.searchParams);
+        // Every query of one response reads the same build.
+        const body = await tables.snapshot(() => route(ctx, url.searchParams));
         send(200, JSON.stringify(body), 'application/json; charset=utf-8', {
           'cache-control': 'no-store',
         });
@@ -119,8 +171,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       const download = /^\/api\/download\/([a-z0-9_.]+)\.csv$/.exec(url.pathname);
       if (download?.[1]) {
-        send(200, await tableCsv(ctx, download[1]), 'text/csv; charset=utf-8', {
-          'content-disposition': `attachment; filename="${download[1]}.csv"`,
+        const name = download[1];
+        // Streamed a chunk of rows at a time, waiting for the client to take each: memory
+        // stays small, and other requests are answered meanwhile.
+        await tables.snapshot(async () => {
+          const lines = csvDownload(ctx, name);
+          const first = await lines.next(); // a missing table is a 404 before any byte is sent
+          res.writeHead(200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${name}.csv"`,
+            ...SECURITY_HEADERS,
+          });
+          if (req.method === 'HEAD') return void res.end();
+          for (let next = first; !next.done; next = await lines.next()) {
+            if (res.destroyed) return void (await lines.return(undefined));
+            if (!res.write(next.value)) await once(res, 'drain');
+          }
+          res.end();
         });
         return;
       }

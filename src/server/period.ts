@@ -20,10 +20,17 @@ const shift = (day: string, days: number) =>
 const length = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
+/** A real calendar day (not 2023-02-30) in years any table can hold. */
 function validDate(name: string, value: string | null): string {
-  if (value === null || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw badRequest(`${name} must be a date such as 2026-03-01`);
-  return value;
+  const real =
+    value !== null &&
+    DATE.test(value) &&
+    Number(value.slice(0, 4)) >= 1900 &&
+    Number(value.slice(0, 4)) <= 2200 &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (!real) throw badRequest(`${name} must be a real date such as 2026-03-01`);
+  return value as string;
 }
 
 export function resolvePeriod(

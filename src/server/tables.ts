@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Lake } from '../lake/lake.js';
 import {
   attachPublishedTables,
@@ -15,6 +16,10 @@ import {
  * Over a remote lake the manifests are checked there (every 15 s) and the Parquet files are
  * read from HOME's local copy, pulled when a manifest changes.
  */
+/** A query failed because a build removed the Parquet files a view reads. */
+const filesGone = (error: unknown) =>
+  /No files found|does not exist|Could not open/i.test((error as Error).message);
+
 export interface TrackNames {
   tracks: Map<number, { key: string; name: string }>;
   artists: Map<number, string>;
@@ -38,6 +43,10 @@ export class ServedTables {
   names: TrackNames = { tracks: new Map(), artists: new Map(), albums: new Map() };
   /** Pictures the catalogue dimensions know: `artist|<name>`, `track|<key>`, `album|<key>`. */
   pictures = new Map<string, string>();
+  /** Snapshots (requests) reading now: a re-read waits until there are none. */
+  private activeSnapshots = 0;
+  private whenIdle: Array<() => void> = [];
+  private readonly inSnapshot = new AsyncLocalStorage<true>();
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -70,9 +79,45 @@ export class ServedTables {
     return this.tables.includes(table);
   }
 
+  /**
+   * Runs `work` (one request's queries) against one build: a new build found meanwhile is
+   * re-read only after every running snapshot ended, and snapshots that start while it is
+   * re-read wait for it. So no response mixes two builds. If a build removed files a view
+   * reads before the snapshot began, the work is run once more on the new build.
+   */
+  async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.fresh(false);
+      this.activeSnapshots++;
+      let retry = false;
+      try {
+        return await this.inSnapshot.run(true, work);
+      } catch (error) {
+        if (attempt > 1 || !filesGone(error)) throw error;
+        retry = true;
+      } finally {
+        this.activeSnapshots--;
+        if (this.activeSnapshots === 0) for (const wake of this.whenIdle.splice(0)) wake();
+      }
+      if (retry) await this.fresh(true);
+    }
+  }
+
+  /** A whole query's rows a chunk at a time, on a connection of its own (for downloads). */
+  async *stream(sql: string): AsyncGenerator<{ columns: string[]; rows: Row[] }> {
+    if (!this.inSnapshot.getStore()) await this.fresh(false);
+    const own = await this.warehouse.fork();
+    try {
+      yield* own.stream(sql);
+    } finally {
+      own.close();
+    }
+  }
+
   /** Runs a parameterised query; user text only ever travels in `params`. */
   async query(sql: string, params: Array<string | number | null> = []): Promise<Row[]> {
-    await this.fresh(false);
+    const inSnapshot = this.inSnapshot.getStore() === true;
+    if (!inSnapshot) await this.fresh(false);
     const reader = this.readers[this.next++ % this.readers.length] ?? {
       warehouse: this.warehouse,
       queue: Promise.resolve(),
@@ -81,9 +126,9 @@ export class ServedTables {
       try {
         return (await reader.warehouse.query(sql, params)).rows;
       } catch (error) {
-        // A build replaced the files between the check and the query: look again, once.
-        if (!/No files found|does not exist|Could not open/i.test((error as Error).message))
-          throw error;
+        // A build replaced the files between the check and the query: look again, once
+        // (inside a snapshot, the snapshot runs its whole work again instead).
+        if (inSnapshot || !filesGone(error)) throw error;
         await this.fresh(true);
         return (await reader.warehouse.query(sql, params)).rows;
       }
@@ -138,6 +183,9 @@ export class ServedTables {
     const signature = await this.signatureOf(manifests);
     if (!force && signature === this.signature) return;
     await this.exclusively(async () => {
+      // Responses being made read the build they started on: wait for them to finish.
+      while (this.activeSnapshots > 0)
+        await new Promise<void>((resolve) => this.whenIdle.push(resolve));
       this.manifests = manifests;
       this.signature = signature;
       await this.reread();

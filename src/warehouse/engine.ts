@@ -98,21 +98,43 @@ export class Warehouse {
     const names = reader.columnNames();
     const types = reader.columnTypes();
     const rows = reader.getRowObjectsJson() as Row[];
-    const converters = names.map((name, i) => ({ name, convert: converterFor(types[i]) }));
-    for (const row of rows) {
-      for (const { name, convert } of converters) {
-        if (convert) row[name] = convert(row[name] ?? null);
-      }
-    }
+    convertRows(rows, names, types);
     return {
       columns: names.map((name, i) => ({ name, type: types[i]?.toString() ?? 'UNKNOWN' })),
       rows,
     };
   }
 
+  /**
+   * Runs SQL and yields its rows a chunk at a time (about 2,048 rows each), converted as by
+   * `query`: for results too large to hold in memory (a whole table as a download).
+   */
+  async *stream(
+    sql: string,
+    params?: DuckDBValue[],
+  ): AsyncGenerator<{ columns: string[]; rows: Row[] }> {
+    const result = await this.connection.stream(sql, params);
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    for await (const chunk of result.yieldRowObjectJson()) {
+      const rows = chunk as Row[];
+      convertRows(rows, names, types);
+      yield { columns: names, rows };
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
+  }
+}
+
+function convertRows(rows: Row[], names: string[], types: DuckDBType[]): void {
+  const converters = names.map((name, i) => ({ name, convert: converterFor(types[i]) }));
+  for (const row of rows) {
+    for (const { name, convert } of converters) {
+      if (convert) row[name] = convert(row[name] ?? null);
+    }
   }
 }
 

@@ -115,5 +115,7 @@ export async function exposeTable(
   if (existing.rows[0]?.table_type === 'VIEW') await warehouse.run(`DROP VIEW ${target}`);
   // Sorted (by the first column first: the day, for the daily tables) so a filter on it skips
   // most of the table.
-  await warehouse.run(`CREATE OR REPLACE TABLE ${target} AS ${source} ORDER BY ALL`);
+  await warehouse.run(
+    `CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (${source}) ORDER BY ALL`,
+  );
 }

@@ -217,7 +217,7 @@ describe('wrapped serve', () => {
   it('bad parameters are 400, unknown paths 404, writes 405; nothing leaks a stack', async () => {
     const bad = await get(open.url, '/api/overview?period=custom&from=2026-13-01&to=2026-01-01');
     assert.equal(bad.status, 400);
-    assert.match(JSON.parse(bad.body).error.message, /from must be a date/);
+    assert.match(JSON.parse(bad.body).error.message, /from must be a real date/);
     assert.equal((await get(open.url, '/api/overview?period=decade')).status, 400);
     assert.equal((await get(open.url, '/api/nothing')).status, 404);
     assert.equal((await get(open.url, '/api/download/gold.nope.csv')).status, 404);

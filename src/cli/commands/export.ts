@@ -55,8 +55,11 @@ export function registerExport(program: Command): void {
               ? 'FORMAT json, ARRAY true'
               : 'FORMAT parquet, COMPRESSION zstd';
         try {
+          const relation = `${match[1]}."${match[2]}"`;
+          // CSV: a text a spreadsheet would run as a formula gets a leading ' (OWASP).
+          const select = format === 'csv' ? await csvSafeSelect(warehouse, relation) : '*';
           const result = await warehouse.query(
-            `COPY (SELECT * FROM ${match[1]}."${match[2]}") TO ${sqlString(temp)} (${copyOptions})`,
+            `COPY (SELECT ${select} FROM ${relation}) TO ${sqlString(temp)} (${copyOptions})`,
           );
           await rename(temp, target);
           const rows = Number(result.rows[0]?.Count ?? 0);
@@ -72,4 +75,22 @@ export function registerExport(program: Command): void {
         warehouse.close();
       }
     });
+}
+
+/** The columns of `relation`, with every text column guarded against formula injection. */
+async function csvSafeSelect(
+  warehouse: { query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }> },
+  relation: string,
+): Promise<string> {
+  const { FORMULA_START } = await import('../../text.js');
+  const { sqlString } = await import('../../warehouse/engine.js');
+  const columns = (await warehouse.query(`DESCRIBE SELECT * FROM ${relation}`)).rows;
+  return columns
+    .map((c) => {
+      const name = `"${String(c.column_name).replaceAll('"', '""')}"`;
+      return c.column_type === 'VARCHAR'
+        ? `CASE WHEN regexp_matches(${name}, ${sqlString(FORMULA_START.source)}) THEN concat(chr(39), ${name}) ELSE ${name} END AS ${name}`
+        : name;
+    })
+    .join(', ');
 }
