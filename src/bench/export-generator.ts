@@ -19,6 +19,9 @@ export async function writeSyntheticExtendedExport(
     return seed / 2147483648;
   };
   const start = Date.parse('2015-01-01T00:00:00Z');
+  // Streams about 16 minutes apart, closer when there are many: all of them must fall before
+  // the end of 2026, since import refuses plays dated later than next year.
+  const meanGap = Math.min(960_000, (Date.parse('2026-12-31T00:00:00Z') - start) / streams);
   const files: string[] = [];
   let bytes = 0;
   let at = start;
@@ -26,7 +29,7 @@ export async function writeSyntheticExtendedExport(
     const count = Math.min(perFile, streams - written);
     const records = [];
     for (let i = 0; i < count; i++) {
-      at += Math.floor(60_000 + random() * 1_800_000);
+      at += Math.floor(meanGap * (0.1 + 1.8 * random()));
       const track = Math.floor(random() ** 3 * 20_000);
       const episode = random() < 0.03;
       records.push({

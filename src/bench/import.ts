@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedModelsDir } from '../config/settings.js';
@@ -9,6 +10,7 @@ import { sqlString, Warehouse } from '../warehouse/engine.js';
 import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
 import { writeSyntheticExtendedExport } from './export-generator.js';
+import { measureExportMemory } from './export-rss.js';
 import type { Benchmark } from './types.js';
 
 const STREAMS = Number(process.env.BENCH_IMPORT_STREAMS ?? 500_000);
@@ -73,6 +75,18 @@ export const importBenchmark: Benchmark = {
     } finally {
       warehouse.close();
     }
+    // Handing the plays out again: `wrapped export` to CSV and JSON, and a dashboard download.
+    await mkdir(join(dir, 'home'), { recursive: true });
+    const memory = await measureExportMemory(
+      {
+        PATH: process.env.PATH,
+        WRAPPED_HOME: join(dir, 'home'),
+        WRAPPED_LAKE: join(dir, 'lake'),
+        WRAPPED_TIMEZONE: 'UTC',
+      },
+      'silver.fct_play',
+      join(dir, 'plays'),
+    );
     const mb = bytes / 1024 / 1024;
     return [
       { figure: `generated export: ${files.length} files`, value: mb, unit: 'MB' },
@@ -83,6 +97,22 @@ export const importBenchmark: Benchmark = {
       },
       { figure: 'import speed', value: result.records / result.seconds, unit: 'records/s' },
       { figure: 'import peak RSS', value: result.max_rss_bytes / 1024 / 1024, unit: 'MB' },
+      {
+        figure: 'wrapped export silver.fct_play to CSV: peak RSS',
+        value: memory.csv_mb,
+        unit: 'MB',
+      },
+      {
+        figure: 'wrapped export silver.fct_play to JSON: peak RSS',
+        value: memory.json_mb,
+        unit: 'MB',
+      },
+      { figure: 'wrapped serve over these tables: peak RSS', value: memory.serve_mb, unit: 'MB' },
+      {
+        figure: `the same after a CSV download of the plays (${Math.round(memory.download_bytes / 1024 / 1024)} MB)`,
+        value: memory.download_mb,
+        unit: 'MB',
+      },
       { figure: 'bare DuckDB read_json + aggregate (floor)', value: duckSeconds, unit: 's' },
       { figure: 'full transform of the import (all models)', value: transformSeconds, unit: 's' },
       {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagedModelsDir } from '../config/settings.js';
 import { importExport } from '../export/importer.js';
+import { lastYear } from '../export/limits.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { Warehouse } from '../warehouse/engine.js';
@@ -63,13 +64,13 @@ export const incrementalBenchmark: Benchmark = {
   },
 };
 
-/** A new extended-history file: the generator's first streams, moved to after the history (2040). */
+/** A new extended-history file: the generator's first streams, moved to after the history (next year, the latest import allows). */
 export async function hourOfPlays(base: string): Promise<string> {
   const folder = join(base, 'hour');
   const { files } = await writeSyntheticExtendedExport(folder, HOUR_OF_PLAYS);
   const file = files[0] as string;
   const records = JSON.parse(await readFile(file, 'utf8')) as Array<{ ts: string }>;
-  const start = Date.parse('2040-01-01T10:00:00Z');
+  const start = Date.parse(`${lastYear()}-06-01T10:00:00Z`);
   records.forEach((r, i) => {
     r.ts = new Date(start + i * 180_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   });
