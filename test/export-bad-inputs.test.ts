@@ -48,7 +48,7 @@ describe('bad export files are refused with a clear error and nothing lands', ()
     const { stdout } = await importRefused(file('Streaming_History_Audio_2024.json', bad));
     assert.match(
       stdout,
-      /record 1 at byte \d+: "ms_played" is "11677"; expected a whole number of milliseconds from 0 to 604,800,000/,
+      /record 1 at byte \d+: "ms_played" is "11677"; expected a whole number of milliseconds from 0 to 86,400,000 \(a day\)/,
     );
     const badTime = JSON.stringify([
       { endTime: '09/01/2021 02:11', artistName: 'a', trackName: 't', msPlayed: 1 },

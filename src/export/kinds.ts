@@ -6,6 +6,7 @@ import {
   MAX_INT32,
   MAX_MS_PLAYED,
   MAX_OFFLINE_TIMESTAMP,
+  stringProblem,
 } from './limits.js';
 
 /**
@@ -165,13 +166,9 @@ function follows(rule: Rule, value: unknown): boolean {
         value <= MAX_MS_PLAYED
       );
     case 'ts':
-      return typeof value === 'string' && TS.test(value) && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && TS.test(value);
     case 'endTime':
-      return (
-        typeof value === 'string' &&
-        END_TIME.test(value) &&
-        !Number.isNaN(Date.parse(`${value.replace(' ', 'T')}:00Z`))
-      );
+      return typeof value === 'string' && END_TIME.test(value);
   }
 }
 
@@ -189,16 +186,25 @@ function checkRecord(
   for (const field of required) {
     if (!(field in record)) return `has no "${field}" field`;
   }
-  for (const [field, value] of Object.entries(record)) {
+  for (const field in record) {
+    const value = record[field];
     const rule = rules[field];
-    if (rule && !follows(rule, value))
-      return `"${field}" is ${show(value)}; expected ${EXPECTED[rule]}`;
-    if (rule === 'ts' || rule === 'endTime') {
-      const problem = instantProblem(value as string);
-      if (problem) return `"${field}" is ${show(value)}, which ${problem}`;
+    if (rule === undefined) {
+      // A field this product does not read yet: still nothing in it may break a build.
+      const deep = deepProblem(value, field);
+      if (deep) return `"${deep.path}" ${deep.problem}`;
+      const keyProblem = stringProblem(field);
+      if (keyProblem) return `a field name ${keyProblem}`;
+      continue;
     }
-    const deep = deepProblem(value, field);
-    if (deep) return `"${deep.path}" ${deep.problem}`;
+    if (!follows(rule, value)) return `"${field}" is ${show(value)}; expected ${EXPECTED[rule]}`;
+    if (typeof value !== 'string') continue;
+    const problem =
+      rule === 'ts' || rule === 'endTime' ? instantProblem(value) : stringProblem(value);
+    if (problem)
+      return rule === 'ts' || rule === 'endTime'
+        ? `"${field}" is ${show(value)}, which ${problem}`
+        : `"${field}" ${problem}`;
   }
   return undefined;
 }
