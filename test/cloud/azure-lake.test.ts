@@ -262,6 +262,29 @@ describe('an Azure lake (Azurite), end to end', () => {
     assert.deepEqual(await figures(), incremental);
   });
 
+  it('two HOMEs on one lake never build at once: the second is refused while the first holds the lock', async () => {
+    const first = spawn(process.execPath, [BIN, 'transform', '--full-refresh'], {
+      env: { PATH: process.env.PATH ?? '', ...env1, ...now() },
+      stdio: 'ignore',
+    });
+    const finished = new Promise((resolve) => first.once('exit', resolve));
+    try {
+      for (let i = 0; i < 400; i++) {
+        if ((await blobNames('wrapped/_state/locks/transform.json')).length > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const other = await readerEnv();
+      const refused = await wrapped(['transform'], { env: other });
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /wrapped transform is already running on this lake \(pid \d+/);
+    } finally {
+      await finished;
+    }
+    assert.deepEqual(await blobNames('wrapped/_state/locks/transform.json'), [], 'released');
+    const after = await wrapped(['transform'], { env: await readerEnv() });
+    assert.equal(after.code, 0, after.stderr);
+  });
+
   it('a wrong key and a missing container exit 2 naming the setting, with no key material', async () => {
     const wrongKey = Buffer.from('this is not the key of the account').toString('base64');
     const badKey = await wrapped(['recap'], {
