@@ -36,6 +36,7 @@ import { loadModels } from '../../src/warehouse/models.js';
 import { buildModels } from '../../src/warehouse/runner.js';
 import { compareLakes, publishedTables } from '../support/compare-lakes.js';
 import { BIN, queryRows, REPO, tempDir, wrapped } from '../support/helpers.js';
+import { writeLimitsExport } from '../support/limits-export.js';
 import { loggedInHome, pollHourly } from '../support/sim-login.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
@@ -185,6 +186,18 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         );
       }
     });
+
+  it("records at every import limit build on Spark, and every table equals DuckDB's", async () => {
+    const dir = await tempDir();
+    const home = join(dir, 'home');
+    await writeLimitsExport(join(dir, 'limits-1'), 1);
+    await writeLimitsExport(join(dir, 'limits-2'), 2);
+    const imported = await wrapped(['import', join(dir, 'limits-1'), join(dir, 'limits-2')], {
+      env: env(home),
+    });
+    assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+    await bothEngines(home);
+  });
 
   describe('over a lake reached only through its driver, as Databricks builds ADLS', () => {
     it("every table equals DuckDB's, and the columns Spark records are what DuckDB reads", async () => {
