@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedModelsDir } from '../config/settings.js';
@@ -25,21 +25,8 @@ export const importBenchmark: Benchmark = {
   async run(dir) {
     const exportDir = join(dir, 'export');
     const { files, bytes } = await writeSyntheticExtendedExport(exportDir, STREAMS);
-    const child = spawnSync(
-      process.execPath,
-      [fileURLToPath(new URL('./import-child.js', import.meta.url)), join(dir, 'lake'), exportDir],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1024 * 1024,
-      },
-    );
-    if (child.status !== 0) throw new Error(`import failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout) as {
-      seconds: number;
-      records: number;
-      max_rss_bytes: number;
-    };
-    if (result.records !== STREAMS)
+    const result = importInChild(join(dir, 'lake'), exportDir);
+    if (!result.ok || result.records !== STREAMS)
       throw new Error(`imported ${result.records} of ${STREAMS} records`);
 
     // The full transform of what was imported, with the product's models.
@@ -87,6 +74,17 @@ export const importBenchmark: Benchmark = {
       'silver.fct_play',
       join(dir, 'plays'),
     );
+    // One record of 300 MB (a hostile file): refused without being held whole.
+    const huge = join(dir, 'huge', 'Streaming_History_Audio_2024.json');
+    await mkdir(join(dir, 'huge'), { recursive: true });
+    await writeFile(
+      huge,
+      `[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1, "episode_name": "${'x'.repeat(300 * 1024 * 1024)}"}]`,
+    );
+    const hugeResult = importInChild(join(dir, 'huge-lake'), huge);
+    if (hugeResult.ok || hugeResult.failed !== 1)
+      throw new Error('the 300 MB record was not refused');
+    await rm(join(dir, 'huge'), { recursive: true, force: true });
     const mb = bytes / 1024 / 1024;
     return [
       { figure: `generated export: ${files.length} files`, value: mb, unit: 'MB' },
@@ -97,6 +95,11 @@ export const importBenchmark: Benchmark = {
       },
       { figure: 'import speed', value: result.records / result.seconds, unit: 'records/s' },
       { figure: 'import peak RSS', value: result.max_rss_bytes / 1024 / 1024, unit: 'MB' },
+      {
+        figure: 'import of one 300 MB record (refused): peak RSS',
+        value: hugeResult.max_rss_bytes / 1024 / 1024,
+        unit: 'MB',
+      },
       {
         figure: 'wrapped export silver.fct_play to CSV: peak RSS',
         value: memory.csv_mb,
@@ -123,3 +126,22 @@ export const importBenchmark: Benchmark = {
     ];
   },
 };
+
+interface ChildImport {
+  ok: boolean;
+  seconds: number;
+  records: number;
+  failed: number;
+  max_rss_bytes: number;
+}
+
+/** `wrapped import` of one input in a process of its own, for its peak RSS. */
+function importInChild(lake: string, input: string): ChildImport {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./import-child.js', import.meta.url)), lake, input],
+    { encoding: 'utf8', maxBuffer: 1024 * 1024 },
+  );
+  if (child.status !== 0) throw new Error(`import failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as ChildImport;
+}
