@@ -77,6 +77,8 @@ export function holderIsAlive(holder: LockHolder, now: number, staleAfterMs: num
 export class LakeLock {
   readonly path: string;
   private holder: LockHolder | undefined;
+  /** While the lock file is being created: what it will hold (undefined if the write failed). */
+  private acquiring: Promise<LockHolder | undefined> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -103,14 +105,26 @@ export class LakeLock {
         command: this.options.command,
         token: randomBytes(8).toString('hex'),
       };
+      // Known to the shutdown hook before the write starts: a Ctrl-C while the lock file is
+      // being created waits for the write and removes the file, instead of leaving it behind.
+      const writing = this.lake.put(this.path, `${JSON.stringify(mine, null, 2)}\n`, {
+        createOnly: true,
+      });
+      this.acquiring = writing.then(
+        () => mine,
+        () => undefined,
+      );
+      heldLocks.add(this);
       try {
-        await this.lake.put(this.path, `${JSON.stringify(mine, null, 2)}\n`, { createOnly: true });
+        await writing;
         this.holder = mine;
-        heldLocks.add(this);
         this.startHeartbeat();
         return { ...mine };
       } catch (error) {
+        heldLocks.delete(this);
         if (!(error instanceof LakeConflictError)) throw error;
+      } finally {
+        this.acquiring = undefined;
       }
       const current = await this.read();
       if (!current) continue; // released meanwhile: try again
@@ -139,11 +153,12 @@ export class LakeLock {
     });
   }
 
-  /** Lets go of the lock (only if it is still ours). */
+  /** Lets go of the lock (only if it is still ours), also one whose file is being written. */
   async release(): Promise<void> {
+    const acquired = this.acquiring ? await this.acquiring : undefined;
     this.stopHeartbeat();
     heldLocks.delete(this);
-    const mine = this.holder;
+    const mine = this.holder ?? acquired;
     this.holder = undefined;
     if (!mine) return;
     const current = await this.read().catch(() => undefined);

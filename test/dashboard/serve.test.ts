@@ -13,38 +13,10 @@ import { loadConfig } from '../../src/config/load.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
 import { queryRows, REPO, wrapped } from '../support/helpers.js';
+import { rawGet as get } from '../support/raw-get.js';
 
 const SAMPLES = join(REPO, '..', 'shared', 'samples');
 const TOKEN = 'a-long-enough-token-0123456789';
-
-/** A raw GET: the path goes out exactly as written (fetch would normalise it). */
-function get(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path, method: 'GET', headers },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => {
-          body += d.toString();
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body,
-            headers: res.headers as Record<string, unknown>,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('wrapped serve', () => {
   let home: string;

@@ -16,29 +16,10 @@ import { type RunningServer, startServer } from '../../src/server/app.js';
 import { ServedTables } from '../../src/server/tables.js';
 import { wrapped } from '../support/helpers.js';
 import { GOOD_RECORD } from '../support/import-refused.js';
+import { rawGet as get } from '../support/raw-get.js';
 
 const TOKEN = 'a-long-enough-token-0123456789';
 const HOSTILE_NAMES = ['=HYPERLINK("http://evil")', '+1+2', '-3', '@SUM(A1)', '\tTab', '\rCR'];
-
-/** A raw request: path and headers go out exactly as written. */
-function get(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: IncomingMessage['headers'] }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => {
-        body += d.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** `count` plays ten minutes apart from `start`, their names taken in turn from `names`. */
 const plays = (count: number, names: string[], start = Date.UTC(2024, 0, 1)) =>
