@@ -1,5 +1,5 @@
 export { FsLake } from './drivers/fs.js';
-export type { Lake, LakeBody, LakeEntry, PutOptions } from './lake.js';
+export type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from './lake.js';
 export { LAYERS, type Layer, layout, utcPartition } from './layout.js';
 export {
   type LedgerEntry,

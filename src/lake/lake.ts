@@ -9,6 +9,18 @@ export interface PutOptions {
    * ledger entries are written this way: what landed is never overwritten.
    */
   createOnly?: boolean;
+  /**
+   * Replace the file only if it is still the version `getVersioned` returned (`If-Match: <ETag>`
+   * on object stores): a read-modify-write of state that two processes can race, where exactly
+   * one wins and the other gets LakeConflictError and reads again. A missing file never matches.
+   */
+  ifMatch?: string;
+}
+
+/** A file's bytes and the version they are (an ETag on object stores, a content hash locally). */
+export interface Versioned {
+  body: Buffer;
+  version: string;
 }
 
 export interface LakeEntry {
@@ -39,6 +51,8 @@ export interface Lake {
 
   put(path: string, body: LakeBody, options?: PutOptions): Promise<void>;
   get(path: string): Promise<Buffer>;
+  /** The file and its version for a later `put(..., { ifMatch })`; undefined when it is missing. */
+  getVersioned(path: string): Promise<Versioned | undefined>;
   /** Streams a file; for large raw files that should not be read whole. */
   getStream(path: string): Promise<Readable>;
   exists(path: string): Promise<boolean>;

@@ -3,7 +3,7 @@ import { removeFolder } from '../lake/file-ops.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { type LedgerEntry, LoadLedger } from '../lake/ledger.js';
-import { isLoadId } from '../lake/load-id.js';
+import { isLoadId, loadIdTime } from '../lake/load-id.js';
 
 /**
  * The loads in the lake, and taking one back. A load is what one extract or import landed,
@@ -97,12 +97,6 @@ export async function removeLoad(lake: Lake, loadId: string): Promise<LoadSummar
   return summary(entry);
 }
 
-/** When a load id was made (its first part is the UTC time). */
-function loadTime(loadId: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(loadId);
-  return m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z`) : 0;
-}
-
 /** The load a raw or quarantine file belongs to, from its path. */
 function loadOfPath(path: string): string | undefined {
   const parts = path.split('/');
@@ -139,7 +133,7 @@ export async function findOrphans(
     for await (const item of lake.list(prefix)) {
       const loadId = loadOfPath(item.path);
       if (loadId === undefined || !isLoadId(loadId) || ledgered.has(loadId)) continue;
-      if (now - loadTime(loadId) > graceMs) files.push(item.path);
+      if (now - loadIdTime(loadId).getTime() > graceMs) files.push(item.path);
     }
   }
   const markers = await markersOf(lake, 'unledgered', ledgered);

@@ -219,6 +219,7 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         localRoot: undefined,
         put: (path, body, options) => local.put(path, body, options),
         get: (path) => local.get(path),
+        getVersioned: (path) => local.getVersioned(path),
         getStream: (path) => local.getStream(path),
         exists: (path) => local.exists(path),
         list: (prefix) => local.list(prefix),

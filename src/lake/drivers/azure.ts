@@ -8,7 +8,7 @@ import {
 } from '@azure/storage-blob';
 import { ConfigError, LakeConflictError, LakeNotFoundError, WrappedError } from '../../errors.js';
 import { contentTypeOf, readAhead, readAll } from '../body.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions } from '../lake.js';
+import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
 import { checkLakePath, checkLakePrefix } from '../paths.js';
 
 /** Everything the Azure driver needs; built from settings by `openLake`. */
@@ -68,7 +68,11 @@ export class AzureLake implements Lake {
 
   async put(path: string, body: LakeBody, options: PutOptions = {}): Promise<void> {
     const blob = this.container.getBlockBlobClient(this.blobName(path));
-    const conditions = options.createOnly ? { ifNoneMatch: '*' } : undefined;
+    const conditions = options.createOnly
+      ? { ifNoneMatch: '*' }
+      : options.ifMatch !== undefined
+        ? { ifMatch: options.ifMatch }
+        : undefined;
     const blobHTTPHeaders = { blobContentType: contentTypeOf(path) };
     try {
       if (typeof body === 'string' || body instanceof Uint8Array) {
@@ -96,7 +100,27 @@ export class AzureLake implements Lake {
       if (options.createOnly && (status === 409 || status === 412)) {
         throw new LakeConflictError(`${path} already exists in the lake; it was not overwritten.`);
       }
+      // If-Match on a blob that changed (412) or is gone (404 BlobNotFound).
+      if (
+        options.ifMatch !== undefined &&
+        (status === 412 || (status === 404 && errorCode(error) !== 'ContainerNotFound'))
+      )
+        throw new LakeConflictError(
+          `${path} changed since it was read (or is gone); it was not overwritten.`,
+        );
       throw this.translate(error, `write ${path}`);
+    }
+  }
+
+  async getVersioned(path: string): Promise<Versioned | undefined> {
+    const blob = this.container.getBlobClient(this.blobName(path));
+    try {
+      const response = await blob.download();
+      const body = await readAll(response.readableStreamBody as Readable);
+      return { body, version: response.etag as string };
+    } catch (error) {
+      if (statusOf(error) === 404 && errorCode(error) !== 'ContainerNotFound') return undefined;
+      throw this.translate(error, `read ${path}`, path);
     }
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import {
   link,
@@ -14,7 +14,7 @@ import {
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LakeConflictError, LakeNotFoundError } from '../../errors.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions } from '../lake.js';
+import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
 import { checkLakePath, checkLakePrefix, TEMP_PREFIX } from '../paths.js';
 
 /**
@@ -25,6 +25,11 @@ import { checkLakePath, checkLakePrefix, TEMP_PREFIX } from '../paths.js';
  * A create-only write uses link() instead of rename(): link fails with EEXIST when the target
  * exists, so two writers racing for the same path cannot both win. A process killed mid-write
  * leaves only a `.tmp-*` file, which listings ignore.
+ *
+ * Conditional replace (`ifMatch`): a file's version is the sha-256 of its bytes. The compare
+ * and the rename happen while holding a guard file created with O_EXCL beside the target, so
+ * two processes cannot both replace the version they read; a guard left by a killed writer is
+ * broken after a few seconds.
  */
 export class FsLake implements Lake {
   readonly location: string;
@@ -40,6 +45,7 @@ export class FsLake implements Lake {
   }
 
   async put(path: string, body: LakeBody, options: PutOptions = {}): Promise<void> {
+    if (options.ifMatch !== undefined) return this.putIfMatch(path, body, options.ifMatch);
     const target = this.resolve(path);
     const folder = dirname(target);
     // mkdir reports the first folder it had to create; a failed put removes what it created.
@@ -76,6 +82,61 @@ export class FsLake implements Lake {
     } catch (error) {
       throw this.translateReadError(path, error);
     }
+  }
+
+  async getVersioned(path: string): Promise<Versioned | undefined> {
+    let body: Buffer;
+    try {
+      body = await readFile(this.resolve(path));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw this.translateReadError(path, error);
+    }
+    return { body, version: contentVersion(body) };
+  }
+
+  private async putIfMatch(path: string, body: LakeBody, expected: string): Promise<void> {
+    const target = this.resolve(path);
+    const folder = dirname(target);
+    const guard = join(folder, `${TEMP_PREFIX}guard-${target.slice(folder.length + 1)}`);
+    await this.takeGuard(guard, path);
+    try {
+      const current = await readFile(target).catch((error: unknown) => {
+        if (isMissing(error)) return undefined;
+        throw error;
+      });
+      if (current === undefined || contentVersion(current) !== expected)
+        throw new LakeConflictError(
+          `${path} changed since it was read (or is gone); it was not overwritten.`,
+        );
+      const temp = join(folder, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+      try {
+        await writeDurably(temp, body);
+        await rename(temp, target);
+        await syncFolder(folder);
+      } catch (error) {
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await unlink(guard).catch(() => undefined);
+    }
+  }
+
+  /** Creates the guard file (O_EXCL), waiting for another writer's; a guard older than 10 s is stale. */
+  private async takeGuard(guard: string, path: string): Promise<void> {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      try {
+        await (await open(guard, 'wx')).close();
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const info = await lstat(guard).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > 10_000) await unlink(guard).catch(() => undefined);
+      else await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
+    }
+    throw new LakeConflictError(`${path} is being replaced by another writer for too long.`);
   }
 
   async getStream(path: string): Promise<Readable> {
@@ -218,6 +279,9 @@ async function removeEmptyFolders(folder: string, top: string): Promise<void> {
     current = parent;
   }
 }
+
+/** A local file's version: the sha-256 of its bytes (state files are small). */
+const contentVersion = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';

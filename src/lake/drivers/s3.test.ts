@@ -43,6 +43,8 @@ lakeContract('S3 (fauxqs emulator)', {
   skip: {
     createOnly: 'fauxqs ignores If-None-Match: * (checked against a strict proxy in s3.test.ts)',
     concurrentCreateOnly: 'fauxqs ignores If-None-Match: *, so racing writers cannot be refused',
+    ifMatch: 'fauxqs ignores If-Match (checked against a strict proxy in s3.test.ts)',
+    concurrentIfMatch: 'fauxqs ignores If-Match, so racing updaters cannot be refused',
     byteOrder: 'fauxqs lists in locale order ("a" < "Z" < "ñ"), not S3\'s byte order',
   },
 });
@@ -104,6 +106,32 @@ describe('S3 driver against a strict proxy (what the emulator does not check)', 
       await lake.put('raw/once.json', 'replaced');
       assert.equal((await lake.get('raw/once.json')).toString(), 'replaced');
       assert.equal(proxy.conditional.length, 4);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('conditional replaces send If-Match with the ETag read; a changed object is a conflict', async () => {
+    const options = await freshBucket('strict-match');
+    const proxy = await startStrictProxy(
+      options.endpoint as string,
+      S3_TEST_CREDENTIALS.accessKeyId,
+    );
+    try {
+      const lake = new S3Lake({ ...options, endpoint: proxy.endpoint });
+      await lake.put('state/cursor.json', 'v1');
+      const v1 = (await lake.getVersioned('state/cursor.json'))?.version as string;
+      assert.match(v1, /^"[0-9a-f]+"$/, 'an S3 ETag');
+      await lake.put('state/cursor.json', 'v2', { ifMatch: v1 });
+      await assert.rejects(lake.put('state/cursor.json', 'v3', { ifMatch: v1 }), LakeConflictError);
+      await assert.rejects(lake.put('state/gone.json', 'x', { ifMatch: v1 }), LakeConflictError);
+      assert.equal((await lake.get('state/cursor.json')).toString(), 'v2');
+      const key = `/${options.bucket}/strict-match/state`;
+      assert.deepEqual(proxy.conditional, [
+        `PUT IF-MATCH ${key}/cursor.json`,
+        `PUT IF-MATCH ${key}/cursor.json`,
+        `PUT IF-MATCH ${key}/gone.json`,
+      ]);
     } finally {
       await proxy.close();
     }

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ConfigError, LakeConflictError, LakeNotFoundError, WrappedError } from '../../errors.js';
 import { contentTypeOf, readAhead, readAll } from '../body.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions } from '../lake.js';
+import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
 import { checkLakePath, checkLakePrefix } from '../paths.js';
 
 /** Everything the S3 driver needs; built from settings by `openLake`. */
@@ -82,6 +82,7 @@ export class S3Lake implements Lake {
       Key,
       ContentType: contentTypeOf(path),
       ...(options.createOnly ? { IfNoneMatch: '*' } : {}),
+      ...(options.ifMatch !== undefined ? { IfMatch: options.ifMatch } : {}),
     };
     try {
       if (typeof body === 'string' || body instanceof Uint8Array) {
@@ -100,15 +101,26 @@ export class S3Lake implements Lake {
       if (options.createOnly && (status === 412 || status === 409)) {
         throw new LakeConflictError(`${path} already exists in the lake; it was not overwritten.`);
       }
+      // If-Match on an object that changed (412; 409 when a write raced it) or is gone (404).
+      if (options.ifMatch !== undefined && (status === 412 || status === 409 || status === 404))
+        throw new LakeConflictError(
+          `${path} changed since it was read (or is gone); it was not overwritten.`,
+        );
       throw this.translate(error, `write ${path}`);
     }
   }
 
   private async multipart(
-    common: { Bucket: string; Key: string; ContentType: string; IfNoneMatch?: string },
+    common: {
+      Bucket: string;
+      Key: string;
+      ContentType: string;
+      IfNoneMatch?: string;
+      IfMatch?: string;
+    },
     body: AsyncIterable<Uint8Array>,
   ): Promise<void> {
-    const { IfNoneMatch, ...target } = common;
+    const { IfNoneMatch, IfMatch, ...target } = common;
     const created = await this.client.send(new CreateMultipartUploadCommand(target));
     const UploadId = created.UploadId as string;
     const parts: Array<{ ETag: string; PartNumber: number }> = [];
@@ -143,6 +155,7 @@ export class S3Lake implements Lake {
           UploadId,
           MultipartUpload: { Parts: parts },
           ...(IfNoneMatch ? { IfNoneMatch } : {}),
+          ...(IfMatch ? { IfMatch } : {}),
         }),
       );
     } catch (error) {
@@ -155,6 +168,19 @@ export class S3Lake implements Lake {
 
   async get(path: string): Promise<Buffer> {
     return readAll(await this.getStream(path));
+  }
+
+  async getVersioned(path: string): Promise<Versioned | undefined> {
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(path) }),
+      );
+      return { body: await readAll(answer.Body as Readable), version: answer.ETag as string };
+    } catch (error) {
+      if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket')
+        return undefined;
+      throw this.translate(error, `read ${path}`, path);
+    }
   }
 
   async getStream(path: string): Promise<Readable> {

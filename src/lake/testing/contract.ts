@@ -10,11 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LakeConflictError, LakeNotFoundError, LakePathError } from '../../errors.js';
 import type { Lake } from '../lake.js';
+import { updateVersioned } from '../versioned.js';
 import { CHUNK_BYTES, expectedContent } from './pattern.js';
 
 export type ContractCase =
   | 'createOnly'
   | 'concurrentCreateOnly'
+  | 'ifMatch'
+  | 'concurrentIfMatch'
   | 'byteOrder'
   | 'crashMidPut'
   | 'largeListing';
@@ -124,6 +127,55 @@ export function lakeContract(name: string, target: ContractTarget): void {
         for (const r of results)
           if (r.status === 'rejected') assert.ok(r.reason instanceof LakeConflictError);
         assert.match((await lake.get('raw/race/x.json')).toString(), /^writer \d$/);
+      },
+    );
+
+    it('gives a file with its version, and undefined for a missing one', async () => {
+      assert.equal(await lake.getVersioned('state/none.json'), undefined);
+      await lake.put('state/v.json', 'one');
+      const first = await lake.getVersioned('state/v.json');
+      assert.equal(first?.body.toString(), 'one');
+      assert.ok(first?.version);
+      assert.equal((await lake.getVersioned('state/v.json'))?.version, first?.version);
+      await lake.put('state/v.json', 'two');
+      assert.notEqual((await lake.getVersioned('state/v.json'))?.version, first?.version);
+    });
+
+    it(
+      'replaces a file only at the version read (If-Match); a stale or missing one is a conflict',
+      skipped('ifMatch'),
+      async () => {
+        await lake.put('state/cas.json', 'v1');
+        const v1 = (await lake.getVersioned('state/cas.json'))?.version as string;
+        await lake.put('state/cas.json', 'v2', { ifMatch: v1 });
+        assert.equal((await lake.get('state/cas.json')).toString(), 'v2');
+        await assert.rejects(
+          lake.put('state/cas.json', 'stale', { ifMatch: v1 }),
+          LakeConflictError,
+        );
+        assert.equal((await lake.get('state/cas.json')).toString(), 'v2');
+        await assert.rejects(
+          lake.put('state/missing.json', 'x', { ifMatch: v1 }),
+          LakeConflictError,
+        );
+        assert.equal(await lake.exists('state/missing.json'), false);
+      },
+    );
+
+    it(
+      'racing read-modify-writes each apply once (updateVersioned)',
+      skipped('concurrentIfMatch'),
+      async () => {
+        const writers = 6;
+        const each = 3;
+        const increment = async () => {
+          for (let i = 0; i < each; i++)
+            await updateVersioned(lake, 'state/counter.json', (current) =>
+              String(Number(current?.toString() ?? '0') + 1),
+            );
+        };
+        await Promise.all(Array.from({ length: writers }, increment));
+        assert.equal((await lake.get('state/counter.json')).toString(), String(writers * each));
       },
     );
 

@@ -3,6 +3,8 @@
  * lacks, so the driver's side of them can be tested over real HTTP:
  * - `If-None-Match: *` on PutObject and CompleteMultipartUpload: 412 PreconditionFailed when
  *   the key exists (checked with a HEAD first: enough for one writer at a time, not a race);
+ * - `If-Match: <ETag>` on the same requests: 412 when the key is missing or its ETag differs
+ *   (the same HEAD check);
  * - an unknown access key id in the signature: 403 InvalidAccessKeyId.
  * It records the conditional requests it saw, so a test can tell which calls carried the header.
  */
@@ -11,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface StrictProxy {
   endpoint: string;
-  /** `PUT key` or `COMPLETE key` for each request that carried If-None-Match: *. */
+  /** `PUT key` or `COMPLETE key` for each request that carried If-None-Match: * (`PUT IF-MATCH key` for If-Match). */
   conditional: string[];
   close(): Promise<void>;
 }
@@ -63,15 +65,21 @@ export async function startStrictProxy(
     };
     const isPut = method === 'PUT' && !/[?&](partNumber|uploadId)=/.test(path);
     const isComplete = method === 'POST' && /[?&]uploadId=/.test(path);
-    if (req.headers['if-none-match'] !== '*' || !(isPut || isComplete)) return pass();
-    conditional.push(`${isPut ? 'PUT' : 'COMPLETE'} ${key}`);
+    const ifMatch = req.headers['if-match'];
+    if ((req.headers['if-none-match'] !== '*' && ifMatch === undefined) || !(isPut || isComplete))
+      return pass();
+    conditional.push(`${isPut ? 'PUT' : 'COMPLETE'}${ifMatch ? ' IF-MATCH' : ''} ${key}`);
     const head = forward('HEAD', path.split('?')[0] ?? '/', {
       ...req.headers,
       'content-length': '0',
     });
     head.on('response', (answer) => {
       answer.resume();
-      if (answer.statusCode === 200) {
+      const refused =
+        ifMatch === undefined
+          ? answer.statusCode === 200
+          : answer.statusCode !== 200 || answer.headers.etag !== ifMatch;
+      if (refused) {
         res.writeHead(412, { 'content-type': 'application/xml' });
         res.end(
           xmlError(
