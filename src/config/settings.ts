@@ -24,6 +24,9 @@ export interface Settings {
   summarySchedule: string;
   dashboardUrl: string | undefined;
   serveToken: string | undefined;
+  /** Where the login and rate-limit blocks live: HOME, the lake, or `auto` (the lake when it is in the cloud). */
+  state: 'auto' | 'home' | 'lake';
+  stateKey: string | undefined;
   azureConnectionString: string | undefined;
   azureAccount: string | undefined;
   azureKey: string | undefined;
@@ -204,6 +207,23 @@ export const SETTINGS = [
     configKey: 'serve_token',
     secret: true,
     description: 'access token `wrapped serve` requires when bound beyond loopback (optional)',
+    parse: (raw: string) => raw.trim(),
+  }),
+  spec({
+    key: 'state',
+    env: 'WRAPPED_STATE',
+    configKey: 'state',
+    description:
+      'where the login and rate-limit blocks live: home, lake, or auto (the lake when it is in the cloud, so a run can start from an empty HOME)',
+    defaultValue: () => 'auto',
+    parse: v.oneOf(['auto', 'home', 'lake'] as const),
+  }),
+  spec({
+    key: 'stateKey',
+    env: 'WRAPPED_STATE_KEY',
+    secret: true,
+    description:
+      'the key that seals the login kept in a lake (32 bytes, base64: `openssl rand -base64 32`)',
     parse: (raw: string) => raw.trim(),
   }),
   spec({

@@ -222,17 +222,17 @@ function checkCredentials(config: Config): DoctorCheck {
 }
 
 async function checkLogin(config: Config): Promise<DoctorCheck> {
-  const { TokenStore, refreshTokenExpiry } = await import('../spotify/token-store.js');
-  const { BlockStore } = await import('../spotify/block-store.js');
-  let tokens: Awaited<ReturnType<InstanceType<typeof TokenStore>['read']>>;
+  const { refreshTokenExpiry } = await import('../spotify/token-store.js');
+  const { openStateStores } = await import('../state/stores.js');
+  let tokens: Awaited<ReturnType<ReturnType<typeof openStateStores>['tokens']['read']>>;
   try {
-    tokens = await new TokenStore(config.settings.home).read();
+    tokens = await openStateStores(config).tokens.read();
   } catch (error) {
     return {
       name: 'login',
       status: 'fail',
       summary: (error as Error).message,
-      hint: 'Run `wrapped auth login`.',
+      hint: (error as { hint?: string }).hint ?? 'Run `wrapped auth login`.',
     };
   }
   if (!tokens)
@@ -246,7 +246,7 @@ async function checkLogin(config: Config): Promise<DoctorCheck> {
     (refreshTokenExpiry(tokens.authorized_at).getTime() - Date.now()) / 86_400_000,
   );
   const who = `${tokens.display_name ?? '?'} (${tokens.account_id ?? '?'})`;
-  const block = await new BlockStore(config.settings.home).current();
+  const block = await openStateStores(config).blocks.current();
   if (daysLeft < 0)
     return {
       name: 'login',

@@ -5,7 +5,7 @@ import { layout } from '../lake/layout.js';
 import type { LedgerFile } from '../lake/ledger.js';
 import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
-import type { BlockStore } from '../spotify/block-store.js';
+import type { BlockStorage } from '../spotify/block-store.js';
 import type { SpotifyClient } from '../spotify/client.js';
 import { NotLoggedIn, RateLimited, ReauthRequired } from '../spotify/errors.js';
 import type { Gap, Source, SourceContext, SourceResult } from './context.js';
@@ -55,7 +55,7 @@ export interface ExtractReport {
 export interface ExtractOptions {
   lake: Lake;
   client: SpotifyClient;
-  blocks: BlockStore;
+  blocks: BlockStorage;
   /** The time it is (the simulator's clock in tests and the demo). */
   now?: Date;
   /** Only these sources (names from SOURCE_NAMES). */

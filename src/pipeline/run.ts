@@ -8,9 +8,9 @@ import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
 import { LakeLock } from '../lake/lock.js';
 import { type Delivery, Notifier } from '../notify/notifier.js';
-import { BlockStore } from '../spotify/block-store.js';
 import { spotifyClient } from '../spotify/login.js';
-import { refreshTokenExpiry, TokenStore } from '../spotify/token-store.js';
+import { refreshTokenExpiry } from '../spotify/token-store.js';
+import { openStateStores } from '../state/stores.js';
 import { type CheckResult, loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
 import { updateIncidents } from './incidents.js';
 import { transform } from './transform.js';
@@ -120,7 +120,7 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
     const report = await runExtract({
       lake,
       client,
-      blocks: new BlockStore(config.settings.home),
+      blocks: openStateStores(config, lake).blocks,
       now,
     });
     const failed = report.sources.filter((s) => s.status === 'failed');
@@ -201,7 +201,9 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
   }
 
   // Incidents and notifications: never able to fail the run.
-  const tokens = await new TokenStore(config.settings.home).read().catch(() => undefined);
+  const tokens = await openStateStores(config, lake)
+    .tokens.read()
+    .catch(() => undefined);
   const login = tokens
     ? {
         authorized_at: tokens.authorized_at,

@@ -3,8 +3,8 @@ import { SOURCE_NAMES } from '../extract/extract.js';
 import { listGaps, readSourceState } from '../extract/state.js';
 import type { Lake } from '../lake/lake.js';
 import { holderIsAlive, LakeLock } from '../lake/lock.js';
-import { BlockStore } from '../spotify/block-store.js';
-import { refreshTokenExpiry, TokenStore } from '../spotify/token-store.js';
+import { refreshTokenExpiry } from '../spotify/token-store.js';
+import { openStateStores } from '../state/stores.js';
 import { readIncidents } from './incidents.js';
 import type { RunRecord } from './run.js';
 
@@ -42,8 +42,9 @@ export async function collectStatus(
   runCount = 5,
   usage: (lake: Lake) => Promise<LakeUsage> = lakeUsage,
 ) {
-  const tokens = await new TokenStore(config.settings.home).read().catch(() => undefined);
-  const block = await new BlockStore(config.settings.home).current(now.getTime());
+  const state = openStateStores(config, lake);
+  const tokens = await state.tokens.read().catch(() => undefined);
+  const block = await state.blocks.current(now.getTime());
   const sources = [];
   for (const name of SOURCE_NAMES) {
     const state = await readSourceState(lake, name);

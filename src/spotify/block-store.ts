@@ -8,7 +8,14 @@ export interface Block {
   set_at: string;
 }
 
-export class BlockStore {
+/** Where a block is kept: HOME (BlockStore) or the lake (src/state/lake-block-store.ts). */
+export interface BlockStorage {
+  current(now?: number): Promise<Block | undefined>;
+  set(until: Date, quota: boolean): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export class BlockStore implements BlockStorage {
   readonly file: string;
 
   constructor(home: string) {

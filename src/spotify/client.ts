@@ -1,4 +1,4 @@
-import type { BlockStore } from './block-store.js';
+import type { BlockStorage } from './block-store.js';
 import {
   NotLoggedIn,
   RateLimited,
@@ -10,13 +10,13 @@ import {
 } from './errors.js';
 import { type OAuthApp, refreshAccessToken } from './oauth.js';
 import { parseRetryAfter } from './retry-after.js';
-import type { StoredTokens, TokenStore } from './token-store.js';
+import type { StoredTokens, TokenStorage } from './token-store.js';
 
 export interface ClientOptions {
   app: OAuthApp;
   apiUrl: string;
-  store: TokenStore;
-  blocks: BlockStore;
+  store: TokenStorage;
+  blocks: BlockStorage;
   /** A Retry-After up to this many seconds is waited out; a longer one blocks calls until then. */
   maxWaitSeconds?: number;
   /** Attempts for 5xx, timeouts and network errors (the first try included). */

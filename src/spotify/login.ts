@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.js';
 import { ConfigError, WrappedError } from '../errors.js';
-import { BlockStore } from './block-store.js';
+import { openStateStores } from '../state/stores.js';
 import { waitForCallback } from './callback-server.js';
 import { SpotifyClient } from './client.js';
 import { authorizeUrl, exchangeCode, type OAuthApp, pkcePair } from './oauth.js';
-import { type StoredTokens, TokenStore } from './token-store.js';
+import type { StoredTokens } from './token-store.js';
 
 export function oauthApp(config: Config): OAuthApp {
   const s = config.settings;
@@ -22,16 +22,17 @@ export function oauthApp(config: Config): OAuthApp {
   };
 }
 
-/** The client every command uses, wired to HOME's token store and rate-limit block. */
+/** The client every command uses, wired to the login and rate-limit block (HOME or the lake: WRAPPED_STATE). */
 export function spotifyClient(
   config: Config,
   overrides: Partial<ConstructorParameters<typeof SpotifyClient>[0]> = {},
 ): SpotifyClient {
+  const state = openStateStores(config);
   return new SpotifyClient({
     app: oauthApp(config),
     apiUrl: config.settings.spotifyApiUrl,
-    store: new TokenStore(config.settings.home),
-    blocks: new BlockStore(config.settings.home),
+    store: state.tokens,
+    blocks: state.blocks,
     maxWaitSeconds: config.settings.spotifyMaxWaitSeconds,
     ...overrides,
   });
@@ -94,7 +95,8 @@ export async function login(options: LoginOptions): Promise<StoredTokens> {
     account_id: me.account_id ?? null,
     display_name: me.display_name ?? null,
   };
-  await new TokenStore(options.config.settings.home).write(tokens);
-  await new BlockStore(options.config.settings.home).clear();
+  const stores = openStateStores(options.config);
+  await stores.tokens.write(tokens);
+  await stores.blocks.clear();
   return tokens;
 }

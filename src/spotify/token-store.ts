@@ -18,6 +18,19 @@ export interface StoredTokens {
   display_name: string | null;
 }
 
+/**
+ * Where a login is kept: a file in HOME (TokenStore) or, for runs that start from an empty HOME,
+ * the lake (src/state/lake-token-store.ts). Refreshing happens inside `withLock`.
+ */
+export interface TokenStorage {
+  /** Where, for messages (a path, or a lake path). */
+  readonly file: string;
+  read(): Promise<StoredTokens | undefined>;
+  write(tokens: StoredTokens): Promise<void>;
+  clear(): Promise<boolean>;
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+}
+
 export const TOKEN_FILE = 'spotify-tokens.json';
 const LOCK_FILE = 'spotify-tokens.lock';
 const STALE_LOCK_MS = 30_000;
@@ -35,7 +48,7 @@ export function refreshTokenExpiry(authorizedAt: string | Date): Date {
  * the store first: if another process already refreshed (and got a rotated refresh token), its
  * result is used instead of refreshing again with a token that no longer works.
  */
-export class TokenStore {
+export class TokenStore implements TokenStorage {
   readonly file: string;
   private readonly lockFile: string;
 

@@ -59,6 +59,8 @@ describe('an Azure lake (Azurite), end to end', () => {
     folders.push(login.home);
     env1 = {
       WRAPPED_HOME: login.home,
+      // This HOME holds the login (stateless-run.test.ts keeps it in the lake instead).
+      WRAPPED_STATE: 'home',
       WRAPPED_LAKE: LAKE,
       WRAPPED_TIMEZONE: 'UTC',
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,

@@ -49,10 +49,11 @@ export function registerAuth(program: Command): void {
     .description('show the saved login: account, scopes, and days until you must log in again')
     .action(async (_options, command: Command) => {
       const { config, out } = commandContext(command);
-      const { TokenStore, refreshTokenExpiry } = await import('../../spotify/token-store.js');
-      const { BlockStore } = await import('../../spotify/block-store.js');
-      const tokens = await new TokenStore(config.settings.home).read();
-      const block = await new BlockStore(config.settings.home).current();
+      const { refreshTokenExpiry } = await import('../../spotify/token-store.js');
+      const { openStateStores } = await import('../../state/stores.js');
+      const state = openStateStores(config);
+      const tokens = await state.tokens.read();
+      const block = await state.blocks.current();
       if (!tokens) {
         if (out.json) out.printJson({ logged_in: false });
         else out.print('Not logged in. Run `wrapped auth login`.');
@@ -94,8 +95,8 @@ export function registerAuth(program: Command): void {
     .description('forget the saved tokens')
     .action(async (_options, command: Command) => {
       const { config, out } = commandContext(command);
-      const { TokenStore } = await import('../../spotify/token-store.js');
-      const removed = await new TokenStore(config.settings.home).clear();
+      const { openStateStores } = await import('../../state/stores.js');
+      const removed = await openStateStores(config).tokens.clear();
       if (out.json) out.printJson({ logged_out: removed });
       else out.print(removed ? 'Logged out: the saved tokens are gone.' : 'No login was saved.');
     });

@@ -25,12 +25,13 @@ export function registerExtract(program: Command): void {
         );
       const { openLake } = await import('../../lake/open.js');
       const { spotifyClient } = await import('../../spotify/login.js');
-      const { BlockStore } = await import('../../spotify/block-store.js');
+      const { openStateStores } = await import('../../state/stores.js');
       const client = spotifyClient(config);
+      const lake = openLake(config.settings);
       const report = await runExtract({
-        lake: openLake(config.settings),
+        lake,
         client,
-        blocks: new BlockStore(config.settings.home),
+        blocks: openStateStores(config, lake).blocks,
         now: config.settings.now ? new Date(config.settings.now) : undefined,
         only,
         force: options.force,

@@ -1,0 +1,39 @@
+import type { Config } from '../config/load.js';
+import type { Lake } from '../lake/lake.js';
+import { openLake } from '../lake/open.js';
+import { type BlockStorage, BlockStore } from '../spotify/block-store.js';
+import { type TokenStorage, TokenStore } from '../spotify/token-store.js';
+import { LakeBlockStore } from './lake-block-store.js';
+import { LakeTokenStore } from './lake-token-store.js';
+
+export interface StateStores {
+  /** `home`: files in WRAPPED_HOME; `lake`: `_state/` in the lake, so HOME can start empty. */
+  where: 'home' | 'lake';
+  tokens: TokenStorage;
+  blocks: BlockStorage;
+}
+
+/** WRAPPED_STATE: `auto` keeps the state in the lake when the lake is in the cloud. */
+export function stateLocation(config: Config, lake: Lake): 'home' | 'lake' {
+  const chosen = config.settings.state;
+  if (chosen !== 'auto') return chosen;
+  return lake.localRoot === undefined ? 'lake' : 'home';
+}
+
+/** The login and the rate-limit block, wherever WRAPPED_STATE keeps them. */
+export function openStateStores(
+  config: Config,
+  lake: Lake = openLake(config.settings),
+): StateStores {
+  if (stateLocation(config, lake) === 'home')
+    return {
+      where: 'home',
+      tokens: new TokenStore(config.settings.home),
+      blocks: new BlockStore(config.settings.home),
+    };
+  return {
+    where: 'lake',
+    tokens: new LakeTokenStore(lake, config.settings.stateKey),
+    blocks: new LakeBlockStore(lake),
+  };
+}

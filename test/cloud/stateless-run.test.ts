@@ -1,0 +1,168 @@
+/**
+ * A run with no disk of its own (issue 22, first step): the login is kept in the lake, sealed
+ * with WRAPPED_STATE_KEY, so hourly `wrapped run`s each from a brand-new empty HOME keep working
+ * across a refresh-token rotation (strict: the old refresh token dies at once), and no token
+ * appears in any blob of the lake. Azurite for the lake, the simulator for Spotify.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { type Azurite, startAzurite } from '../../src/lake/testing/azurite.js';
+import { type Simulator, startSimulator } from '../../src/simulator/server.js';
+import type { StoredTokens } from '../../src/spotify/token-store.js';
+import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
+import { BIN, queryRows, wrapped } from '../support/helpers.js';
+import { control } from '../support/oauth.js';
+
+const TOKENS_BLOB = 'wrapped/_state/auth/spotify-tokens.json';
+
+describe('stateless runs: every hour a brand-new HOME, the login kept in an Azure lake', () => {
+  let azurite: Azurite;
+  let sim: Simulator;
+  let container: ContainerClient;
+  let base: Record<string, string>;
+  const key = randomBytes(32).toString('base64');
+  const homes: string[] = [];
+  const emptyHome = async () => {
+    const home = await mkdtemp(join(tmpdir(), 'wrapped-stateless-'));
+    homes.push(home);
+    return home;
+  };
+
+  before(async () => {
+    azurite = await startAzurite();
+    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      'lake',
+    );
+    await container.create();
+    sim = await startSimulator({ seed: 'stateless', start: new Date('2026-11-20T06:30:00Z') });
+    await control(sim.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: true });
+    base = {
+      WRAPPED_LAKE: 'az://lake/wrapped',
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      WRAPPED_STATE_KEY: key,
+      WRAPPED_TIMEZONE: 'UTC',
+      SPOTIFY_CLIENT_ID: 'wrapped-demo',
+      SPOTIFY_ACCOUNTS_URL: sim.url,
+      SPOTIFY_API_URL: `${sim.url}/v1`,
+      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}/callback`,
+    };
+  });
+  after(async () => {
+    await sim?.close();
+    await azurite?.stop();
+    for (const home of homes) await rm(home, { recursive: true, force: true });
+  });
+
+  const blobs = async () => {
+    const all: Array<{ name: string; text: string }> = [];
+    for await (const blob of container.listBlobsFlat({ prefix: 'wrapped/' }))
+      all.push({
+        name: blob.name,
+        text: (await container.getBlobClient(blob.name).downloadToBuffer()).toString('latin1'),
+      });
+    return all;
+  };
+  const storedTokens = async (): Promise<StoredTokens> => {
+    const sealed = JSON.parse(
+      (await container.getBlobClient(TOKENS_BLOB).downloadToBuffer()).toString(),
+    ) as Sealed;
+    const plain = open(sealed, parseStateKey(key), '_state/auth/spotify-tokens.json', 'login');
+    return JSON.parse(plain.toString()) as StoredTokens;
+  };
+
+  it('logs in once, then runs hourly from empty HOMEs across a rotation, leaking no token', async () => {
+    // The login: `wrapped auth login`, with the test playing the browser.
+    const loginHome = await emptyHome();
+    const child = spawn(process.execPath, [BIN, 'auth', 'login', '--no-browser', '--json'], {
+      env: { PATH: process.env.PATH ?? '', WRAPPED_HOME: loginHome, ...base },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const url = await new Promise<string>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0] as string).authorize_url);
+      });
+    });
+    const consent = await fetch(url, { redirect: 'manual' });
+    await (await fetch(consent.headers.get('location') as string)).text();
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(code, 0, out);
+    assert.deepEqual(await readdir(loginHome), [], 'nothing of the login is in HOME');
+    const first = await storedTokens();
+
+    for (let hour = 1; hour <= 4; hour++) {
+      await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
+      // Between runs 2 and 3 every access token dies: run 3 must refresh, and the simulator
+      // rotates the refresh token and revokes the old one at once.
+      if (hour === 3)
+        await control(sim.url, 'POST', 'faults', {
+          rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
+        });
+      const env = {
+        ...base,
+        WRAPPED_HOME: await emptyHome(),
+        WRAPPED_NOW: new Date(sim.world.now).toISOString(),
+      };
+      const run = await wrapped(['run', '--json'], { env });
+      assert.equal(run.code, 0, `run ${hour}: ${run.stdout}${run.stderr}`);
+    }
+
+    const rotated = await storedTokens();
+    assert.notEqual(rotated.refresh_token, first.refresh_token, 'the rotated token was kept');
+    // A login that still works, from yet another empty HOME.
+    const me = await wrapped(['api', '/me'], {
+      env: { ...base, WRAPPED_HOME: await emptyHome() },
+    });
+    assert.equal(me.code, 0, me.stderr);
+    assert.equal(JSON.parse(me.stdout).display_name, rotated.display_name);
+
+    // No plays doubled across the four HOMEs.
+    const [plays] = await queryRows(
+      'SELECT count(*) AS n, count(DISTINCT play_id) AS distinct_plays FROM silver.fct_play',
+      { ...base, WRAPPED_HOME: await emptyHome() },
+    );
+    assert.ok(Number(plays?.n) > 0);
+    assert.equal(plays?.n, plays?.distinct_plays);
+
+    // No token, old or new, in any blob of the lake.
+    const secrets = [
+      first.access_token,
+      first.refresh_token,
+      rotated.access_token,
+      rotated.refresh_token,
+    ];
+    const all = await blobs();
+    assert.ok(all.some((b) => b.name === TOKENS_BLOB));
+    for (const blob of all)
+      for (const secret of secrets)
+        assert.ok(!blob.text.includes(secret), `${blob.name} holds a token`);
+  });
+
+  it('a wrong WRAPPED_STATE_KEY is a clear error naming the setting, not a logout', async () => {
+    const env = {
+      ...base,
+      WRAPPED_HOME: await emptyHome(),
+      WRAPPED_STATE_KEY: randomBytes(32).toString('base64'),
+    };
+    const me = await wrapped(['api', '/me'], { env });
+    assert.notEqual(me.code, 0);
+    assert.match(me.stderr, /cannot be opened with this WRAPPED_STATE_KEY/);
+    assert.ok(
+      (await blobs()).some((b) => b.name === TOKENS_BLOB),
+      'the login is still there',
+    );
+    const missing = await wrapped(['api', '/me'], {
+      env: { ...base, WRAPPED_HOME: await emptyHome(), WRAPPED_STATE_KEY: '' },
+    });
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /WRAPPED_STATE_KEY is not set/);
+  });
+});
