@@ -6,7 +6,7 @@ import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
-import { LakeLock } from '../lake/lock.js';
+import { LakeLock, LockHeldError, type LockHolder } from '../lake/lock.js';
 import { type Delivery, Notifier } from '../notify/notifier.js';
 import { spotifyClient } from '../spotify/login.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
@@ -22,6 +22,8 @@ export interface RunRecord {
   /** The time the run acted at (the simulator's clock in tests and the demo). */
   now: string;
   status: 'ok' | 'failed' | 'checks_failed';
+  /** Seconds this run waited for another run on the lake to finish before it began. */
+  waited_seconds?: number;
   stages: {
     extract?: {
       status: 'ok' | 'failed';
@@ -71,20 +73,54 @@ export interface RunOptions {
   client?: { backoffMs?: number; attempts?: number };
   /** Build the tables after extracting (default true). */
   transform?: boolean;
+  /**
+   * When another run holds the lake: wait up to this long for it (told through `onWait` once),
+   * instead of refusing at once (the scheduler refuses: it simply runs at the next tick).
+   */
+  waitForLockMs?: number;
+  onWait?: (holder: LockHolder) => void;
 }
 
 /**
  * Runs the pipeline once, holding the lake's run lock: two runs never overlap, whoever starts
- * them (the scheduler, cron, a user typing `wrapped run`). A run that finds the lock held by a
- * live process throws LockHeldError naming it; a lock left by a dead process is taken over.
+ * them (the scheduler, cron, a user typing `wrapped run`, two containers on one lake). A run
+ * that finds the lock held by a live process waits for it up to `waitForLockMs`, then throws
+ * LockHeldError naming it; a lock left by a dead process is taken over.
  */
 export async function runPipeline(options: RunOptions): Promise<RunRecord> {
   const lock = new LakeLock(options.lake, { name: 'run', command: 'wrapped run' });
-  await lock.acquire();
+  const waitedMs = await acquireWaiting(lock, options);
   try {
-    return await runLocked(options);
+    const record = await runLocked(options);
+    if (waitedMs > 0) {
+      record.waited_seconds = Math.round(waitedMs / 1000);
+      // The record was written before this was known: rewrite it with the wait.
+      await options.lake.put(
+        layout.state(`runs/${record.run_id}.json`),
+        `${JSON.stringify(record, null, 2)}\n`,
+      );
+    }
+    return record;
   } finally {
     await lock.release();
+  }
+}
+
+/** Takes the run lock, waiting for its holder up to `waitForLockMs`; returns how long it waited. */
+async function acquireWaiting(lock: LakeLock, options: RunOptions): Promise<number> {
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      await lock.acquire();
+      return told ? Date.now() - started : 0;
+    } catch (error) {
+      if (!(error instanceof LockHeldError)) throw error;
+      if (Date.now() - started >= (options.waitForLockMs ?? 0)) throw error;
+      if (!told) options.onWait?.(error.holder);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1000));
+    }
   }
 }
 

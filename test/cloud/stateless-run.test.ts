@@ -13,12 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { loadConfig } from '../../src/config/load.js';
+import { openLake } from '../../src/lake/open.js';
 import { type Azurite, startAzurite } from '../../src/lake/testing/azurite.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import type { StoredTokens } from '../../src/spotify/token-store.js';
 import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
 import { BIN, queryRows, wrapped } from '../support/helpers.js';
+import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
+import { type TruthPlay, windowAt } from '../support/truth.js';
 
 const TOKENS_BLOB = 'wrapped/_state/auth/spotify-tokens.json';
 
@@ -29,6 +33,8 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
   let base: Record<string, string>;
   const key = randomBytes(32).toString('base64');
   const homes: string[] = [];
+  /** The simulator's time at each run: what the API showed then is what must have landed. */
+  const polls: number[] = [];
   const emptyHome = async () => {
     const home = await mkdtemp(join(tmpdir(), 'wrapped-stateless-'));
     homes.push(home);
@@ -111,6 +117,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
         WRAPPED_HOME: await emptyHome(),
         WRAPPED_NOW: new Date(sim.world.now).toISOString(),
       };
+      polls.push(sim.world.now);
       const run = await wrapped(['run', '--json'], { env });
       assert.equal(run.code, 0, `run ${hour}: ${run.stdout}${run.stderr}`);
     }
@@ -144,6 +151,45 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     for (const blob of all)
       for (const secret of secrets)
         assert.ok(!blob.text.includes(secret), `${blob.name} holds a token`);
+  });
+
+  it('two HOMEs running at once: one waits for the other, and no play is lost or doubled', async () => {
+    await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
+    polls.push(sim.world.now);
+    const env = async () => ({
+      ...base,
+      WRAPPED_HOME: await emptyHome(),
+      WRAPPED_NOW: new Date(sim.world.now).toISOString(),
+    });
+    const [a, b] = await Promise.all([
+      wrapped(['run', '--json'], { env: await env() }),
+      wrapped(['run', '--json'], { env: await env() }),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const waited = [a, b].filter((r) => /Waited \d+ s for the other run/.test(r.stderr));
+    assert.equal(waited.length, 1, `${a.stderr}\n---\n${b.stderr}`);
+    assert.match(waited[0]?.stderr ?? '', /Waiting for the run already going on this lake/);
+
+    const truth = (await control(
+      sim.url,
+      'GET',
+      `truth/plays?from=2026-11-19T00:00:00Z&to=${new Date(sim.world.now).toISOString()}`,
+    )) as TruthPlay[];
+    const expected = new Set(polls.flatMap((t) => windowAt(truth, t)));
+    const reader = { ...base, WRAPPED_HOME: await emptyHome() };
+    const landed = await landedPlays(openLake(loadConfig({ env: reader }).settings));
+    assert.ok(expected.size > 10, `${expected.size} plays shown by the API`);
+    assert.deepEqual(
+      [...expected].filter((p) => !landed.has(p)),
+      [],
+      'no play lost',
+    );
+    const [api] = await queryRows(
+      "SELECT count(*) AS n FROM silver.fct_play WHERE source LIKE '%api%'",
+      reader,
+    );
+    assert.equal(Number(api?.n), landed.size, 'each landed play once in silver');
   });
 
   it('a wrong WRAPPED_STATE_KEY is a clear error naming the setting, not a logout', async () => {

@@ -147,10 +147,10 @@ describe('wrapped schedule', () => {
     const daemon = startDaemon(['schedule', '--json'], await env());
     try {
       await daemon.waitFor((e) => e.event === 'run', 20_000);
-      // A user runs by hand meanwhile: refused while a scheduled run holds the lake.
+      // A user runs by hand meanwhile, not willing to wait: refused while a scheduled run holds the lake.
       let refused = '';
       for (let i = 0; i < 5 && !refused; i++) {
-        const manual = await wrapped(['run'], { env: await env() });
+        const manual = await wrapped(['run', '--wait', '0'], { env: await env() });
         if (manual.code === 1 && /already running on this lake/.test(manual.stderr))
           refused = manual.stderr;
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { commandContext } from '../context.js';
 
 export function registerRun(program: Command): void {
@@ -12,15 +12,31 @@ export function registerRun(program: Command): void {
       'after',
       '\nExit codes: 0 ok (a rate-limit skip is ok), 1 failed, 3 data checks failed.',
     )
-    .action(async (_options, command: Command) => {
+    .option(
+      '--wait <seconds>',
+      'when another run holds the lake, wait this long for it (0: refuse at once)',
+      '600',
+    )
+    .action(async (options: { wait: string }, command: Command) => {
       const { config, out } = commandContext(command);
+      if (!/^\d+$/.test(options.wait))
+        throw new UsageError(
+          `--wait must be a number of seconds, not ${JSON.stringify(options.wait)}.`,
+        );
       const { openLake } = await import('../../lake/open.js');
       const { runPipeline } = await import('../../pipeline/run.js');
       const record = await runPipeline({
         config,
         lake: openLake(config.settings),
         onStage: (stage) => out.log(`... ${stage}`),
+        waitForLockMs: Number(options.wait) * 1000,
+        onWait: (holder) =>
+          out.log(
+            `Waiting for the run already going on this lake (${holder.command}, pid ${holder.pid} on ${holder.host}) to finish...`,
+          ),
       });
+      if (record.waited_seconds !== undefined)
+        out.log(`Waited ${record.waited_seconds} s for the other run; this one then ran.`);
       if (out.json) out.printJson(record);
       else {
         const e = record.stages.extract;
