@@ -49,6 +49,8 @@ export interface ExtractReport {
   sources: SourceReport[];
   blocked_until: string | null;
   requests: number;
+  /** Answers of 429 (rate limited) among the requests. */
+  rate_limited: number;
   ok: boolean;
 }
 
@@ -178,6 +180,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
     sources: reports,
     blocked_until: blocked ? blocked.until.toISOString() : null,
     requests: client.counts.requests,
+    rate_limited: client.counts.rate_limited,
     ok: reports.every((r) => r.status !== 'failed'),
   };
 }

@@ -29,6 +29,8 @@ export interface RunRecord {
       status: 'ok' | 'failed';
       seconds: number;
       requests: number;
+      /** Of the requests, how many Spotify answered 429 (absent in records of older versions). */
+      rate_limited?: number;
       sources: ExtractReport['sources'];
       blocked_until: string | null;
       gaps: Gap[];
@@ -164,6 +166,7 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
       status: failed.length > 0 ? 'failed' : 'ok',
       seconds: (performance.now() - started) / 1000,
       requests: report.requests,
+      rate_limited: report.rate_limited,
       sources: report.sources,
       blocked_until: report.blocked_until,
       gaps: report.sources.flatMap((s) => s.gaps ?? []),

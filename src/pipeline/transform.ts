@@ -139,7 +139,14 @@ async function transformLocked(
     finished_at: new Date().toISOString(),
     files: [],
     counts: { models_built: results.length },
-    details: { models: results.map((r) => ({ model: r.model, rows: r.rows, files: r.files })) },
+    details: {
+      models: results.map((r) => ({
+        model: r.model,
+        rows: r.rows,
+        files: r.files,
+        seconds: r.seconds,
+      })),
+    },
   });
   return { load_id: loadId, status: 'ok', models: results, ...(sync ? { sync } : {}) };
 }

@@ -1,22 +1,19 @@
-import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
-import { ConfigError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
+import { PipelineMonitor } from '../pipeline/health.js';
 import { type ApiContext, csvDownload, ROUTES } from './api.js';
-import { badRequest, HttpError } from './http-error.js';
+import { checkBinding, hostChecker, sameSecret, TOKEN_COOKIE, tokenOf } from './guard.js';
+import { HttpError } from './http-error.js';
+import { probeResponse } from './probes.js';
 import { staticFile } from './static.js';
 import { ServedTables } from './tables.js';
 
 /** The packaged front end (`web/` beside `dist/`). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-const TOKEN_COOKIE = 'wrapped_token';
 
 export interface ServeOptions {
   config: Config;
@@ -45,75 +42,13 @@ const SECURITY_HEADERS = {
     "default-src 'self'; img-src 'self' data: blob: https://*.scdn.co https://*.spotifycdn.com; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
 };
 
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function tokenOf(req: IncomingMessage, url: URL): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  const cookie = (req.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim().split('='))
-    .find(([name]) => name === TOKEN_COOKIE);
-  if (cookie?.[1]) {
-    try {
-      return decodeURIComponent(cookie[1]);
-    } catch {
-      throw badRequest(`the ${TOKEN_COOKIE} cookie is malformed`);
-    }
-  }
-  return url.searchParams.get('token') ?? undefined;
-}
-
-const WILDCARD = new Set(['0.0.0.0', '::', '']);
-
-/**
- * The names this server answers to. A web page in the user's browser can point any name at
- * 127.0.0.1 (DNS rebinding) and then read the dashboard as "same origin": only the address it
- * is bound to, loopback names, and names given with --allow-host are let through.
- */
-function hostChecker(bound: string, allowed: string[] = []): (host: string | undefined) => boolean {
-  const names = new Set(
-    ['localhost', '127.0.0.1', '[::1]', ...allowed].map((n) => n.toLowerCase()),
-  );
-  if (WILDCARD.has(bound)) {
-    // Bound to every address: each of this machine's addresses and its name.
-    names.add(hostname().toLowerCase());
-    for (const list of Object.values(networkInterfaces()))
-      for (const address of list ?? [])
-        names.add(address.family === 'IPv6' ? `[${address.address}]` : address.address);
-  } else names.add(bound.includes(':') ? `[${bound}]` : bound.toLowerCase());
-  return (host) => {
-    if (host === undefined) return false;
-    let name: string;
-    try {
-      name = new URL(`http://${host}`).hostname.toLowerCase();
-    } catch {
-      return false;
-    }
-    return names.has(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
-  };
-}
-
 /**
  * `wrapped serve`: the JSON API under /api and the front end as static files, on loopback by
  * default. Binding elsewhere needs an access token; a browser opens `/?token=...` once and
  * keeps it in an HttpOnly cookie.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  if (!LOOPBACK.test(options.host) && !options.token)
-    throw new ConfigError(
-      `Binding to ${options.host} would show your listening to your whole network without a password.`,
-      {
-        hint: 'Give an access token: `wrapped serve --host 0.0.0.0 --token <long random text>` (or WRAPPED_SERVE_TOKEN), or keep the default 127.0.0.1.',
-      },
-    );
-  if (options.token !== undefined && options.token.length < 16)
-    throw new ConfigError('The access token must be at least 16 characters long.');
+  checkBinding(options.host, options.token, 'wrapped serve');
   const tables = await ServedTables.open(options.lake, {
     home: options.config.settings.home,
     timezone: options.config.settings.timezone,
@@ -126,6 +61,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
   const webRoot = options.webRoot ?? WEB_ROOT;
   const hostAllowed = hostChecker(options.host, options.allowHosts);
+  const monitor = new PipelineMonitor(options.config, options.lake, options.now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://wrapped');
@@ -159,6 +95,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           res.end();
           return;
         }
+      }
+      const probe = await probeResponse(monitor, url.pathname);
+      if (probe) {
+        send(probe.status, probe.body, probe.type, { 'cache-control': 'no-store' });
+        return;
       }
       const route = ROUTES[url.pathname];
       if (route) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { SchedulerEvent } from '../../scheduler/scheduler.js';
 import { commandContext } from '../context.js';
 import type { Output } from '../output.js';
@@ -19,29 +20,67 @@ export function registerSchedule(program: Command): void {
         'safely (lake writes are atomic; the next run redoes it). With --json, one JSON event per line.',
       ].join('\n'),
     )
-    .action(async (_options, command: Command) => {
-      const { config, out } = commandContext(command);
-      const { openLake } = await import('../../lake/open.js');
-      const { runScheduler } = await import('../../scheduler/scheduler.js');
-      const { systemClock } = await import('../../scheduler/clock.js');
-      const clock = systemClock(config.settings.now);
-      const stop = new AbortController();
-      let stopped: Promise<unknown> = Promise.resolve();
-      onShutdown(async () => {
-        stop.abort();
-        await stopped;
-      });
-      const ending = runScheduler({
-        config,
-        lake: openLake(config.settings),
-        clock,
-        signal: stop.signal,
-        // Stamped with the scheduler's clock (the simulator's, in tests and the demo).
-        report: (event) => printEvent(out, event, clock.now()),
-      });
-      stopped = ending;
-      if ((await ending) === 'lock_lost') process.exitCode = 1;
-    });
+    .option(
+      '--metrics-port <n>',
+      'also serve /healthz and /metrics (Prometheus) on this port, guarded like the dashboard',
+    )
+    .option(
+      '--metrics-host <ip>',
+      'address for --metrics-port (beyond loopback it needs --token)',
+      '127.0.0.1',
+    )
+    .option(
+      '--token <text>',
+      'access token for --metrics-port beyond loopback (or WRAPPED_SERVE_TOKEN)',
+    )
+    .action(
+      async (
+        options: { metricsPort?: string; metricsHost: string; token?: string },
+        command: Command,
+      ) => {
+        const { config, out } = commandContext(command);
+        const { openLake } = await import('../../lake/open.js');
+        const { runScheduler } = await import('../../scheduler/scheduler.js');
+        const { systemClock } = await import('../../scheduler/clock.js');
+        const clock = systemClock(config.settings.now);
+        const lake = openLake(config.settings);
+        if (options.metricsPort !== undefined) {
+          const port = Number(options.metricsPort);
+          if (!/^\d+$/.test(options.metricsPort) || port > 65_535)
+            throw new UsageError(
+              `--metrics-port must be a port number, not ${JSON.stringify(options.metricsPort)}.`,
+            );
+          const { startProbeServer } = await import('../../server/probes.js');
+          const probes = await startProbeServer({
+            config,
+            lake,
+            host: options.metricsHost,
+            port,
+            token: options.token ?? config.settings.serveToken,
+            now: () => clock.now(),
+          });
+          onShutdown(() => probes.close());
+          if (out.json) out.printJson({ metrics_url: `${probes.url}metrics` });
+          else out.log(`Health and metrics on ${probes.url}healthz and ${probes.url}metrics`);
+        }
+        const stop = new AbortController();
+        let stopped: Promise<unknown> = Promise.resolve();
+        onShutdown(async () => {
+          stop.abort();
+          await stopped;
+        });
+        const ending = runScheduler({
+          config,
+          lake,
+          clock,
+          signal: stop.signal,
+          // Stamped with the scheduler's clock (the simulator's, in tests and the demo).
+          report: (event) => printEvent(out, event, clock.now()),
+        });
+        stopped = ending;
+        if ((await ending) === 'lock_lost') process.exitCode = 1;
+      },
+    );
 }
 
 function printEvent(out: Output, event: SchedulerEvent, now: Date): void {
