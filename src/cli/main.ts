@@ -13,6 +13,7 @@ import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLoads } from './commands/loads.js';
 import { registerNotify } from './commands/notify.js';
+import { registerPowerBi } from './commands/powerbi.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecap } from './commands/recap.js';
 import { registerRun } from './commands/run.js';
@@ -88,6 +89,7 @@ export function buildProgram(): Command {
   registerExtract(program);
   registerImport(program);
   registerLoads(program);
+  registerPowerBi(program);
   registerQuery(program);
   registerNotify(program);
   registerExport(program);
