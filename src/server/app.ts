@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
@@ -8,6 +7,7 @@ import { PipelineMonitor } from '../pipeline/health.js';
 import { type ApiContext, csvDownload, ROUTES } from './api.js';
 import { checkBinding, hostChecker, sameSecret, TOKEN_COOKIE, tokenOf } from './guard.js';
 import { HttpError } from './http-error.js';
+import { listen } from './listen.js';
 import { probeResponse } from './probes.js';
 import { staticFile } from './static.js';
 import { ServedTables } from './tables.js';
@@ -149,21 +149,5 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   const server: Server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          tables.close();
-          resolve();
-        });
-      }),
-  };
+  return listen(server, options.host, options.port, () => tables.close());
 }

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
 import { PipelineMonitor } from '../pipeline/health.js';
 import { checkBinding, hostChecker, sameSecret, tokenOf } from './guard.js';
 import { HttpError } from './http-error.js';
+import { listen } from './listen.js';
 
 /**
  * `/healthz` and `/metrics`: served by `wrapped serve` beside the dashboard, and on their own by
@@ -74,18 +74,5 @@ export async function startProbeServer(
       }
     })();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options.host, options.port);
 }
