@@ -1,8 +1,10 @@
 /**
- * A run with no disk of its own (issue 22, first step): the login is kept in the lake, sealed
- * with WRAPPED_STATE_KEY, so hourly `wrapped run`s each from a brand-new empty HOME keep working
- * across a refresh-token rotation (strict: the old refresh token dies at once), and no token
- * appears in any blob of the lake. Azurite for the lake, the simulator for Spotify.
+ * A run with no disk of its own (issue 22): the login is kept in the lake, sealed with
+ * WRAPPED_STATE_KEY, so hourly `wrapped run`s each from a brand-new empty HOME keep working
+ * across a refresh-token rotation (strict: the old refresh token dies at once) and an outage
+ * (one alert, one recovery: incidents live in the lake), no token appears in any blob of the
+ * lake, and two HOMEs started at once run one after the other. Azurite for the lake, the
+ * simulator for Spotify, the Slack stand-in for alerts.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -22,6 +24,7 @@ import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
 import { BIN, queryRows, wrapped } from '../support/helpers.js';
 import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
+import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
 import { type TruthPlay, windowAt } from '../support/truth.js';
 
 const TOKENS_BLOB = 'wrapped/_state/auth/spotify-tokens.json';
@@ -31,6 +34,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
   let sim: Simulator;
   let container: ContainerClient;
   let base: Record<string, string>;
+  let slack: SlackReceiver;
   const key = randomBytes(32).toString('base64');
   const homes: string[] = [];
   /** The simulator's time at each run: what the API showed then is what must have landed. */
@@ -49,6 +53,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     await container.create();
     sim = await startSimulator({ seed: 'stateless', start: new Date('2026-11-20T06:30:00Z') });
     await control(sim.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: true });
+    slack = await startSlackReceiver();
     base = {
       WRAPPED_LAKE: 'az://lake/wrapped',
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
@@ -57,10 +62,12 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
       SPOTIFY_CLIENT_ID: 'wrapped-demo',
       SPOTIFY_ACCOUNTS_URL: sim.url,
       SPOTIFY_API_URL: `${sim.url}/v1`,
+      SLACK_WEBHOOK_URL: slack.url,
       SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}/callback`,
     };
   });
   after(async () => {
+    await slack?.close();
     await sim?.close();
     await azurite?.stop();
     for (const home of homes) await rm(home, { recursive: true, force: true });
@@ -83,7 +90,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     return JSON.parse(plain.toString()) as StoredTokens;
   };
 
-  it('logs in once, then runs hourly from empty HOMEs across a rotation, leaking no token', async () => {
+  it('logs in once, then six hourly runs from empty HOMEs: a rotation, an outage, one alert and one recovery, no token in the lake', async () => {
     // The login: `wrapped auth login`, with the test playing the browser.
     const loginHome = await emptyHome();
     const child = spawn(process.execPath, [BIN, 'auth', 'login', '--no-browser', '--json'], {
@@ -104,23 +111,36 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     assert.deepEqual(await readdir(loginHome), [], 'nothing of the login is in HOME');
     const first = await storedTokens();
 
-    for (let hour = 1; hour <= 4; hour++) {
+    for (let hour = 1; hour <= 6; hour++) {
       await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
+      await control(sim.url, 'DELETE', 'faults');
       // Between runs 2 and 3 every access token dies: run 3 must refresh, and the simulator
       // rotates the refresh token and revokes the old one at once.
       if (hour === 3)
         await control(sim.url, 'POST', 'faults', {
           rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
         });
+      // Spotify is down over runs 4 and 5.
+      if (hour === 4 || hour === 5)
+        await control(sim.url, 'POST', 'faults', {
+          rules: [{ path: '/v1/*', kind: 'server_error', status: 503 }],
+        });
       const env = {
         ...base,
         WRAPPED_HOME: await emptyHome(),
         WRAPPED_NOW: new Date(sim.world.now).toISOString(),
       };
-      polls.push(sim.world.now);
+      if (hour !== 4 && hour !== 5) polls.push(sim.world.now);
       const run = await wrapped(['run', '--json'], { env });
-      assert.equal(run.code, 0, `run ${hour}: ${run.stdout}${run.stderr}`);
+      const outage = hour === 4 || hour === 5;
+      assert.equal(run.code, outage ? 1 : 0, `run ${hour}: ${run.stdout}${run.stderr}`);
     }
+    await control(sim.url, 'DELETE', 'faults');
+    // The incidents live in the lake too: one alert for the outage, one recovery, whichever
+    // HOME each run had.
+    assert.equal(slack.messages.length, 2, JSON.stringify(slack.messages.map((m) => m.text)));
+    assert.match(JSON.stringify(slack.messages[0]), /answered 503/);
+    assert.match(slack.messages[1]?.text ?? '', /runs work again/);
 
     const rotated = await storedTokens();
     assert.notEqual(rotated.refresh_token, first.refresh_token, 'the rotated token was kept');
