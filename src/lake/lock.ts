@@ -79,6 +79,7 @@ export class LakeLock {
   private holder: LockHolder | undefined;
   /** While the lock file is being created: what it will hold (undefined if the write failed). */
   private acquiring: Promise<LockHolder | undefined> | undefined;
+  private releasedEarly = false;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -117,6 +118,9 @@ export class LakeLock {
       heldLocks.add(this);
       try {
         await writing;
+        // Released while the file was being written (a shutdown): it is gone again, so no
+        // heartbeat may bring it back.
+        if (this.releasedEarly) return { ...mine };
         this.holder = mine;
         this.startHeartbeat();
         return { ...mine };
@@ -155,6 +159,7 @@ export class LakeLock {
 
   /** Lets go of the lock (only if it is still ours), also one whose file is being written. */
   async release(): Promise<void> {
+    if (this.acquiring) this.releasedEarly = true;
     const acquired = this.acquiring ? await this.acquiring : undefined;
     this.stopHeartbeat();
     heldLocks.delete(this);
