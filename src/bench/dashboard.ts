@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { Warehouse } from '../warehouse/engine.js';
 import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
 import { writeSyntheticExtendedExport } from './export-generator.js';
+import { serveInChild } from './serve-child.js';
 import type { Benchmark, Figure } from './types.js';
 
 const STREAMS = Number(process.env.BENCH_DASHBOARD_STREAMS ?? 500_000);
@@ -18,38 +19,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 };
-
-async function serveInChild(home: string): Promise<{ url: string; close(): void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      fileURLToPath(new URL('../../bin/wrapped.js', import.meta.url)),
-      'serve',
-      '--port',
-      '0',
-      '--json',
-    ],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        WRAPPED_HOME: home,
-        WRAPPED_TIMEZONE: 'UTC',
-        SQL_DEBUG: process.env.SQL_DEBUG ?? '',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.on('exit', (code) => reject(new Error(`wrapped serve exited ${code}`)));
-  });
-  return { url, close: () => child.kill('SIGTERM') };
-}
 
 /** Runs in the page: the Overview finished rendering. (Typed by hand: no DOM types here.) */
 function overviewReady(): boolean {
@@ -89,7 +58,12 @@ export const dashboardBenchmark: Benchmark = {
       built.close();
     }
     // The server in its own process, as users run it: the client's work here does not slow it.
-    const server = await serveInChild(dir);
+    const server = await serveInChild({
+      PATH: process.env.PATH ?? '',
+      WRAPPED_HOME: dir,
+      WRAPPED_TIMEZONE: 'UTC',
+      SQL_DEBUG: process.env.SQL_DEBUG ?? '',
+    });
     const figures: Omit<Figure, 'benchmark'>[] = [];
     try {
       const meta = (await (await fetch(`${server.url}api/meta`)).json()) as {

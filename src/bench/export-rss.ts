@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { serveInChild } from './serve-child.js';
 
 /**
  * Peak memory of handing a big table out, measured on the real command line in processes of
@@ -48,20 +49,9 @@ export async function measureExportMemory(
 ): Promise<ExportMemory> {
   const csv = exportPeak(env, table, `${outBase}.csv`);
   const json = exportPeak(env, table, `${outBase}.json`);
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await serveInChild(env);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const line = out.split('\n')[0];
-        if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
-      });
-      server.once('exit', () => reject(new Error('wrapped serve ended before it listened')));
-    });
+    const { url } = server;
     const peak = () =>
       Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) /
       1024;
@@ -84,6 +74,6 @@ export async function measureExportMemory(
       download_bytes: bytes,
     };
   } finally {
-    server.kill();
+    server.close();
   }
 }

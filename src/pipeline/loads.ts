@@ -49,11 +49,7 @@ export async function listLoads(lake: Lake): Promise<LoadSummary[]> {
 }
 
 /** The content markers (`_state/export/imported/<sha>.json`) that name an import. */
-async function markersOf(
-  lake: Lake,
-  loadIds: ReadonlySet<string> | 'unledgered',
-  ledgered?: ReadonlySet<string>,
-) {
+async function markersOf(lake: Lake, naming: (importId: string) => boolean): Promise<string[]> {
   const found: string[] = [];
   for await (const item of lake.list(layout.statePrefix('export/imported'))) {
     let importId: string | undefined;
@@ -63,9 +59,7 @@ async function markersOf(
     } catch {
       importId = undefined;
     }
-    if (importId === undefined) continue;
-    if (loadIds === 'unledgered' ? !ledgered?.has(importId) : loadIds.has(importId))
-      found.push(item.path);
+    if (importId !== undefined && naming(importId)) found.push(item.path);
   }
   return found;
 }
@@ -87,7 +81,7 @@ export async function removeLoad(lake: Lake, loadId: string): Promise<LoadSummar
       `${loadId} is a transform: it landed no data, and its tables are replaced by the next build.`,
       { hint: 'Remove an extract or an import (`wrapped loads list`).' },
     );
-  for (const marker of await markersOf(lake, new Set([loadId]))) await lake.delete(marker);
+  for (const marker of await markersOf(lake, (id) => id === loadId)) await lake.delete(marker);
   await lake.delete(layout.ledger(loadId));
   for (const file of entry.files) await lake.delete(file.path);
   if (entry.kind === 'import') {
@@ -136,7 +130,7 @@ export async function findOrphans(
       if (now - loadIdTime(loadId).getTime() > graceMs) files.push(item.path);
     }
   }
-  const markers = await markersOf(lake, 'unledgered', ledgered);
+  const markers = await markersOf(lake, (id) => !ledgered.has(id));
   return { files, markers };
 }
 

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { Config } from '../config/load.js';
-import type { Lake } from '../lake/lake.js';
 import { PipelineMonitor } from '../pipeline/health.js';
+import type { ServeOptions } from './app.js';
 import { checkBinding, hostChecker, sameSecret, tokenOf } from './guard.js';
 import { HttpError } from './http-error.js';
 import { listen } from './listen.js';
@@ -31,15 +30,11 @@ export async function probeResponse(
   return undefined;
 }
 
-export interface ProbeServerOptions {
-  config: Config;
-  lake: Lake;
-  host: string;
-  port: number;
-  token?: string;
-  allowHosts?: string[];
-  now?: () => Date;
-}
+/** The dashboard's options that the probes need too. */
+export type ProbeServerOptions = Pick<
+  ServeOptions,
+  'config' | 'lake' | 'host' | 'port' | 'token' | 'allowHosts' | 'now'
+>;
 
 /** The probes alone, guarded as the dashboard is (loopback, Host names, a token beyond loopback). */
 export async function startProbeServer(
