@@ -36,6 +36,19 @@ export function commandContext(command: Command): CommandContext {
   return { config, out };
 }
 
+/**
+ * The same, with the secrets Key Vault holds (KEY_VAULT_URL) read in: for the commands that use
+ * the client secret or the Slack webhook. Others never touch the vault.
+ */
+export async function secretsContext(command: Command): Promise<CommandContext> {
+  const context = commandContext(command);
+  if (context.config.settings.keyVaultUrl === undefined) return context;
+  const { withVaultSecrets } = await import('../secrets/late-secrets.js');
+  const config = await withVaultSecrets(context.config);
+  lastConfig = config;
+  return { ...context, config };
+}
+
 let lastConfig: Config | undefined;
 
 /** The configuration of the running command, if it got that far: the error printer redacts with it. */

@@ -32,6 +32,14 @@ describe('.env values round-trip', () => {
       assert.match(text, /^# keep me\n/);
     }
   });
+  it('a key given null loses its line (every copy of it); other lines stay', () => {
+    const text = updateEnvText('A=1\nSECRET=x\n# note\nexport SECRET=y\n', {
+      SECRET: null,
+      B: '2',
+      GONE: null,
+    });
+    assert.equal(text, 'A=1\n# note\nB=2\n');
+  });
   it('a value no quoting can keep is refused, naming the key, not corrupted', () => {
     assert.throws(
       () => updateEnvText('', { SLACK_WEBHOOK_URL: `a'b"c\`d` }),

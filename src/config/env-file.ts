@@ -5,20 +5,24 @@ import { ConfigError } from '../errors.js';
 
 /**
  * Updates a `.env` file in place: keys that exist keep their line (and position), new keys are
- * appended, every other line (comments, unrelated settings) stays exactly as it was. The file is
+ * appended, a key given `null` loses its line, every other line (comments, unrelated settings)
+ * stays exactly as it was. The file is
  * written atomically with mode 0600, since it can hold the client secret and the webhook.
  */
-export function updateEnvText(existing: string, values: Record<string, string>): string {
+export function updateEnvText(existing: string, values: Record<string, string | null>): string {
   const lines = existing === '' ? [] : existing.replace(/\n$/, '').split('\n');
   const pending = new Map(Object.entries(values));
-  const updated = lines.map((line) => {
+  const updated = lines.flatMap((line) => {
     const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
-    if (key === undefined || !pending.has(key)) return line;
-    const value = pending.get(key) as string;
+    if (key === undefined || !pending.has(key)) return [line];
+    const value = pending.get(key);
+    // null: the setting now lives elsewhere (Key Vault); drop its line.
+    if (value === null) return [];
     pending.delete(key);
-    return `${key}=${quoteEnvValue(value, key)}`;
+    return [`${key}=${quoteEnvValue(value as string, key)}`];
   });
-  for (const [key, value] of pending) updated.push(`${key}=${quoteEnvValue(value, key)}`);
+  for (const [key, value] of pending)
+    if (value !== null) updated.push(`${key}=${quoteEnvValue(value, key)}`);
   return `${updated.join('\n')}\n`;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../errors.js';
-import { loadConfig } from './load.js';
+import { loadConfig, withLateSecrets } from './load.js';
 
 function workspace() {
   const cwd = mkdtempSync(join(tmpdir(), 'wrapped-config-'));
@@ -149,6 +149,44 @@ describe('configuration', () => {
       config.redact('url https://hooks.slack.com/services/T0/B0/xyz!'),
       'url [redacted]!',
     );
+  });
+
+  it('takes secrets found later (Key Vault): validated, sourced, and redacted from then on', () => {
+    const { cwd, env } = workspace();
+    const config = loadConfig({
+      cwd,
+      env: { ...env, KEY_VAULT_URL: 'my-vault', SPOTIFY_CLIENT_SECRET: 'local-copy' },
+    });
+    assert.equal(config.settings.keyVaultUrl, 'https://my-vault.vault.azure.net');
+    const source = {
+      kind: 'key-vault',
+      vault: 'https://my-vault.vault.azure.net',
+      secret: 's',
+    } as const;
+    const late = withLateSecrets(config, {
+      spotifyClientSecret: { raw: 'vault-s3cr3t', source },
+    });
+    assert.equal(late.settings.spotifyClientSecret, 'vault-s3cr3t');
+    assert.equal(
+      late.describe().find((s) => s.key === 'spotifyClientSecret')?.source,
+      'Key Vault secret "s" in https://my-vault.vault.azure.net',
+    );
+    assert.equal(late.redact('got vault-s3cr3t'), 'got [redacted]');
+    assert.equal(config.settings.spotifyClientSecret, 'local-copy', 'the original is untouched');
+    const error = errorOf(() =>
+      withLateSecrets(config, { slackWebhookUrl: { raw: 'ftp://x/s3cr3t-hook', source } }),
+    );
+    assert.match(error.message, /SLACK_WEBHOOK_URL = \(value hidden\) \(from Key Vault secret "s"/);
+    assert.doesNotMatch(error.message, /s3cr3t-hook/);
+    for (const bad of [
+      'http://my-vault.vault.azure.net',
+      'https://v.vault.azure.net/secrets/x',
+      'a b',
+    ])
+      assert.match(
+        errorOf(() => loadConfig({ cwd, env: { ...env, KEY_VAULT_URL: bad } })).message,
+        /KEY_VAULT_URL .* expected the vault URL/,
+      );
   });
 
   it('parses every lake URL form', () => {

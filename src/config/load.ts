@@ -125,7 +125,49 @@ export function loadConfig(options: LoadOptions = {}): Config {
     throw new ConfigError(problems.join('\n'), { hint: HINT });
   }
 
-  const settings = values as Settings;
+  return assembleConfig(values as Settings, sources as Record<SettingKey, SettingSource>, {
+    dotenv: dotenv === undefined ? undefined : dotenvPath,
+    configFile: fileValues ? configFile : undefined,
+  });
+}
+
+/** A secret setting's value found after start-up (in Key Vault, src/secrets/), and where. */
+export interface LateSecret {
+  raw: string;
+  source: SettingSource;
+}
+
+/**
+ * The configuration with secrets fetched after start-up put in: each is validated like any
+ * other value (an error names where it came from, never the value), and is redacted from then on.
+ */
+export function withLateSecrets(
+  config: Config,
+  found: Partial<Record<SettingKey, LateSecret>>,
+): Config {
+  const settings = { ...config.settings } as Record<SettingKey, unknown>;
+  const sources = { ...config.sources };
+  const problems: string[] = [];
+  for (const spec of SETTINGS as readonly SettingSpec[]) {
+    const candidate = found[spec.key];
+    if (candidate === undefined) continue;
+    try {
+      settings[spec.key] = spec.parse(candidate.raw, { cwd: process.cwd() });
+      sources[spec.key] = candidate.source;
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      problems.push(describeProblem(spec, candidate, error.message));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), { hint: HINT });
+  return assembleConfig(settings as unknown as Settings, sources, config.files);
+}
+
+function assembleConfig(
+  settings: Settings,
+  sources: Record<SettingKey, SettingSource>,
+  files: Config['files'],
+): Config {
   const secretValues = SETTINGS.filter((s) => 'secret' in s && s.secret)
     .map((s) => settings[s.key])
     .filter((value): value is string => typeof value === 'string' && value.length > 0)
@@ -133,11 +175,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
   return {
     settings,
-    sources: sources as Record<SettingKey, SettingSource>,
-    files: {
-      dotenv: dotenv === undefined ? undefined : dotenvPath,
-      configFile: fileValues ? configFile : undefined,
-    },
+    sources,
+    files,
     describe: () =>
       SETTINGS.map((spec) => {
         const secret = 'secret' in spec && spec.secret === true;

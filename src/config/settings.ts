@@ -27,6 +27,8 @@ export interface Settings {
   /** Where the login and rate-limit blocks live: HOME, the lake, or `auto` (the lake when it is in the cloud). */
   state: 'auto' | 'home' | 'lake';
   stateKey: string | undefined;
+  /** Azure Key Vault that holds the client secret, the Slack webhook and the login (optional). */
+  keyVaultUrl: string | undefined;
   azureConnectionString: string | undefined;
   azureAccount: string | undefined;
   azureKey: string | undefined;
@@ -225,6 +227,14 @@ export const SETTINGS = [
     description:
       'the key that seals the login kept in a lake (32 bytes, base64: `openssl rand -base64 32`)',
     parse: (raw: string) => raw.trim(),
+  }),
+  spec({
+    key: 'keyVaultUrl',
+    env: 'KEY_VAULT_URL',
+    configKey: 'key_vault_url',
+    description:
+      'Azure Key Vault holding the client secret, the Slack webhook and the login (optional; src/secrets/)',
+    parse: v.keyVaultUrl,
   }),
   spec({
     key: 'dashboardUrl',

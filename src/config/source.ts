@@ -4,6 +4,7 @@ export type SettingSource =
   | { kind: 'env'; variable: string }
   | { kind: 'dotenv'; variable: string; file: string }
   | { kind: 'config-file'; key: string; file: string }
+  | { kind: 'key-vault'; vault: string; secret: string }
   | { kind: 'default' };
 
 export function describeSource(source: SettingSource): string {
@@ -16,6 +17,8 @@ export function describeSource(source: SettingSource): string {
       return `${source.variable} in ${source.file}`;
     case 'config-file':
       return `"${source.key}" in ${source.file}`;
+    case 'key-vault':
+      return `Key Vault secret "${source.secret}" in ${source.vault}`;
     case 'default':
       return 'default';
   }

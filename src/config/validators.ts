@@ -132,6 +132,27 @@ export function webhookUrl(raw: string): string {
 }
 
 /**
+ * An Azure Key Vault: `https://NAME.vault.azure.net` (a bare name means that). Always HTTPS:
+ * the SDK sends a bearer token to it. Only the vault's root: secrets are addressed by name.
+ */
+export function keyVaultUrl(raw: string): string {
+  const expected = 'the vault URL, such as https://my-vault.vault.azure.net';
+  const text = raw.trim();
+  if (/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(text))
+    return `https://${text}.vault.azure.net`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Invalid(expected);
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash)
+    throw new Invalid(expected);
+  if (url.pathname !== '/' && url.pathname !== '') throw new Invalid(`${expected} (no path)`);
+  return url.origin;
+}
+
+/**
  * A Databricks workspace: `https://host` (a bare host name means https). Plain HTTP only to a
  * loopback IP literal, where tests stand in for a workspace; a token never crosses a network
  * in clear.

@@ -27,11 +27,16 @@ const GiB = 1024 ** 3;
  * with `fix`, it also removes what killed commands left in the lake.
  */
 export async function runDoctor(
-  config: Config,
+  given: Config,
   options: { fix?: boolean } = {},
-): Promise<DoctorCheck[]> {
-  return [
+): Promise<{ checks: DoctorCheck[]; config: Config }> {
+  const { checkKeyVault } = await import('./key-vault-check.js');
+  // With KEY_VAULT_URL, the checks after this one see the secrets the vault holds.
+  const vault = await checkKeyVault(given);
+  const config = vault.config;
+  const checks = [
     checkNode(),
+    ...vault.checks,
     await checkHome(config),
     await checkLake(config),
     await checkLeftovers(config, Boolean(options.fix)),
@@ -43,6 +48,7 @@ export async function runDoctor(
     await checkEngine(),
     await checkBuildEngine(config),
   ];
+  return { checks, config };
 }
 
 function checkNode(): DoctorCheck {

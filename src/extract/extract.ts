@@ -7,7 +7,7 @@ import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
 import type { BlockStorage } from '../spotify/block-store.js';
 import type { SpotifyClient } from '../spotify/client.js';
-import { NotLoggedIn, RateLimited, ReauthRequired } from '../spotify/errors.js';
+import { LoginStoreFailed, NotLoggedIn, RateLimited, ReauthRequired } from '../spotify/errors.js';
 import type { Gap, Source, SourceContext, SourceResult } from './context.js';
 import { catalog } from './sources/catalog.js';
 import { followedArtists } from './sources/followed-artists.js';
@@ -154,8 +154,14 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
       });
       if (result.blocked) blocked = result.blocked;
     } catch (error) {
-      // A login that is gone fails every source the same way: stop and say so once.
-      if (error instanceof ReauthRequired || error instanceof NotLoggedIn) throw error;
+      // A login that is gone, or a store that cannot give or keep it, fails every source the
+      // same way: stop and say so once.
+      if (
+        error instanceof ReauthRequired ||
+        error instanceof NotLoggedIn ||
+        error instanceof LoginStoreFailed
+      )
+        throw error;
       if (error instanceof RateLimited) {
         blocked = error;
         reports.push({ source: source.name, status: 'skipped', reason: error.message });

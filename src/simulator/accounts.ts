@@ -53,6 +53,8 @@ interface Authorization {
   authorizedAt: number;
   scope: string;
   revoked: boolean;
+  /** Granted to the app authenticated with its secret: refreshing needs the secret too. */
+  confidential: boolean;
 }
 
 interface AccessToken {
@@ -185,6 +187,7 @@ export class Accounts {
           authorizedAt: this.clock(),
           scope: code.scope,
           revoked: false,
+          confidential: authenticated,
         };
         return json(200, {
           ...this.issueAccess(authorization),
@@ -194,6 +197,8 @@ export class Accounts {
       case 'refresh_token': {
         const entry = this.refreshTokens.get(form.get('refresh_token') ?? '');
         if (!entry) return tokenError(400, 'invalid_grant', 'Invalid refresh token');
+        if (entry.authorization.confidential && !authenticated)
+          return tokenError(400, 'invalid_client', 'Invalid client secret');
         if (this.failNextRefresh > 0) {
           this.failNextRefresh--;
           entry.authorization.revoked = true;

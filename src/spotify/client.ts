@@ -1,5 +1,7 @@
+import { WrappedError } from '../errors.js';
 import type { BlockStorage } from './block-store.js';
 import {
+  LoginStoreFailed,
   NotLoggedIn,
   RateLimited,
   ReauthRequired,
@@ -162,7 +164,7 @@ export class SpotifyClient {
   }
 
   private async accessToken(): Promise<string> {
-    if (!this.tokens) this.tokens = await this.options.store.read();
+    if (!this.tokens) this.tokens = await fromStore(() => this.options.store.read());
     if (!this.tokens) throw new NotLoggedIn();
     if (this.tokens.access_expires_at - EXPIRY_MARGIN_MS <= this.now())
       await this.refresh(this.tokens.access_token);
@@ -174,30 +176,44 @@ export class SpotifyClient {
    * that failed, another process refreshed meanwhile: use its tokens (its refresh token may have
    * rotated, and ours would then be dead).
    */
-  private async refresh(failedToken: string): Promise<void> {
-    await this.options.store.withLock(async () => {
-      const stored = await this.options.store.read();
-      if (!stored) throw new NotLoggedIn();
-      if (
-        stored.access_token !== failedToken &&
-        stored.access_expires_at - EXPIRY_MARGIN_MS > this.now()
-      ) {
-        this.tokens = stored;
-        return;
-      }
-      this.counts.refreshes++;
-      const answer = await refreshAccessToken(this.options.app, stored.refresh_token);
-      const next: StoredTokens = {
-        ...stored,
-        access_token: answer.access_token,
-        access_expires_at: this.now() + answer.expires_in * 1000,
-        // Spotify may or may not send a new refresh token: keep the old one when it does not.
-        refresh_token: answer.refresh_token ?? stored.refresh_token,
-        scope: answer.scope ? answer.scope.split(' ').filter(Boolean) : stored.scope,
-      };
-      await this.options.store.write(next);
-      this.tokens = next;
-    });
+  private refresh(failedToken: string): Promise<void> {
+    return this.options.store.withLock(() => this.refreshHoldingLock(failedToken));
+  }
+
+  private async refreshHoldingLock(failedToken: string): Promise<void> {
+    const store = this.options.store;
+    const stored = await fromStore(() => store.read());
+    if (!stored) throw new NotLoggedIn();
+    if (
+      stored.access_token !== failedToken &&
+      stored.access_expires_at - EXPIRY_MARGIN_MS > this.now()
+    ) {
+      this.tokens = stored;
+      return;
+    }
+    this.counts.refreshes++;
+    const answer = await refreshAccessToken(this.options.app, stored.refresh_token);
+    const next: StoredTokens = {
+      ...stored,
+      access_token: answer.access_token,
+      access_expires_at: this.now() + answer.expires_in * 1000,
+      // Spotify may or may not send a new refresh token: keep the old one when it does not.
+      refresh_token: answer.refresh_token ?? stored.refresh_token,
+      scope: answer.scope ? answer.scope.split(' ').filter(Boolean) : stored.scope,
+    };
+    await fromStore(() => store.write(next));
+    this.tokens = next;
+  }
+}
+
+/** A failure of the login's store, told apart from Spotify's answers (see LoginStoreFailed). */
+async function fromStore<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WrappedError && !(error instanceof LoginStoreFailed))
+      throw new LoginStoreFailed(error);
+    throw error;
   }
 }
 

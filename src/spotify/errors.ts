@@ -45,6 +45,23 @@ export class SpotifyUnavailable extends WrappedError {
 /** Any other unexpected answer (a 400, a response that does not have the shape it must have). */
 export class SpotifyProtocolError extends WrappedError {}
 
+/**
+ * The place the login is kept (HOME, the lake, Key Vault) failed to give or take it. Every
+ * source would fail the same way, so an extract stops at the first. Keeps the store's own
+ * message and hint (which role is missing, which key is wrong).
+ */
+export class LoginStoreFailed extends WrappedError {
+  override readonly exitCode: ExitCode;
+  constructor(readonly storeError: WrappedError) {
+    super(storeError.message, {
+      retryable: storeError.retryable,
+      hint: storeError.hint,
+      cause: storeError,
+    });
+    this.exitCode = storeError.exitCode;
+  }
+}
+
 /** The user has not logged in yet. */
 export class NotLoggedIn extends WrappedError {
   override readonly exitCode = ExitCode.usage;

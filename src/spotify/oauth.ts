@@ -90,7 +90,7 @@ async function tokenCall(app: OAuthApp, form: Record<string, string>): Promise<T
   }
   if (error === 'invalid_client') {
     throw new WrappedError(`Spotify refused the app credentials: ${description}.`, {
-      hint: 'Check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET against your app in the developer dashboard.',
+      hint: 'Check SPOTIFY_CLIENT_ID and the client secret (SPOTIFY_CLIENT_SECRET, or the secret spotify-client-secret in Key Vault) against your app in the developer dashboard.',
     });
   }
   throw new SpotifyProtocolError(

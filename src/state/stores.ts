@@ -1,6 +1,8 @@
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
 import { openLake } from '../lake/open.js';
+import { openKeyVault } from '../secrets/key-vault.js';
+import { VaultTokenStore } from '../secrets/vault-token-store.js';
 import { type BlockStorage, BlockStore } from '../spotify/block-store.js';
 import { type TokenStorage, TokenStore } from '../spotify/token-store.js';
 import { LakeBlockStore } from './lake-block-store.js';
@@ -20,20 +22,30 @@ export function stateLocation(config: Config, lake: Lake): 'home' | 'lake' {
   return lake.localRoot === undefined ? 'lake' : 'home';
 }
 
-/** The login and the rate-limit block, wherever WRAPPED_STATE keeps them. */
+/**
+ * The login and the rate-limit block, wherever WRAPPED_STATE keeps them. With KEY_VAULT_URL the
+ * login is in Key Vault instead, refreshed under the lock of the place the rest lives.
+ */
 export function openStateStores(
   config: Config,
   lake: Lake = openLake(config.settings),
 ): StateStores {
-  if (stateLocation(config, lake) === 'home')
-    return {
-      where: 'home',
-      tokens: new TokenStore(config.settings.home),
-      blocks: new BlockStore(config.settings.home),
-    };
+  const where = stateLocation(config, lake);
+  const local =
+    where === 'home'
+      ? {
+          tokens: new TokenStore(config.settings.home),
+          blocks: new BlockStore(config.settings.home),
+        }
+      : {
+          tokens: new LakeTokenStore(lake, config.settings.stateKey),
+          blocks: new LakeBlockStore(lake),
+        };
+  const vault = openKeyVault(config.settings.keyVaultUrl);
+  if (vault === undefined) return { where, ...local };
   return {
-    where: 'lake',
-    tokens: new LakeTokenStore(lake, config.settings.stateKey),
-    blocks: new LakeBlockStore(lake),
+    where,
+    tokens: new VaultTokenStore(vault, (fn) => local.tokens.withLock(fn)),
+    blocks: local.blocks,
   };
 }

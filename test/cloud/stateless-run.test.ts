@@ -7,9 +7,7 @@
  * simulator for Spotify, the Slack stand-in for alerts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +19,11 @@ import { type Azurite, startAzurite } from '../../src/lake/testing/azurite.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import type { StoredTokens } from '../../src/spotify/token-store.js';
 import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
-import { BIN, queryRows, wrapped } from '../support/helpers.js';
+import { assertNoSecretIn, assertPlaysOnce, readBlobs } from '../support/azure-blobs.js';
+import { queryRows, wrapped } from '../support/helpers.js';
 import { landedPlays } from '../support/landed.js';
 import { control } from '../support/oauth.js';
+import { cliLogin } from '../support/sim-login.js';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
 import { type TruthPlay, windowAt } from '../support/truth.js';
 
@@ -73,15 +73,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     for (const home of homes) await rm(home, { recursive: true, force: true });
   });
 
-  const blobs = async () => {
-    const all: Array<{ name: string; text: string }> = [];
-    for await (const blob of container.listBlobsFlat({ prefix: 'wrapped/' }))
-      all.push({
-        name: blob.name,
-        text: (await container.getBlobClient(blob.name).downloadToBuffer()).toString('latin1'),
-      });
-    return all;
-  };
+  const blobs = () => readBlobs(container, 'wrapped/');
   const storedTokens = async (): Promise<StoredTokens> => {
     const sealed = JSON.parse(
       (await container.getBlobClient(TOKENS_BLOB).downloadToBuffer()).toString(),
@@ -93,21 +85,8 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
   it('logs in once, then six hourly runs from empty HOMEs: a rotation, an outage, one alert and one recovery, no token in the lake', async () => {
     // The login: `wrapped auth login`, with the test playing the browser.
     const loginHome = await emptyHome();
-    const child = spawn(process.execPath, [BIN, 'auth', 'login', '--no-browser', '--json'], {
-      env: { PATH: process.env.PATH ?? '', WRAPPED_HOME: loginHome, ...base },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    const url = await new Promise<string>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0] as string).authorize_url);
-      });
-    });
-    const consent = await fetch(url, { redirect: 'manual' });
-    await (await fetch(consent.headers.get('location') as string)).text();
-    const [code] = (await once(child, 'close')) as [number];
-    assert.equal(code, 0, out);
+    const login = await cliLogin({ WRAPPED_HOME: loginHome, ...base });
+    assert.equal(login.code, 0, login.stdout);
     assert.deepEqual(await readdir(loginHome), [], 'nothing of the login is in HOME');
     const first = await storedTokens();
 
@@ -152,12 +131,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     assert.equal(JSON.parse(me.stdout).display_name, rotated.display_name);
 
     // No plays doubled across the four HOMEs.
-    const [plays] = await queryRows(
-      'SELECT count(*) AS n, count(DISTINCT play_id) AS distinct_plays FROM silver.fct_play',
-      { ...base, WRAPPED_HOME: await emptyHome() },
-    );
-    assert.ok(Number(plays?.n) > 0);
-    assert.equal(plays?.n, plays?.distinct_plays);
+    await assertPlaysOnce({ ...base, WRAPPED_HOME: await emptyHome() });
 
     // No token, old or new, in any blob of the lake.
     const secrets = [
@@ -168,9 +142,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
     ];
     const all = await blobs();
     assert.ok(all.some((b) => b.name === TOKENS_BLOB));
-    for (const blob of all)
-      for (const secret of secrets)
-        assert.ok(!blob.text.includes(secret), `${blob.name} holds a token`);
+    assertNoSecretIn(all, secrets);
   });
 
   it('two HOMEs running at once: one waits for the other, and no play is lost or doubled', async () => {

@@ -141,6 +141,7 @@ describe('wrapped init', () => {
     await answer(/Redirect port/, '');
     await answer(/Time zone/, 'Asia/Tokyo');
     await answer(/Slack webhook/, '');
+    await answer(/Azure Key Vault/, '');
     const [code] = (await once(child, 'close')) as [number];
     assert.equal(code, 0, screen);
     assert.doesNotMatch(screen, /typed-secret/);
@@ -149,6 +150,7 @@ describe('wrapped init', () => {
     assert.match(env, /SPOTIFY_CLIENT_SECRET=typed-secret/);
     assert.match(env, /SPOTIFY_REDIRECT_URI=http:\/\/127\.0\.0\.1:8888\/callback/);
     assert.match(env, /WRAPPED_TIMEZONE=Asia\/Tokyo/);
+    assert.doesNotMatch(env, /KEY_VAULT_URL/, 'Enter keeps the secrets in .env');
   });
 
   it('then logs in (against the simulator)', async () => {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { BlockStore } from '../../src/spotify/block-store.js';
 import { SpotifyClient } from '../../src/spotify/client.js';
 import { authorizeUrl, exchangeCode, type OAuthApp, pkcePair } from '../../src/spotify/oauth.js';
 import { TokenStore } from '../../src/spotify/token-store.js';
+import { BIN } from './helpers.js';
 
 /** A HOME logged in to the simulator (PKCE over real HTTP), and a client on the simulator's clock. */
 export async function loggedInHome(
@@ -74,4 +77,32 @@ export async function pollHourly(
       ...(options.catalogBudget === undefined ? {} : { catalogBudget: options.catalogBudget }),
     });
   }
+}
+
+/**
+ * `wrapped auth login --no-browser` in a child, with the test playing the browser against the
+ * simulator's consent page. Returns the exit code and what the command printed.
+ */
+export async function cliLogin(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, 'auth', 'login', '--no-browser', '--json'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  const url = await new Promise<string | undefined>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0] as string).authorize_url);
+    });
+    void closed.then(() => resolve(undefined));
+  });
+  if (url !== undefined) {
+    const consent = await fetch(url, { redirect: 'manual' });
+    await (await fetch(consent.headers.get('location') as string)).text();
+  }
+  const [code] = await closed;
+  return { code, stdout: out };
 }

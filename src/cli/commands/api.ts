@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { commandContext } from '../context.js';
+import { secretsContext } from '../context.js';
 
 export function registerApi(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerApi(program: Command): void {
       'a path under the API base, such as /me or /me/player/recently-played?limit=5',
     )
     .action(async (path: string, _options, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       if (!path.startsWith('/') || path.startsWith('//'))
         throw new UsageError('The path must start with a single "/", such as /me.');
       const { spotifyClient } = await import('../../spotify/login.js');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commandContext } from '../context.js';
+import { commandContext, secretsContext } from '../context.js';
 
 const DAY = 86_400_000;
 
@@ -14,7 +14,7 @@ export function registerAuth(program: Command): void {
     .option('--no-browser', 'only print the URL to open')
     .option('--timeout <seconds>', 'how long to wait for the browser', '180')
     .action(async (options: { browser: boolean; timeout: string }, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       const { login } = await import('../../spotify/login.js');
       const { refreshTokenExpiry } = await import('../../spotify/token-store.js');
       const tokens = await login({

@@ -7,9 +7,10 @@ export function registerDoctor(program: Command): void {
     .description('check Node, configuration, lake access, credentials and disk')
     .option('--fix', 'remove what killed imports and extracts left in the lake')
     .action(async (options: { fix?: boolean }, command: Command) => {
-      const { config, out } = commandContext(command);
+      const context = commandContext(command);
+      const { out } = context;
       const { runDoctor } = await import('../../doctor/checks.js');
-      const checks = await runDoctor(config, { fix: options.fix });
+      const { checks, config } = await runDoctor(context.config, { fix: options.fix });
       const failed = checks.some((c) => c.status === 'fail');
       if (out.json) {
         out.printJson({ ok: !failed, checks, settings: config.describe() });

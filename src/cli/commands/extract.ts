@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { commandContext } from '../context.js';
+import { secretsContext } from '../context.js';
 
 export function registerExtract(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function registerExtract(program: Command): void {
     )
     .option('--force', 'run the chosen sources even if they are not due')
     .action(async (options: { source?: string; force?: boolean }, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       const { SOURCE_NAMES, runExtract } = await import('../../extract/extract.js');
       const only = options.source
         ?.split(',')

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { SettingSource } from '../../config/source.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import type { GlobalFlags } from '../context.js';
 import { createOutput } from '../output.js';
@@ -9,6 +10,7 @@ interface InitFlags {
   clientSecret?: string;
   port?: string;
   slackWebhook?: string;
+  keyVault?: string;
   yes?: boolean;
   login: boolean;
 }
@@ -31,6 +33,10 @@ export function registerInit(program: Command): void {
     )
     .option('--port <n>', 'redirect port on 127.0.0.1 (default 8888)')
     .option('--slack-webhook <url>', 'Slack incoming webhook for alerts (optional)')
+    .option(
+      '--key-vault <url>',
+      'keep the client secret, the webhook and the login in this Azure Key Vault instead of .env (optional; "none" for no vault)',
+    )
     .option('-y, --yes', 'accept defaults and update an existing .env without asking')
     .option('--no-login', 'only write the files')
     .addHelpText(
@@ -130,13 +136,52 @@ export function registerInit(program: Command): void {
         }
       }
 
-      const values: Record<string, string> = {
+      const vaultText = (
+        await value(
+          '--key-vault',
+          flags.keyVault,
+          existing.KEY_VAULT_URL ?? 'none',
+          'Azure Key Vault for the secrets and the login ("none" keeps them in .env)',
+        )
+      ).trim();
+      let vaultUrl: string | undefined;
+      if (vaultText && vaultText !== 'none') {
+        try {
+          vaultUrl = v.keyVaultUrl(vaultText);
+        } catch (error) {
+          throw new ConfigError(
+            `--key-vault ${JSON.stringify(vaultText)} is not valid: expected ${(error as Error).message}.`,
+          );
+        }
+      }
+
+      const values: Record<string, string | null> = {
         SPOTIFY_CLIENT_ID: clientId,
         SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${port}/callback`,
         WRAPPED_TIMEZONE: timezone,
       };
-      if (secret) values.SPOTIFY_CLIENT_SECRET = secret;
-      if (webhookText) values.SLACK_WEBHOOK_URL = webhookText;
+      const storedInVault: string[] = [];
+      if (vaultUrl) {
+        // The vault first: if the identity may not write there, .env is left as it was.
+        const { openKeyVault, VAULT_SECRETS } = await import('../../secrets/key-vault.js');
+        const vault = openKeyVault(vaultUrl) as NonNullable<ReturnType<typeof openKeyVault>>;
+        if (secret) {
+          await vault.set(VAULT_SECRETS.clientSecret, secret);
+          storedInVault.push(VAULT_SECRETS.clientSecret);
+        }
+        if (webhookText) {
+          await vault.set(VAULT_SECRETS.slackWebhook, webhookText);
+          storedInVault.push(VAULT_SECRETS.slackWebhook);
+        }
+        values.KEY_VAULT_URL = vaultUrl;
+        // Held by the vault now: a copy in .env would only go stale.
+        values.SPOTIFY_CLIENT_SECRET = null;
+        values.SLACK_WEBHOOK_URL = null;
+      } else {
+        values.KEY_VAULT_URL = null;
+        if (secret) values.SPOTIFY_CLIENT_SECRET = secret;
+        if (webhookText) values.SLACK_WEBHOOK_URL = webhookText;
+      }
       const nextText = updateEnvText(existingText, values);
       const changed = nextText !== existingText;
       if (existingText && changed) {
@@ -161,6 +206,8 @@ export function registerInit(program: Command): void {
         `WRAPPED_TIMEZONE=${timezone}`,
         '# Optional: alerts and the weekly summary.',
         'SLACK_WEBHOOK_URL=',
+        '# Optional: an Azure Key Vault holding the two secrets above and the login instead.',
+        'KEY_VAULT_URL=',
         '',
       ].join('\n');
       await writePrivateFile(join(cwd, '.env.example'), example, 0o644);
@@ -177,9 +224,13 @@ export function registerInit(program: Command): void {
             modelsDir: globals.models,
           },
         });
-      const usesSecret = Boolean(loaded().settings.spotifyClientSecret);
+      const { withVaultSecrets } = await import('../../secrets/late-secrets.js');
+      const config = await withVaultSecrets(loaded());
+      const usesSecret = Boolean(config.settings.spotifyClientSecret);
       const summary = {
         env_file: envFile,
+        key_vault: vaultUrl ?? null,
+        stored_in_key_vault: storedInVault,
         example_file: join(cwd, '.env.example'),
         gitignore: ignored,
         auth_mode: usesSecret ? 'client_secret' : 'pkce',
@@ -188,15 +239,18 @@ export function registerInit(program: Command): void {
       };
       if (!out.json) {
         out.log(
-          `Wrote ${envFile} (mode 0600); login will use ${usesSecret ? (secret ? 'the client secret' : 'the client secret from the environment (SPOTIFY_CLIENT_SECRET)') : 'PKCE (no secret)'}.`,
+          `Wrote ${envFile} (mode 0600); login will use ${usesSecret ? describeSecretSource(config.sources.spotifyClientSecret) : 'PKCE (no secret)'}.`,
         );
         out.log(
           `Wrote .env.example; .env is ${ignored === 'already' ? 'already' : 'now'} git-ignored.`,
         );
+        if (vaultUrl)
+          out.log(
+            `Key Vault ${vaultUrl} keeps ${storedInVault.length > 0 ? `${storedInVault.join(' and ')} and ` : ''}the login (secret spotify-login).`,
+          );
       }
       if (flags.login) {
         const { login } = await import('../../spotify/login.js');
-        const config = loaded();
         const tokens = await login({
           config,
           onAuthorizeUrl: (url) => {
@@ -214,6 +268,12 @@ export function registerInit(program: Command): void {
       }
       if (out.json) out.printJson(summary);
     });
+}
+
+function describeSecretSource(source: SettingSource): string {
+  if (source.kind === 'key-vault') return `the client secret in Key Vault (${source.secret})`;
+  if (source.kind === 'env') return `the client secret from the environment (${source.variable})`;
+  return 'the client secret';
 }
 
 /** Makes sure `.env` is listed in .gitignore (creating it if needed). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { commandContext } from '../context.js';
+import { secretsContext } from '../context.js';
 
 export function registerNotify(program: Command): void {
   const notify = program.command('notify').description('Slack notifications');
@@ -8,7 +8,7 @@ export function registerNotify(program: Command): void {
     .command('test')
     .description('send a sample message to the configured Slack webhook')
     .action(async (_options, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       const url = config.settings.slackWebhookUrl;
       if (!url)
         throw new ConfigError('SLACK_WEBHOOK_URL is not set.', {
@@ -33,7 +33,7 @@ export function registerNotify(program: Command): void {
     .option('--no-send', 'print it only')
     .option('--by <measure>', 'rank the top lists by plays or minutes (default: WRAPPED_RANK_BY)')
     .action(async (options: { week?: string; send: boolean }, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       const { openLake } = await import('../../lake/open.js');
       const { sendWeeklySummary } = await import('../../pipeline/summary.js');
       const { weeklySummaryMessage } = await import('../../pipeline/weekly-summary.js');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
-import { commandContext } from '../context.js';
+import { secretsContext } from '../context.js';
 
 export function registerRun(program: Command): void {
   program
@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
       '600',
     )
     .action(async (options: { wait: string }, command: Command) => {
-      const { config, out } = commandContext(command);
+      const { config, out } = await secretsContext(command);
       if (!/^\d+$/.test(options.wait))
         throw new UsageError(
           `--wait must be a number of seconds, not ${JSON.stringify(options.wait)}.`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { SchedulerEvent } from '../../scheduler/scheduler.js';
-import { commandContext } from '../context.js';
+import { secretsContext } from '../context.js';
 import type { Output } from '../output.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -38,7 +38,7 @@ export function registerSchedule(program: Command): void {
         options: { metricsPort?: string; metricsHost: string; token?: string },
         command: Command,
       ) => {
-        const { config, out } = commandContext(command);
+        const { config, out } = await secretsContext(command);
         const { openLake } = await import('../../lake/open.js');
         const { runScheduler } = await import('../../scheduler/scheduler.js');
         const { systemClock } = await import('../../scheduler/clock.js');

@@ -1,0 +1,62 @@
+import { WrappedError } from '../errors.js';
+import type { StoredTokens, TokenStorage } from '../spotify/token-store.js';
+import { type SecretVault, VAULT_SECRETS } from './key-vault.js';
+
+/**
+ * The login kept in Key Vault (KEY_VAULT_URL): the whole token set, refresh token and all, is
+ * one secret, and each refresh writes the rotated set back as a new version, so no token is
+ * ever in the lake or in HOME. Key Vault has no conditional write, so refreshing is serialized
+ * by the lock of wherever the rest of the state lives (the lake's, or HOME's): the holder
+ * re-reads the vault first and uses a token another run just rotated.
+ */
+export class VaultTokenStore implements TokenStorage {
+  readonly file: string;
+
+  constructor(
+    private readonly vault: SecretVault,
+    private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {
+    this.file = `Key Vault secret "${VAULT_SECRETS.login}" in ${vault.url}`;
+  }
+
+  async read(): Promise<StoredTokens | undefined> {
+    const text = await this.vault.get(VAULT_SECRETS.login);
+    if (text === undefined || text.trim() === '') return undefined;
+    let tokens: Partial<StoredTokens>;
+    try {
+      tokens = JSON.parse(text) as Partial<StoredTokens>;
+    } catch {
+      throw this.damaged();
+    }
+    // `{}` is what logging out leaves (see clear()).
+    if (Object.keys(tokens).length === 0) return undefined;
+    if (typeof tokens.refresh_token !== 'string' || typeof tokens.access_token !== 'string')
+      throw this.damaged();
+    return tokens as StoredTokens;
+  }
+
+  async write(tokens: StoredTokens): Promise<void> {
+    await this.vault.set(VAULT_SECRETS.login, JSON.stringify(tokens), 'application/json');
+  }
+
+  /**
+   * Logging out writes an empty version rather than deleting: a deleted secret stays in the
+   * vault's recycle bin, and a later login could not create one of the same name until purged.
+   */
+  async clear(): Promise<boolean> {
+    const existed = (await this.read()) !== undefined;
+    if (existed) await this.vault.set(VAULT_SECRETS.login, '{}', 'application/json');
+    return existed;
+  }
+
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock(fn);
+  }
+
+  private damaged(): WrappedError {
+    // Never echo the value: it holds tokens.
+    return new WrappedError(`The login kept in ${this.file} is damaged.`, {
+      hint: 'Run `wrapped auth login` to replace it.',
+    });
+  }
+}
