@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ImportReport } from '../src/export/importer.js';
+import type { ImportReport } from '../src/importer/importer.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { tempDir, wrapped } from './support/helpers.js';
 import { file, GOOD, GOOD_RECORD, importRefused, listing, zip } from './support/import-refused.js';

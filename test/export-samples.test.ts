@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { importExport } from '../src/export/importer.js';
+import { importExport } from '../src/importer/importer.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { makeZip } from '../src/simulator/zip-writer.js';
 import { REPO, tempDir, wrapped } from './support/helpers.js';

@@ -2,7 +2,7 @@
 -- export_extended, or several joined by "+", in that order).
 --
 -- Matching rules (the same listening seen by several sources becomes one row):
--- 1. Extended history rows are distinct by their natural key (src/export/natural-key.ts):
+-- 1. Extended history rows are distinct by their natural key (src/importer/natural-key.ts):
 --    exact duplicate records, and the same record in overlapping exports, collapse.
 -- 2. Account data vs extended: `endTime` equal to `ts` truncated to the minute and the same
 --    ms played; with the same artist/show and track/episode names first, then (for what is

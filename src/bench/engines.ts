@@ -1,7 +1,7 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagedModelsDir } from '../config/settings.js';
-import { importExport } from '../export/importer.js';
+import { importExport } from '../importer/importer.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { Warehouse } from '../warehouse/engine.js';

@@ -4,7 +4,7 @@
  * max_rss_bytes} as JSON; a refused import is a result too (the bench of a huge record wants one).
  */
 import { readFileSync } from 'node:fs';
-import { importExport } from '../export/importer.js';
+import { importExport } from '../importer/importer.js';
 import { FsLake } from '../lake/drivers/fs.js';
 
 const [lakeRoot, input] = process.argv.slice(2);

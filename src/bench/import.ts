@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedModelsDir } from '../config/settings.js';
-import { EXTENDED_COLUMNS } from '../export/natural-key.js';
+import { EXTENDED_COLUMNS } from '../importer/natural-key.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { sqlString, Warehouse } from '../warehouse/engine.js';

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagedModelsDir } from '../config/settings.js';
-import { importExport } from '../export/importer.js';
-import { lastYear } from '../export/limits.js';
+import { importExport } from '../importer/importer.js';
+import { lastYear } from '../importer/limits.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { Warehouse } from '../warehouse/engine.js';

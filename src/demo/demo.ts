@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { importExport } from '../export/importer.js';
+import { importExport } from '../importer/importer.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { type SlackStandIn, startSlackStandIn } from '../notify/stand-in.js';
 import { type Recap, yearRecap } from '../pipeline/recap.js';

@@ -4,7 +4,7 @@ import { layout } from '../lake/layout.js';
 import { LoadLedger } from '../lake/ledger.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
-import type { RunRecord } from './run.js';
+import type { RunRecord } from './run-record.js';
 
 /**
  * What a monitoring system asks: `/healthz` (is the pipeline working?) and `/metrics`

@@ -1,7 +1,7 @@
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import type { Message } from '../notify/message.js';
-import type { RunRecord } from './run.js';
+import type { RunRecord } from './run-record.js';
 
 /**
  * Incidents turn run records into few, meaningful messages: an incident opens once (one

@@ -1,59 +1,21 @@
 import type { Config } from '../config/load.js';
 import { WrappedError } from '../errors.js';
-import type { Gap } from '../extract/context.js';
-import { type ExtractReport, runExtract } from '../extract/extract.js';
+import { runExtract } from '../extract/extract.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
 import { LakeLock, LockHeldError, type LockHolder } from '../lake/lock.js';
-import { type Delivery, Notifier } from '../notify/notifier.js';
+import { Notifier } from '../notify/notifier.js';
 import { spotifyClient } from '../spotify/login.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
-import { type CheckResult, loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
+import { loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
 import { updateIncidents } from './incidents.js';
+import type { RunRecord } from './run-record.js';
 import { transform } from './transform.js';
 
-export interface RunRecord {
-  run_id: string;
-  started_at: string;
-  finished_at: string;
-  /** The time the run acted at (the simulator's clock in tests and the demo). */
-  now: string;
-  status: 'ok' | 'failed' | 'checks_failed';
-  /** Seconds this run waited for another run on the lake to finish before it began. */
-  waited_seconds?: number;
-  stages: {
-    extract?: {
-      status: 'ok' | 'failed';
-      seconds: number;
-      requests: number;
-      /** Of the requests, how many Spotify answered 429 (absent in records of older versions). */
-      rate_limited?: number;
-      sources: ExtractReport['sources'];
-      blocked_until: string | null;
-      gaps: Gap[];
-    };
-    /** `skipped` when the caller defers building (the demo's fast-forward builds once at the end). */
-    transform?: {
-      status: 'ok' | 'failed' | 'skipped';
-      seconds: number;
-      models: number;
-      load_id?: string;
-    };
-    check?: {
-      status: 'ok' | 'failed';
-      seconds: number;
-      passed: number;
-      failed: number;
-      failures: CheckResult[];
-    };
-  };
-  error?: { stage: string; type: string; message: string; hint?: string };
-  incidents?: { opened: string[]; closed: string[] };
-  notifications?: Delivery;
-}
+export type { RunRecord } from './run-record.js';
 
 const hintFor = (error: unknown): string | undefined => {
   if (error instanceof WrappedError && error.hint) return error.hint;

@@ -6,7 +6,7 @@ import { holderIsAlive, LakeLock } from '../lake/lock.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
 import { readIncidents } from './incidents.js';
-import type { RunRecord } from './run.js';
+import type { RunRecord } from './run-record.js';
 
 const DAY = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../export/natural-key.js';
+import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../importer/natural-key.js';
 import type { Lake } from '../lake/lake.js';
 import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
 import { lakeLocation } from './dialects/dialect.js';

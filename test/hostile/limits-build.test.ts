@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { extendedStreamKey } from '../../src/export/natural-key.js';
+import { extendedStreamKey } from '../../src/importer/natural-key.js';
 import { compareLakes, publishedTables } from '../support/compare-lakes.js';
 import { queryRows, tempDir, wrapped } from '../support/helpers.js';
 import { writeLimitsExport } from '../support/limits-export.js';

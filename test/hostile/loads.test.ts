@@ -132,6 +132,8 @@ describe('wrapped doctor --fix', () => {
         stdio: 'ignore',
       },
     );
+    // Listened for from the start: the child can exit while the test is still looking.
+    const exited = new Promise((r) => child.once('exit', r));
     // Killed while the raw file is half written (a temporary file, which listings do not show).
     const writing = async () =>
       (await readdir(join(dir, 'home', 'lake'), { recursive: true })).some((p) =>
@@ -140,7 +142,7 @@ describe('wrapped doctor --fix', () => {
     for (let i = 0; i < 800 && !(await writing()); i++) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     assert.ok(await writing(), 'caught the import while it writes');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     // And an orphan of a load killed after its raw file was published.
     const old = newLoadId(new Date(Date.now() - 2 * 3_600_000));
     await lake.put(`raw/export/${old}/Streaming_History_Audio_2022.json`, '[]');

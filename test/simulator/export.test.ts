@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { importExport } from '../../src/export/importer.js';
+import { importExport } from '../../src/importer/importer.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { exportCutoff, exportEntries, exportZip } from '../../src/simulator/export.js';
 import { World } from '../../src/simulator/world.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImportReport } from '../../src/export/importer.js';
+import type { ImportReport } from '../../src/importer/importer.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import { makeZip } from '../../src/simulator/zip-writer.js';
 import { tempDir, wrapped } from './helpers.js';

@@ -1,5 +1,5 @@
 /**
- * A generated export with every field at or near the limits import allows (src/export/limits.ts):
+ * A generated export with every field at or near the limits import allows (src/importer/limits.ts):
  * the first and last allowed instants, leap days, 0 and the longest stream, offline times at
  * both units' edges, the longest strings, astral and control characters, SQL- and template-
  * looking text, odd URIs, unknown nested fields. Seeded: the same files every time. Each record
@@ -14,7 +14,7 @@ import {
   MAX_MS_PLAYED,
   MAX_OFFLINE_TIMESTAMP,
   MAX_STRING_CHARS,
-} from '../../src/export/limits.js';
+} from '../../src/importer/limits.js';
 import { randomStream } from '../../src/simulator/random.js';
 
 const random = randomStream('limits', 'records');

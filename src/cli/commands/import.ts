@@ -25,8 +25,8 @@ export function registerImport(program: Command): void {
       ) => {
         const { config, out } = commandContext(command);
         const { openLake } = await import('../../lake/open.js');
-        const { importExport } = await import('../../export/importer.js');
-        const { renderImportReport } = await import('../../export/report.js');
+        const { importExport } = await import('../../importer/importer.js');
+        const { renderImportReport } = await import('../../importer/report.js');
         const { createProgressBar } = await import('../progress.js');
         const lake = openLake(config.settings);
         let done = 0;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ACCOUNT_STREAM_KEY_SQL, EXTENDED_STREAM_KEY_SQL } from '../../export/natural-key.js';
+import { ACCOUNT_STREAM_KEY_SQL, EXTENDED_STREAM_KEY_SQL } from '../../importer/natural-key.js';
 import { checkLakePath } from '../../lake/paths.js';
 import { partitionWindowSql } from '../changes.js';
 import type { MacroName, MacroRenderer, RenderContext } from './macros.js';
@@ -50,7 +50,7 @@ export function commonMacros(
         throw new Error("lake_path takes one literal: lake_path('raw/...')");
       return string(lakeLocation(context.lakeRoot, literal));
     },
-    // The natural keys of export streams, defined once in src/export/natural-key.ts.
+    // The natural keys of export streams, defined once in src/importer/natural-key.ts.
     extended_stream_key: () => EXTENDED_STREAM_KEY_SQL,
     account_stream_key: () => ACCOUNT_STREAM_KEY_SQL,
     // The rows a partitioned build of some years reads (changes.ts); TRUE on a whole build.

@@ -25,12 +25,12 @@ export const MACROS = {
   },
   extended_stream_key: {
     signature: 'extended_stream_key',
-    meaning: 'the natural key of an extended-history record (src/export/natural-key.ts)',
+    meaning: 'the natural key of an extended-history record (src/importer/natural-key.ts)',
     arity: 0,
   },
   account_stream_key: {
     signature: 'account_stream_key',
-    meaning: 'the natural key of an account-data record (src/export/natural-key.ts)',
+    meaning: 'the natural key of an account-data record (src/importer/natural-key.ts)',
     arity: 0,
   },
   partition_window: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXTENDED_COLUMNS } from '../../../export/natural-key.js';
+import { EXTENDED_COLUMNS } from '../../../importer/natural-key.js';
 import { thriftTarget } from '../open.js';
 import { emptyRelation, sparkPathList, sparkSchema } from './raw-views.js';
 import { sparkString, sparkType } from './sql.js';

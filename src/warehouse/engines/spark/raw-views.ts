@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../export/natural-key.js';
+import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../importer/natural-key.js';
 import { RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
 import { sparkString } from './sql.js';
 
