@@ -5,6 +5,7 @@
  *
  *   npm run bench                 all benchmarks
  *   npm run bench -- lake cli     only those whose name contains one of the words
+ *   npm run bench -- floor        DuckDB alone doing the essential work, beside import + full build
  *   npm run bench -- --json       figures as JSON on stdout
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { loadModels } from '../warehouse/models.js';
 import { buildModels } from '../warehouse/runner.js';
 import { dashboardBenchmark } from './dashboard.js';
 import { sparkBenchmark } from './engines.js';
+import { floorBenchmark } from './floor.js';
 import { importBenchmark } from './import.js';
 import { incrementalBenchmark } from './incremental.js';
 import type { Benchmark, Figure } from './types.js';
@@ -130,6 +132,7 @@ const benchmarks: Benchmark[] = [
       }
     },
   },
+  floorBenchmark,
   importBenchmark,
   incrementalBenchmark,
   dashboardBenchmark,
