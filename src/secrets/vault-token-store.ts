@@ -22,12 +22,14 @@ export class VaultTokenStore implements TokenStorage {
   async read(): Promise<StoredTokens | undefined> {
     const text = await this.vault.get(VAULT_SECRETS.login);
     if (text === undefined || text.trim() === '') return undefined;
-    let tokens: Partial<StoredTokens>;
+    let tokens: Partial<StoredTokens> | null;
     try {
-      tokens = JSON.parse(text) as Partial<StoredTokens>;
+      tokens = JSON.parse(text) as Partial<StoredTokens> | null;
     } catch {
       throw this.damaged();
     }
+    if (tokens === null || typeof tokens !== 'object' || Array.isArray(tokens))
+      throw this.damaged();
     // `{}` is what logging out leaves (see clear()).
     if (Object.keys(tokens).length === 0) return undefined;
     if (typeof tokens.refresh_token !== 'string' || typeof tokens.access_token !== 'string')
