@@ -28,12 +28,14 @@ function h(tag, attrs = {}, ...children) {
 }
 
 /**
- * A top-list row's picture (artist photo or album cover from Spotify's image CDN), when the
- * catalogue knows one. Decorative: the name beside it says what it is. It disappears if the
- * image cannot load (offline), rather than showing a broken icon.
+ * A top-list row's picture (artist photo or album cover from Spotify's image CDN): the server
+ * passes one on only after a login to Spotify, as loading it is a request to a third party.
+ * Otherwise, and when the picture cannot load (offline), a placeholder: the name's initials on
+ * a colour derived from the name. Decorative either way: the name beside it says what it is.
  */
-function thumb(row) {
-  if (typeof row.image_url !== 'string' || !row.image_url.startsWith('https://')) return null;
+function thumb(row, name) {
+  if (typeof row.image_url !== 'string' || !row.image_url.startsWith('https://'))
+    return placeholder(name);
   return h('img', {
     class: 'thumb',
     src: row.image_url,
@@ -42,8 +44,32 @@ function thumb(row) {
     height: 32,
     loading: 'lazy',
     referrerpolicy: 'no-referrer',
-    onerror: (event) => event.target.remove(),
+    onerror: (event) => event.target.replaceWith(placeholder(name)),
   });
+}
+
+/** Up to two initials, from the first two words that hold a letter or digit. */
+function initials(name) {
+  const words = String(name ?? '')
+    .split(/\s+/)
+    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]);
+  const letters = words.filter(Boolean).slice(0, 2);
+  return letters.length ? letters.join('').toLocaleUpperCase() : '♪';
+}
+
+/** One of twelve hues, always the same for the same name (CSS classes: the page allows no inline style). */
+function hueOf(name) {
+  let hash = 0;
+  for (const char of String(name ?? '')) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+  return hash % 12;
+}
+
+function placeholder(name) {
+  return h(
+    'span',
+    { class: `thumb placeholder hue-${hueOf(name)}`, 'aria-hidden': 'true' },
+    initials(name),
+  );
 }
 
 class ApiError extends Error {
@@ -309,7 +335,7 @@ async function overview(params) {
             h(
               'li',
               { 'data-plays': r.plays, 'data-minutes': r.minutes },
-              thumb(r),
+              thumb(r, r.album_name ?? r.track_name ?? r.artist_name),
               h('span', { class: 'name' }, name(r)),
               ' ',
               h('span', { class: 'num' }, figureOf(r)),

@@ -19,6 +19,8 @@ export interface ApiContext {
   config: Config;
   lake: Lake;
   now: () => Date;
+  /** Whether picture URLs may reach the browser (images.ts: only after a login to Spotify). */
+  remoteImages: () => Promise<boolean>;
 }
 
 type Handler = (ctx: ApiContext, params: URLSearchParams) => Promise<unknown>;
@@ -216,12 +218,14 @@ async function topLists(
 /**
  * Adds `image_url` to top-list rows whose artist, track (its album cover) or album has a
  * picture in the catalogue dimensions (landed API objects, read with the tables: tables.ts);
- * rows without one are left as they are.
+ * rows without one are left as they are, and so are all of them until the user has logged in
+ * to Spotify (images.ts). The page draws a placeholder where there is no picture.
  */
-function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
+async function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
   ctx: ApiContext,
   lists: T,
-): T {
+): Promise<T> {
+  if (!(await ctx.remoteImages())) return lists;
   const pictures = ctx.tables.pictures;
   const add = (rows: Row[], kind: 'artist' | 'track' | 'album', key: string) =>
     rows.map((r) => {
@@ -371,7 +375,7 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
       `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
       [year],
     );
-  const lists = withImages(ctx, {
+  const lists = await withImages(ctx, {
     top_artists: await top('agg_top_artists', 'artist_name'),
     top_tracks: await top('agg_top_tracks', 'track_key, track_name, artist_name'),
     top_albums: ctx.tables.has('gold.agg_top_albums')

@@ -7,6 +7,7 @@ import { PipelineMonitor } from '../pipeline/health.js';
 import { type ApiContext, csvDownload, ROUTES } from './api.js';
 import { checkBinding, hostChecker, sameSecret, TOKEN_COOKIE, tokenOf } from './guard.js';
 import { HttpError } from './http-error.js';
+import { remoteImagePolicy } from './images.js';
 import { listen } from './listen.js';
 import { probeResponse } from './probes.js';
 import { staticFile } from './static.js';
@@ -58,6 +59,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     config: options.config,
     lake: options.lake,
     now: options.now ?? (() => new Date()),
+    remoteImages: remoteImagePolicy(options.config, options.lake),
   };
   const webRoot = options.webRoot ?? WEB_ROOT;
   const hostAllowed = hostChecker(options.host, options.allowHosts);

@@ -3,7 +3,9 @@
  * wrapped-me landed (top lists, recently played, catalogue lookups), equal to the simulated
  * catalogue's, shown in Chromium. Spotify's image CDN cannot be reached here: the browser test
  * answers its requests with a small PNG (the only stand-in), and checks the page asked for the
- * right addresses.
+ * right addresses. Pictures are a request to a third party: without a login to Spotify itself
+ * (an import only, or the simulator's login as in the demo) none is handed out, and the page
+ * draws placeholders, as it does for a picture that cannot load.
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -128,6 +130,102 @@ describe('top lists with pictures', () => {
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
+    }
+  });
+
+  const openPage = async (url: string, route: (r: import('playwright-core').Route) => unknown) => {
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const asked: string[] = [];
+    await page.route(
+      (address) => address.protocol === 'https:',
+      (r) => {
+        asked.push(r.request().url());
+        return route(r);
+      },
+    );
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('main')?.getAttribute('data-ready'));
+    return { browser, page, asked, errors };
+  };
+  const placeholders = (page: import('playwright-core').Page) =>
+    page
+      .locator('[data-testid="top-artists"] span.thumb.placeholder')
+      .evaluateAll((spans) => spans.map((s) => [s.textContent, s.className]));
+
+  it("a picture that cannot load gives way to the name's initials, never a broken image", {
+    skip: noChromium,
+  }, async () => {
+    const { browser, page, asked, errors } = await openPage(
+      `${server.url}#/overview?period=all`,
+      (r) => r.abort('internetdisconnected'),
+    );
+    try {
+      await page.waitForFunction(() => document.querySelectorAll('img.thumb').length === 0);
+      assert.ok(asked.length > 0, 'the pictures were asked for');
+      const shown = await placeholders(page);
+      assert.ok(shown.length > 0);
+      const names = await page
+        .locator('[data-testid="top-artists"] li .name')
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      for (const [i, [text, className]] of shown.entries()) {
+        const words = (names[i] ?? '').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+        const expected = words
+          .slice(0, 2)
+          .map((w) => (w.match(/[\p{L}\p{N}]/u) as RegExpMatchArray)[0])
+          .join('')
+          .toLocaleUpperCase();
+        assert.equal(text, expected, `initials of ${names[i]}`);
+        assert.match(String(className), /hue-\d+/);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("without a login to Spotify itself (the simulator's, as in the demo), no picture leaves the server and the page asks no third party", async () => {
+    const env = {
+      WRAPPED_HOME: home,
+      WRAPPED_TIMEZONE: 'UTC',
+      SPOTIFY_ACCOUNTS_URL: sim.url,
+    };
+    const local = await startServer({
+      config: loadConfig({ env, cwd: home }),
+      lake: new FsLake(join(home, 'lake')),
+      host: '127.0.0.1',
+      port: 0,
+      now: () => new Date(sim.world.now),
+    });
+    try {
+      const overview = (await (await fetch(`${local.url}api/overview?period=all`)).json()) as {
+        top_artists: TopRow[];
+        top_tracks: TopRow[];
+        top_albums: TopRow[];
+      };
+      const rows = [...overview.top_artists, ...overview.top_tracks, ...overview.top_albums];
+      assert.ok(rows.length > 0);
+      assert.deepEqual(
+        rows.filter((r) => r.image_url !== undefined),
+        [],
+      );
+      if (noChromium) return;
+      const { browser, page, asked, errors } = await openPage(
+        `${local.url}#/overview?period=all`,
+        (r) => r.abort(),
+      );
+      try {
+        assert.deepEqual(asked, [], 'no request beyond the dashboard');
+        assert.ok((await placeholders(page)).length > 0);
+        assert.equal(await page.locator('img.thumb').count(), 0);
+        assert.deepEqual(errors, []);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await local.close();
     }
   });
 });
