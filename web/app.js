@@ -160,9 +160,15 @@ function dataTable(headers, rows, attrs = {}) {
     value instanceof HTMLTableCellElement
       ? value
       : h('td', { class: numeric[i] ? 'n' : null }, value);
+  // Focusable, so a keyboard can scroll it on a phone; named by the table's own label.
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      tabindex: 0,
+      role: 'region',
+      'aria-label': attrs['aria-label'] ?? 'Table (scrolls sideways)',
+    },
     h(
       'table',
       attrs,
