@@ -7,6 +7,54 @@ const EMPTY = 'No data yet: run `wrapped import` or `wrapped run`, then `wrapped
 const fmt = (n, digits = 0) =>
   Number(n ?? 0).toLocaleString('en-US', { maximumFractionDigits: digits });
 
+/**
+ * Dates in the listener's words: the browser's locale, the dashboard's time zone
+ * (WRAPPED_TIMEZONE). No ISO text reaches the page.
+ */
+function when(iso, timeZone) {
+  if (!iso) return null;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  }).format(date);
+}
+
+/** A calendar day (YYYY-MM-DD). */
+function onDay(ymd) {
+  if (!ymd) return '';
+  const date = new Date(`${String(ymd).slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return String(ymd);
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** A wall-clock time already in the dashboard's zone ("YYYY-MM-DD HH:MM:SS"). */
+function wallTime(text) {
+  const date = new Date(`${String(text).replace(' ', 'T').slice(0, 19)}Z`);
+  if (Number.isNaN(date.getTime())) return String(text ?? '');
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+const SOURCE_WORDS = {
+  api: 'Spotify API',
+  export_extended: 'extended history',
+  export_account: 'account data',
+};
+
+/** `api+export_extended` as "Spotify API + extended history". */
+function sourceWords(source) {
+  return String(source ?? '')
+    .split('+')
+    .map((part) => SOURCE_WORDS[part] ?? part)
+    .join(' + ');
+}
+
 /** Builds an element: h('p', { class: 'x' }, 'text', child). Strings become text nodes. */
 function h(tag, attrs = {}, ...children) {
   const svg = ['svg', 'rect', 'text', 'g', 'title'].includes(tag);
@@ -194,11 +242,12 @@ function panel(title, ...content) {
   return h('section', { class: 'panel' }, h('h2', {}, title), ...content);
 }
 
-function downloadLink(table) {
+/** A table's CSV, named in words ("Download top artists (CSV)"). */
+function downloadLink(table, words) {
   return h(
     'a',
-    { href: `/api/download/${table}.csv`, download: `${table}.csv` },
-    `Download ${table} (CSV)`,
+    { href: `/api/download/${table}.csv`, download: `${words.replaceAll(' ', '-')}.csv` },
+    `Download ${words} (CSV)`,
   );
 }
 
@@ -385,7 +434,7 @@ async function overview(params) {
     Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
     calendarDays.map((d) =>
       h('div', {
-        title: `${d.day}: ${fmt(d[metric], 1)} ${metric}`,
+        title: `${onDay(d.day)}: ${fmt(d[metric], 1)} ${metric}`,
         style: `background: ${Number(d[metric]) ? `rgba(21,128,61,${0.2 + (0.8 * Number(d[metric])) / calMax})` : '#e5e7eb'}`,
       }),
     ),
@@ -394,7 +443,16 @@ async function overview(params) {
   show(
     h('h1', {}, 'Overview'),
     controls,
-    h('p', { class: 'muted', 'data-testid': 'period' }, `${data.period.from} to ${data.period.to}`),
+    h(
+      'p',
+      {
+        class: 'muted',
+        'data-testid': 'period',
+        'data-from': data.period.from,
+        'data-to': data.period.to,
+      },
+      `${onDay(data.period.from)} – ${onDay(data.period.to)}`,
+    ),
     t.plays === 0 && t.minutes === 0
       ? emptyState(
           'Nothing was played in this period. Pick another, or run `wrapped import` / `wrapped run`.',
@@ -430,17 +488,17 @@ async function overview(params) {
       panel(
         'Top artists',
         topList('top-artists', data.top_artists, (r) => r.artist_name),
-        downloadLink('gold.agg_top_artists'),
+        downloadLink('gold.agg_top_artists', 'top artists'),
       ),
       panel(
         'Top songs',
         topList('top-tracks', data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`),
-        downloadLink('gold.agg_top_tracks'),
+        downloadLink('gold.agg_top_tracks', 'top songs'),
       ),
       panel(
         'Top albums',
         topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`),
-        downloadLink('gold.agg_top_albums'),
+        downloadLink('gold.agg_top_albums', 'top albums'),
       ),
       panel('Listening clock (hour of day)', bars(clock, { height: 100 })),
       h('section', { class: 'panel wide' }, h('h2', {}, 'Weekday × hour'), heat),
@@ -454,7 +512,7 @@ async function overview(params) {
           { class: 'muted' },
           `Longest run of listening days inside this period: ${fmt(longest)} days. Current streak, up to today: ${fmt(data.current_streak_days)} days.`,
         ),
-        downloadLink('gold.agg_daily_listening'),
+        downloadLink('gold.agg_daily_listening', 'listening per day'),
       ),
       panel(
         'Discovery: new artists per month',
@@ -712,7 +770,7 @@ async function history(params) {
       ? dataTable(
           ['When', 'Title', 'Artist / show', 'Album', '#Minutes', 'Source'],
           data.rows.map((r) => [
-            r.ended_at_local,
+            wallTime(r.ended_at_local),
             r.title ?? '(unknown)',
             r.artist ?? '',
             r.album_name ?? '',
@@ -720,7 +778,7 @@ async function history(params) {
               fmt(Number(r.ms_played) / 60000, 2),
               r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
             ],
-            r.source,
+            sourceWords(r.source),
           ]),
           { 'data-testid': 'history-rows' },
         )
@@ -795,7 +853,7 @@ async function library() {
                   .map((m) => `${m.month} ${fmt(m.added)}`)
                   .join(', ')}.`,
               ),
-              downloadLink('silver.fct_saved_track'),
+              downloadLink('silver.fct_saved_track', 'liked songs'),
             ]
           : h('p', { class: 'muted' }, data.not_built ?? 'No liked songs seen yet.'),
       ),
@@ -853,13 +911,13 @@ async function health() {
         'div',
         { class: 'kpi' },
         h('div', { class: 'label' }, 'Newest play landed'),
-        h('div', {}, s.newest_play_landed ?? 'none yet'),
+        h('div', {}, when(s.newest_play_landed, s.timezone) ?? 'none yet'),
       ),
       h(
         'div',
         { class: 'kpi' },
         h('div', { class: 'label' }, 'Last good run'),
-        h('div', {}, s.last_successful_run ?? 'none yet'),
+        h('div', {}, when(s.last_successful_run, s.timezone) ?? 'none yet'),
       ),
       h(
         'div',
@@ -900,7 +958,7 @@ async function health() {
               Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
               s.coverage.map((d) =>
                 h('div', {
-                  title: `${d.day}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`,
+                  title: `${onDay(d.day)}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`,
                   style: `background:${colour(d)}`,
                 }),
               ),
@@ -924,7 +982,13 @@ async function health() {
           ? h(
               'ul',
               {},
-              s.incidents.map((i) => h('li', {}, `${i.kind} since ${i.opened_at}: ${i.summary}`)),
+              s.incidents.map((i) =>
+                h(
+                  'li',
+                  {},
+                  `${i.kind.replaceAll('_', ' ')} since ${when(i.opened_at, s.timezone)}: ${i.summary}`,
+                ),
+              ),
             )
           : h('p', {}, 'None: everything works.'),
       ),
@@ -934,7 +998,9 @@ async function health() {
           ? h(
               'ul',
               {},
-              s.gaps.map((g) => h('li', {}, `${g.from} → ${g.to}: ${g.reason}`)),
+              s.gaps.map((g) =>
+                h('li', {}, `${when(g.from, s.timezone)} → ${when(g.to, s.timezone)}: ${g.reason}`),
+              ),
             )
           : h('p', {}, 'None.'),
       ),
@@ -944,8 +1010,13 @@ async function health() {
         h('h2', {}, 'Recent runs'),
         s.runs.length
           ? dataTable(
-              ['Run', 'At', 'Status', '#Seconds', 'Error'],
-              s.runs.map((r) => [r.run_id, r.at, r.status, fmt(r.seconds, 1), r.error ?? '']),
+              ['When', 'Status', '#Seconds', 'Error'],
+              s.runs.map((r) => [
+                when(r.at, s.timezone),
+                r.status.replaceAll('_', ' '),
+                fmt(r.seconds, 1),
+                r.error ?? '',
+              ]),
               { 'data-testid': 'runs' },
             )
           : h(

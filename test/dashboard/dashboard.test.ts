@@ -63,7 +63,11 @@ describe('dashboard in Chromium', { skip }, () => {
 
   /** A page that records console errors and failed requests. */
   async function open(width: number): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
+    const page = await browser.newPage({
+      viewport: { width, height: 900 },
+      acceptDownloads: true,
+      locale: 'en-US',
+    });
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
@@ -95,6 +99,11 @@ describe('dashboard in Chromium', { skip }, () => {
         assert.ok((await page.locator('h1').textContent())?.length, `${name} has a heading`);
         assert.equal(await page.locator('.error').count(), 0, `${name} shows no error`);
         await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+        // A listener's words: no table name and no machine timestamp on the page.
+        // biome-ignore lint/performance/useDomNodeTextContent: what is shown, not hidden text
+        const text = await page.evaluate(() => document.body.innerText);
+        assert.doesNotMatch(text, /\b(?:bronze|silver|gold)\.[a-z_]+/, `${name} names a table`);
+        assert.doesNotMatch(text, /\d{4}-\d\d-\d\d[T ]\d\d:\d\d/, `${name} shows a timestamp`);
         // Nothing wider than the screen: wide tables and calendars scroll inside themselves.
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(wide <= width, `${name} at ${width} px is ${wide} px wide`);
@@ -162,16 +171,20 @@ describe('dashboard in Chromium', { skip }, () => {
   it('the period picker and the search work', async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/overview');
-    assert.match(
-      (await page.getByTestId('period').textContent()) ?? '',
-      /2026-10-28 to 2026-11-24/,
+    // Shown in words ("Oct 28, 2026 – Nov 24, 2026"); the days themselves ride along as data.
+    const period = page.getByTestId('period');
+    assert.deepEqual(
+      [await period.getAttribute('data-from'), await period.getAttribute('data-to')],
+      ['2026-10-28', '2026-11-24'],
     );
+    assert.equal(await period.textContent(), 'Oct 28, 2026 – Nov 24, 2026');
     await page.selectOption('#period', 'week');
     await page.waitForFunction(() => location.hash.includes('period=week'));
     await page.waitForFunction(
       () =>
         /^overview:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? '') &&
-        document.querySelector('[data-testid="period"]')?.textContent?.startsWith('2026-11-23'),
+        document.querySelector('[data-testid="period"]')?.getAttribute('data-from') ===
+          '2026-11-23',
     );
     await page.selectOption('#period', 'custom');
     await page.fill('#from', '2026-01-01');
@@ -179,8 +192,9 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.click('#apply');
     await page.waitForFunction(
       () =>
-        document.querySelector('[data-testid="period"]')?.textContent ===
-        '2026-01-01 to 2026-01-31',
+        document.querySelector('[data-testid="period"]')?.getAttribute('data-from') ===
+          '2026-01-01' &&
+        document.querySelector('[data-testid="period"]')?.getAttribute('data-to') === '2026-01-31',
     );
     const [january] = await query(
       "SELECT sum(plays)::INTEGER AS plays FROM gold.agg_daily_listening WHERE day BETWEEN DATE '2026-01-01' AND DATE '2026-01-31'",
