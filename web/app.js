@@ -139,9 +139,16 @@ async function api(path, params = {}) {
 }
 
 function route() {
-  const [page, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
-  return { page: page || 'overview', params: new URLSearchParams(query) };
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const params = new URLSearchParams(query);
+  // `#/artist/<name>`: a page of one artist (the name, URI-encoded, is its id here).
+  const [page, id] = path.split('/', 2);
+  if (id !== undefined) params.set('id', decodeURIComponent(id));
+  return { page: page || 'overview', params };
 }
+
+/** Where an artist's page is. */
+const artistHref = (name) => `#/artist/${encodeURIComponent(name)}`;
 
 function go(page, params) {
   const query = new URLSearchParams(
@@ -381,7 +388,7 @@ async function overview(params) {
     );
   const figureOf = (row) =>
     metric === 'plays' ? `${fmt(row.plays)} plays` : `${fmt(row.minutes)} min`;
-  const topList = (id, rows, name) =>
+  const topList = (id, rows, name, href) =>
     rows.length
       ? h(
           'ol',
@@ -391,7 +398,9 @@ async function overview(params) {
               'li',
               { 'data-plays': r.plays, 'data-minutes': r.minutes },
               thumb(r, r.album_name ?? r.track_name ?? r.artist_name),
-              h('span', { class: 'name' }, name(r)),
+              href?.(r)
+                ? h('a', { class: 'name', href: href(r) }, name(r))
+                : h('span', { class: 'name' }, name(r)),
               ' ',
               h('span', { class: 'num' }, figureOf(r)),
             ),
@@ -487,7 +496,12 @@ async function overview(params) {
       ),
       panel(
         'Top artists',
-        topList('top-artists', data.top_artists, (r) => r.artist_name),
+        topList(
+          'top-artists',
+          data.top_artists,
+          (r) => r.artist_name,
+          (r) => r.artist_name && artistHref(r.artist_name),
+        ),
         downloadLink('gold.agg_top_artists', 'top artists'),
       ),
       panel(
@@ -1029,7 +1043,121 @@ async function health() {
   );
 }
 
-const PAGES = { overview, wrapped, history, library, health };
+/** One artist: plays and minutes over time, first and last listen, top songs, hours, ranks. */
+async function artist(params) {
+  const name = params.get('id') ?? '';
+  const data = await api('artist', { name });
+  const back = h(
+    'p',
+    {},
+    h(
+      'a',
+      {
+        href: '#/overview',
+        onclick: (event) => {
+          // Back where the listener came from, when they came from this dashboard.
+          // (`window.history`: `history` is the History page's function here.)
+          if (window.history.length > 1) {
+            event.preventDefault();
+            window.history.back();
+          }
+        },
+      },
+      '← Back',
+    ),
+  );
+  show(
+    back,
+    h(
+      'h1',
+      {},
+      thumb(data, data.artist_name),
+      h('span', { 'data-testid': 'artist-name' }, data.artist_name),
+    ),
+    h(
+      'div',
+      { class: 'kpis' },
+      h(
+        'div',
+        { class: 'kpi', 'data-testid': 'artist-plays' },
+        h('div', { class: 'label' }, 'Plays'),
+        h('div', { class: 'value', 'data-value': data.plays }, fmt(data.plays)),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Minutes'),
+        h('div', { class: 'value' }, fmt(data.minutes)),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Share of your music'),
+        h('div', { class: 'value' }, `${fmt(data.share_of_minutes_percent, 1)}%`),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'First listen'),
+        h('div', {}, when(data.first_listen, data.timezone) ?? '—'),
+      ),
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'label' }, 'Last listen'),
+        h('div', {}, when(data.last_listen, data.timezone) ?? '—'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, 'Minutes by month'),
+        bars(
+          data.months.map((m) => ({ label: m.month, value: Number(m.minutes) })),
+          { unit: ' min' },
+        ),
+      ),
+      panel(
+        'Top songs',
+        h(
+          'ol',
+          { class: 'top-list', 'data-testid': 'artist-tracks' },
+          data.top_tracks.map((t) =>
+            h(
+              'li',
+              {},
+              h('span', { class: 'name' }, t.track_name ?? '?'),
+              ' ',
+              h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
+            ),
+          ),
+        ),
+      ),
+      panel(
+        'Hours of the day',
+        bars(
+          data.hours.map((x) => ({ label: `${x.hour}:00`, value: x.plays })),
+          { unit: ' plays' },
+        ),
+      ),
+      panel(
+        'Rank in your monthly top artists',
+        data.monthly_rank.length
+          ? dataTable(
+              ['Month', '#Rank'],
+              data.monthly_rank.map((r) => [r.month, `#${fmt(r.rank)}`]),
+              { 'aria-label': 'Rank by month' },
+            )
+          : h('p', { class: 'muted' }, 'Not in a monthly top list yet.'),
+      ),
+    ),
+  );
+}
+
+const PAGES = { overview, wrapped, history, library, health, artist };
 
 let renders = 0;
 

@@ -5,6 +5,7 @@ import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { csvHeader, csvRow } from '../text.js';
 import type { Row } from '../warehouse/index.js';
+import { artistPage } from './artist.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
 import type { ServedTables, TrackNames } from './tables.js';
@@ -489,6 +490,7 @@ export const ROUTES: Record<string, Handler> = {
   '/api/history': history,
   '/api/library': (ctx) => library(ctx),
   '/api/health': (ctx) => health(ctx),
+  '/api/artist': artistPage,
 };
 
 /**

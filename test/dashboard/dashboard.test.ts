@@ -94,11 +94,17 @@ describe('dashboard in Chromium', { skip }, () => {
     let checked = 0;
     for (const width of [1280, 390]) {
       const { page, errors } = await open(width);
-      for (const name of ['overview', 'wrapped', 'history', 'library', 'health']) {
+      // The top artist of all time has a page of its own, checked like the others.
+      const [top] = await query(
+        "SELECT artist_name FROM gold.agg_top_artists WHERE period = 'all' ORDER BY rank LIMIT 1",
+      );
+      const artistPage = `artist/${encodeURIComponent(String(top?.artist_name))}`;
+      for (const name of ['overview', 'wrapped', 'history', 'library', 'health', artistPage]) {
         await visit(page, `#/${name}`);
         assert.ok((await page.locator('h1').textContent())?.length, `${name} has a heading`);
         assert.equal(await page.locator('.error').count(), 0, `${name} shows no error`);
-        await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+        const shot = name.startsWith('artist/') ? 'artist' : name;
+        await page.screenshot({ path: join(SHOTS, `${shot}-${width}.png`), fullPage: true });
         // A listener's words: no table name and no machine timestamp on the page.
         // biome-ignore lint/performance/useDomNodeTextContent: what is shown, not hidden text
         const text = await page.evaluate(() => document.body.innerText);
@@ -269,6 +275,35 @@ describe('dashboard in Chromium', { skip }, () => {
       (await page.locator('[data-testid="kpi-plays"] .change').textContent()) ?? '',
       /^[▲▼] \d+% vs previous period$/,
     );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a top artist leads to its page, whose plays equal a count of the plays, and back', async () => {
+    const { page, errors } = await open(1280);
+    await visit(page, '#/overview?period=all');
+    const link = page.locator('[data-testid="top-artists"] a.name').first();
+    const name = (await link.textContent()) ?? '';
+    assert.ok(name.length > 0);
+    await link.click();
+    await page.waitForFunction(() =>
+      /^artist:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    assert.equal(await page.getByTestId('artist-name').textContent(), name);
+    // Counted here from silver's plays (30 s or more), not from the gold table the page reads.
+    const [counted] = await query(
+      `SELECT count(*) AS n FROM silver.fct_play WHERE content_type = 'track' AND counts_as_play AND artist_name = '${name.replaceAll("'", "''")}'`,
+    );
+    assert.equal(
+      await page.locator('[data-testid="artist-plays"] .value').getAttribute('data-value'),
+      String(counted?.n),
+    );
+    assert.ok((await page.locator('[data-testid="artist-tracks"] li').count()) > 0);
+    await page.getByText('← Back').click();
+    await page.waitForFunction(() =>
+      /^overview:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    assert.match(page.url(), /#\/overview\?period=all$/);
     assert.deepEqual(errors, []);
     await page.close();
   });
