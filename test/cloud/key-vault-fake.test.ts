@@ -18,7 +18,7 @@ import type { StoredTokens } from '../../src/spotify/token-store.js';
 import { assertNoSecretIn, assertPlaysOnce, readBlobs } from '../support/azure-blobs.js';
 import { type FakeKeyVault, startFakeKeyVault } from '../support/fake-key-vault.js';
 import { wrapped } from '../support/helpers.js';
-import { control } from '../support/oauth.js';
+import { control, expireAccessTokens, spotifyDown } from '../support/oauth.js';
 import { cliLogin } from '../support/sim-login.js';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
 
@@ -128,14 +128,8 @@ describe('Key Vault (FAKE vault: a local HTTPS stand-in for the secrets REST API
       await control(sim.url, 'DELETE', 'faults');
       // Run 2 must refresh: the simulator rotates the refresh token, and only the vault's
       // client secret is accepted for a login made with it.
-      if (hour === 2)
-        await control(sim.url, 'POST', 'faults', {
-          rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
-        });
-      if (hour === 3)
-        await control(sim.url, 'POST', 'faults', {
-          rules: [{ path: '/v1/*', kind: 'server_error', status: 503 }],
-        });
+      if (hour === 2) await expireAccessTokens(sim.url);
+      if (hour === 3) await spotifyDown(sim.url);
       const run = await wrapped(['run', '--json'], {
         env: {
           ...base,
@@ -187,9 +181,7 @@ describe('Key Vault (FAKE vault: a local HTTPS stand-in for the secrets REST API
   it('an identity that may not write the login back fails the run clearly, and the next run works once it may', async () => {
     await control(sim.url, 'POST', 'settings', { revoke_rotated_refresh_tokens: false });
     await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
-    await control(sim.url, 'POST', 'faults', {
-      rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
-    });
+    await expireAccessTokens(sim.url);
     const before = login();
     vault.deny('spotify-login', 'set');
     const env = async () => ({
@@ -221,10 +213,7 @@ describe('Key Vault (FAKE vault: a local HTTPS stand-in for the secrets REST API
       WRAPPED_HOME: await emptyHome(),
       WRAPPED_NOW: new Date(sim.world.now).toISOString(),
     });
-    const expire = () =>
-      control(sim.url, 'POST', 'faults', {
-        rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
-      });
+    const expire = () => expireAccessTokens(sim.url);
     await expire();
     vault.put('spotify-client-secret', 'a-wrong-secret-in-the-vault');
     try {

@@ -22,7 +22,7 @@ import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
 import { assertNoSecretIn, assertPlaysOnce, readBlobs } from '../support/azure-blobs.js';
 import { queryRows, wrapped } from '../support/helpers.js';
 import { landedPlays } from '../support/landed.js';
-import { control } from '../support/oauth.js';
+import { control, expireAccessTokens, spotifyDown } from '../support/oauth.js';
 import { cliLogin } from '../support/sim-login.js';
 import { type SlackReceiver, startSlackReceiver } from '../support/slack-receiver.js';
 import { type TruthPlay, windowAt } from '../support/truth.js';
@@ -95,15 +95,9 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
       await control(sim.url, 'DELETE', 'faults');
       // Between runs 2 and 3 every access token dies: run 3 must refresh, and the simulator
       // rotates the refresh token and revokes the old one at once.
-      if (hour === 3)
-        await control(sim.url, 'POST', 'faults', {
-          rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
-        });
+      if (hour === 3) await expireAccessTokens(sim.url);
       // Spotify is down over runs 4 and 5.
-      if (hour === 4 || hour === 5)
-        await control(sim.url, 'POST', 'faults', {
-          rules: [{ path: '/v1/*', kind: 'server_error', status: 503 }],
-        });
+      if (hour === 4 || hour === 5) await spotifyDown(sim.url);
       const env = {
         ...base,
         WRAPPED_HOME: await emptyHome(),

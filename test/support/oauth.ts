@@ -74,3 +74,15 @@ export async function control(
     throw new Error(`${method} /_sim/${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
+
+/** The next recently-played call finds every access token expired: the client must refresh. */
+export const expireAccessTokens = (base: string) =>
+  control(base, 'POST', 'faults', {
+    rules: [{ path: '/v1/me/player/recently-played', kind: 'expire_tokens', count: 1 }],
+  });
+
+/** Spotify's Web API answers 503 to everything until the faults are cleared. */
+export const spotifyDown = (base: string) =>
+  control(base, 'POST', 'faults', {
+    rules: [{ path: '/v1/*', kind: 'server_error', status: 503 }],
+  });
