@@ -147,8 +147,9 @@ function route() {
   return { page: page || 'overview', params };
 }
 
-/** Where an artist's page is. */
+/** Where an artist's and a song's pages are. */
 const artistHref = (name) => `#/artist/${encodeURIComponent(name)}`;
+const trackHref = (key) => `#/track/${encodeURIComponent(key)}`;
 
 function go(page, params) {
   const query = new URLSearchParams(
@@ -506,7 +507,12 @@ async function overview(params) {
       ),
       panel(
         'Top songs',
-        topList('top-tracks', data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`),
+        topList(
+          'top-tracks',
+          data.top_tracks,
+          (r) => `${r.track_name} — ${r.artist_name ?? '?'}`,
+          (r) => r.track_key && trackHref(r.track_key),
+        ),
         downloadLink('gold.agg_top_tracks', 'top songs'),
       ),
       panel(
@@ -1043,11 +1049,9 @@ async function health() {
   );
 }
 
-/** One artist: plays and minutes over time, first and last listen, top songs, hours, ranks. */
-async function artist(params) {
-  const name = params.get('id') ?? '';
-  const data = await api('artist', { name });
-  const back = h(
+/** "← Back" to where the listener came from, when they came from this dashboard. */
+function backLink() {
+  return h(
     'p',
     {},
     h(
@@ -1055,7 +1059,6 @@ async function artist(params) {
       {
         href: '#/overview',
         onclick: (event) => {
-          // Back where the listener came from, when they came from this dashboard.
           // (`window.history`: `history` is the History page's function here.)
           if (window.history.length > 1) {
             event.preventDefault();
@@ -1066,47 +1069,34 @@ async function artist(params) {
       '← Back',
     ),
   );
+}
+
+function tile(label, value, attrs = {}) {
+  return h('div', { class: 'kpi', ...attrs }, h('div', { class: 'label' }, label), value);
+}
+
+/**
+ * The page of one artist or song: its figures, minutes by month, the hours of the day, its rank
+ * in the monthly top lists, and what else the kind shows (`more`).
+ */
+function detailPage({ kind, name, subtitle, data, rankOf, more }) {
   show(
-    back,
-    h(
-      'h1',
-      {},
-      thumb(data, data.artist_name),
-      h('span', { 'data-testid': 'artist-name' }, data.artist_name),
-    ),
+    backLink(),
+    h('h1', {}, thumb(data, name), h('span', { 'data-testid': `${kind}-name` }, name)),
+    subtitle,
     h(
       'div',
       { class: 'kpis' },
-      h(
-        'div',
-        { class: 'kpi', 'data-testid': 'artist-plays' },
-        h('div', { class: 'label' }, 'Plays'),
-        h('div', { class: 'value', 'data-value': data.plays }, fmt(data.plays)),
+      tile('Plays', h('div', { class: 'value', 'data-value': data.plays }, fmt(data.plays)), {
+        'data-testid': `${kind}-plays`,
+      }),
+      tile('Minutes', h('div', { class: 'value' }, fmt(data.minutes))),
+      tile(
+        'Share of your music',
+        h('div', { class: 'value' }, `${fmt(data.share_of_minutes_percent, 2)}%`),
       ),
-      h(
-        'div',
-        { class: 'kpi' },
-        h('div', { class: 'label' }, 'Minutes'),
-        h('div', { class: 'value' }, fmt(data.minutes)),
-      ),
-      h(
-        'div',
-        { class: 'kpi' },
-        h('div', { class: 'label' }, 'Share of your music'),
-        h('div', { class: 'value' }, `${fmt(data.share_of_minutes_percent, 1)}%`),
-      ),
-      h(
-        'div',
-        { class: 'kpi' },
-        h('div', { class: 'label' }, 'First listen'),
-        h('div', {}, when(data.first_listen, data.timezone) ?? '—'),
-      ),
-      h(
-        'div',
-        { class: 'kpi' },
-        h('div', { class: 'label' }, 'Last listen'),
-        h('div', {}, when(data.last_listen, data.timezone) ?? '—'),
-      ),
+      tile('First listen', h('div', {}, when(data.first_listen, data.timezone) ?? '—')),
+      tile('Last listen', h('div', {}, when(data.last_listen, data.timezone) ?? '—')),
     ),
     h(
       'div',
@@ -1120,6 +1110,38 @@ async function artist(params) {
           { unit: ' min' },
         ),
       ),
+      ...more,
+      panel(
+        'Hours of the day',
+        bars(
+          data.hours.map((x) => ({ label: `${x.hour}:00`, value: x.plays })),
+          { unit: ' plays' },
+        ),
+      ),
+      panel(
+        `Rank in your monthly ${rankOf}`,
+        data.monthly_rank.length
+          ? dataTable(
+              ['Month', '#Rank'],
+              data.monthly_rank.map((r) => [r.month, `#${fmt(r.rank)}`]),
+              { 'aria-label': 'Rank by month' },
+            )
+          : h('p', { class: 'muted' }, `Not in your monthly ${rankOf} yet.`),
+      ),
+    ),
+  );
+}
+
+/** One artist: `#/artist/NAME`. */
+async function artist(params) {
+  const data = await api('artist', { name: params.get('id') ?? '' });
+  detailPage({
+    kind: 'artist',
+    name: data.artist_name,
+    subtitle: null,
+    data,
+    rankOf: 'top artists',
+    more: [
       panel(
         'Top songs',
         h(
@@ -1129,35 +1151,40 @@ async function artist(params) {
             h(
               'li',
               {},
-              h('span', { class: 'name' }, t.track_name ?? '?'),
+              t.track_key
+                ? h('a', { class: 'name', href: trackHref(t.track_key) }, t.track_name ?? '?')
+                : h('span', { class: 'name' }, t.track_name ?? '?'),
               ' ',
               h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
             ),
           ),
         ),
       ),
-      panel(
-        'Hours of the day',
-        bars(
-          data.hours.map((x) => ({ label: `${x.hour}:00`, value: x.plays })),
-          { unit: ' plays' },
-        ),
-      ),
-      panel(
-        'Rank in your monthly top artists',
-        data.monthly_rank.length
-          ? dataTable(
-              ['Month', '#Rank'],
-              data.monthly_rank.map((r) => [r.month, `#${fmt(r.rank)}`]),
-              { 'aria-label': 'Rank by month' },
-            )
-          : h('p', { class: 'muted' }, 'Not in a monthly top list yet.'),
-      ),
-    ),
-  );
+    ],
+  });
 }
 
-const PAGES = { overview, wrapped, history, library, health, artist };
+/** One song: `#/track/KEY`, with its artist (a link) and album. */
+async function track(params) {
+  const data = await api('track', { key: params.get('id') ?? '' });
+  detailPage({
+    kind: 'track',
+    name: data.track_name ?? '?',
+    subtitle: h(
+      'p',
+      { class: 'muted', 'data-testid': 'track-by' },
+      data.artist_name
+        ? h('a', { href: artistHref(data.artist_name) }, data.artist_name)
+        : 'unknown artist',
+      data.album_name ? ` · ${data.album_name}` : '',
+    ),
+    data,
+    rankOf: 'top songs',
+    more: [],
+  });
+}
+
+const PAGES = { overview, wrapped, history, library, health, artist, track };
 
 let renders = 0;
 

@@ -9,6 +9,7 @@ import { artistPage } from './artist.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
 import type { ServedTables, TrackNames } from './tables.js';
+import { trackPage } from './track.js';
 
 /**
  * The dashboard's JSON API. Every figure comes from gold (pre-aggregated per day, so any period
@@ -491,6 +492,7 @@ export const ROUTES: Record<string, Handler> = {
   '/api/library': (ctx) => library(ctx),
   '/api/health': (ctx) => health(ctx),
   '/api/artist': artistPage,
+  '/api/track': trackPage,
 };
 
 /**

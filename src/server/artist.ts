@@ -1,6 +1,7 @@
 import type { Row } from '../warehouse/index.js';
 import type { ApiContext } from './api.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
+import { instant } from './instant.js';
 
 const NOT_BUILT = 'no data yet: run `wrapped import` or `wrapped run`, then `wrapped transform`';
 const MAX_NAME = 1000;
@@ -78,9 +79,4 @@ export async function artistPage(ctx: ApiContext, params: URLSearchParams) {
     hours: Array.from({ length: 24 }, (_, hour) => ({ hour, plays: byHour.get(hour) ?? 0 })),
     monthly_rank: ranks,
   };
-}
-
-/** Epoch milliseconds as an ISO instant for JSON (the page shows it in words). */
-function instant(ms: unknown): string | null {
-  return ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 }

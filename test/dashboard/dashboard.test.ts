@@ -99,11 +99,16 @@ describe('dashboard in Chromium', { skip }, () => {
         "SELECT artist_name FROM gold.agg_top_artists WHERE period = 'all' ORDER BY rank LIMIT 1",
       );
       const artistPage = `artist/${encodeURIComponent(String(top?.artist_name))}`;
-      for (const name of ['overview', 'wrapped', 'history', 'library', 'health', artistPage]) {
+      const [song] = await query(
+        "SELECT track_key FROM gold.agg_top_tracks WHERE period = 'all' ORDER BY rank LIMIT 1",
+      );
+      const trackPage = `track/${encodeURIComponent(String(song?.track_key))}`;
+      const pages = ['overview', 'wrapped', 'history', 'library', 'health', artistPage, trackPage];
+      for (const name of pages) {
         await visit(page, `#/${name}`);
         assert.ok((await page.locator('h1').textContent())?.length, `${name} has a heading`);
         assert.equal(await page.locator('.error').count(), 0, `${name} shows no error`);
-        const shot = name.startsWith('artist/') ? 'artist' : name;
+        const shot = name.split('/')[0] as string;
         await page.screenshot({ path: join(SHOTS, `${shot}-${width}.png`), fullPage: true });
         // A listener's words: no table name and no machine timestamp on the page.
         // biome-ignore lint/performance/useDomNodeTextContent: what is shown, not hidden text
@@ -279,7 +284,7 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('a top artist leads to its page, whose plays equal a count of the plays, and back', async () => {
+  it('a top artist leads to its page and on to its top song, whose plays equal a count of the plays, and back', async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/overview?period=all');
     const link = page.locator('[data-testid="top-artists"] a.name').first();
@@ -299,6 +304,27 @@ describe('dashboard in Chromium', { skip }, () => {
       String(counted?.n),
     );
     assert.ok((await page.locator('[data-testid="artist-tracks"] li').count()) > 0);
+
+    // On to the artist's top song, whose plays are counted the same way, and back.
+    const songLink = page.locator('[data-testid="artist-tracks"] a.name').first();
+    const songHref = (await songLink.getAttribute('href')) ?? '';
+    await songLink.click();
+    await page.waitForFunction(() =>
+      /^track:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    const key = decodeURIComponent(songHref.replace('#/track/', ''));
+    const [songPlays] = await query(
+      `SELECT count(*) AS n FROM silver.fct_play WHERE counts_as_play AND track_key = '${key.replaceAll("'", "''")}'`,
+    );
+    assert.equal(
+      await page.locator('[data-testid="track-plays"] .value').getAttribute('data-value'),
+      String(songPlays?.n),
+    );
+    assert.equal(await page.locator('[data-testid="track-by"] a').textContent(), name);
+    await page.getByText('← Back').click();
+    await page.waitForFunction(() =>
+      /^artist:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
     await page.getByText('← Back').click();
     await page.waitForFunction(() =>
       /^overview:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),

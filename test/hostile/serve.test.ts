@@ -96,12 +96,26 @@ describe('the dashboard under hostile requests', () => {
       ['/api/overview?period=custom&from=2023-13-01&to=2024-01-01', /from must be a real date/],
       ['/api/overview?period=custom&from=0000-01-01&to=2024-01-01', /from must be a real date/],
       ['/api/meta', /cookie is malformed/, { cookie: 'wrapped_token=%E0%A4%A' }],
+      ['/api/artist', /name: the artist/],
+      [`/api/artist?name=${'x'.repeat(5000)}`, /name: the artist/],
+      ['/api/track?key=', /key: the track/],
     ];
     for (const [path, message, headers] of cases) {
       const server = headers ? guarded : open;
       const answer = await get(server.url, path, headers);
       assert.equal(answer.status, 400, path);
       assert.match(JSON.parse(answer.body).error.message, message, path);
+    }
+  });
+
+  it('an artist or song that is not in the listening is 404, whatever its name holds', async () => {
+    for (const path of [
+      `/api/artist?name=${encodeURIComponent("Robert'); DROP TABLE x;--")}`,
+      `/api/track?key=${encodeURIComponent('spotify:track:nope\u0000')}`,
+    ]) {
+      const answer = await get(open.url, path);
+      assert.equal(answer.status, 404, path);
+      assert.match(JSON.parse(answer.body).error.message, /in your listening/);
     }
   });
 
