@@ -1,13 +1,12 @@
-import type { Config, LateSecret } from '../config/load.js';
+import type { Config } from '../config/load.js';
 import { withLateSecrets } from '../config/load.js';
-import type { SettingKey } from '../config/settings.js';
 import {
   openKeyVault,
   type SecretVault,
   VAULT_SECRETS,
   type VaultSecretName,
 } from '../secrets/key-vault.js';
-import { VAULT_SETTINGS } from '../secrets/late-secrets.js';
+import { foundInVault } from '../secrets/late-secrets.js';
 import type { DoctorCheck } from './checks.js';
 
 /** What each secret is for, and what its absence means. */
@@ -65,12 +64,7 @@ export async function checkKeyVault(
       return { name: label, status: purpose.absentStatus, summary: purpose.absent };
     return { name: label, status: 'ok', summary: `readable: ${purpose.what}` };
   });
-  const found: Partial<Record<SettingKey, LateSecret>> = {};
-  for (const { key, secret } of VAULT_SETTINGS) {
-    const value = results.find((r) => r.name === secret)?.value;
-    if (value !== undefined && value.trim() !== '')
-      found[key] = { raw: value, source: { kind: 'key-vault', vault: vault.url, secret } };
-  }
+  const found = foundInVault(vault.url, (secret) => results.find((r) => r.name === secret)?.value);
   try {
     return { checks, config: withLateSecrets(config, found) };
   } catch (error) {

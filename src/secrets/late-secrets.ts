@@ -24,11 +24,23 @@ export async function withVaultSecrets(
 ): Promise<Config> {
   if (vault === undefined) return config;
   const values = await Promise.all(VAULT_SETTINGS.map(({ secret }) => vault.get(secret)));
+  const read = new Map(VAULT_SETTINGS.map(({ secret }, i) => [secret, values[i]]));
+  return withLateSecrets(
+    config,
+    foundInVault(vault.url, (secret) => read.get(secret)),
+  );
+}
+
+/** The settings whose secrets `read` gives (a blank one counts as absent), with their source. */
+export function foundInVault(
+  vaultUrl: string,
+  read: (secret: VaultSecretName) => string | undefined,
+): Partial<Record<SettingKey, LateSecret>> {
   const found: Partial<Record<SettingKey, LateSecret>> = {};
-  VAULT_SETTINGS.forEach(({ key, secret }, i) => {
-    const raw = values[i];
+  for (const { key, secret } of VAULT_SETTINGS) {
+    const raw = read(secret);
     if (raw !== undefined && raw.trim() !== '')
-      found[key] = { raw, source: { kind: 'key-vault', vault: vault.url, secret } };
-  });
-  return withLateSecrets(config, found);
+      found[key] = { raw, source: { kind: 'key-vault', vault: vaultUrl, secret } };
+  }
+  return found;
 }

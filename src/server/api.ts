@@ -6,6 +6,7 @@ import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js'
 import { csvHeader, csvRow } from '../text.js';
 import type { Row } from '../warehouse/index.js';
 import { artistPage } from './artist.js';
+import { NOT_BUILT, requireTables } from './detail.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
 import type { ServedTables, TrackNames } from './tables.js';
@@ -26,13 +27,6 @@ export interface ApiContext {
 }
 
 type Handler = (ctx: ApiContext, params: URLSearchParams) => Promise<unknown>;
-
-const NOT_BUILT = 'no data yet: run `wrapped import` or `wrapped run`, then `wrapped transform`';
-
-function requireTables(ctx: ApiContext, ...tables: string[]): void {
-  const missing = tables.filter((t) => !ctx.tables.has(t));
-  if (missing.length > 0) throw new HttpError(409, NOT_BUILT);
-}
 
 /** Today in the user's time zone (YYYY-MM-DD). */
 function today(ctx: ApiContext): string {
