@@ -1,7 +1,9 @@
 -- Discovery: the first play of each artist and of each track (a play is 30 s or more: a skip
 -- in the first seconds is not meeting someone). "First" means first in the history wrapped-me
 -- holds, so the earliest days of an import discover everything. Tracks are named as
--- silver.dim_track names them.
+-- silver.dim_track names them. A row changes only when a first listen does: how often it was
+-- played since is in the top lists, so new plays of a known artist do not touch the year it
+-- was discovered in (gold.wrapped_year reads this table by that year).
 -- depends_on: silver.fct_play, silver.int_track_names
 -- event_time: first_day
 -- key: kind, item_key
@@ -15,14 +17,14 @@ WITH music AS (
 ),
 firsts AS (
   SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, CAST(NULL AS STRING) AS artist_name,
-    min(ended_at) AS first_played_at, count(*) AS plays
+    min(ended_at) AS first_played_at
   FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
   UNION ALL
   SELECT 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
-    min(m.ended_at), count(*)
+    min(m.ended_at)
   FROM music AS m JOIN silver.int_track_names AS d USING (track_key)
   WHERE m.track_name IS NOT NULL GROUP BY m.track_key
 )
 SELECT kind, item_key, name, artist_name, first_played_at,
-  CAST({{ local_time(first_played_at) }} AS DATE) AS first_day, plays
+  CAST({{ local_time(first_played_at) }} AS DATE) AS first_day
 FROM firsts

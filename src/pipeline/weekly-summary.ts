@@ -101,8 +101,13 @@ export async function buildWeeklySummary(
       [week],
     );
     const discovered = await warehouse.query(
-      "SELECT name FROM gold.agg_discovery WHERE kind = 'artist' AND first_day BETWEEN ?::DATE AND ?::DATE ORDER BY plays DESC, name",
-      [from, to],
+      // The week's new artists, the most played that week first.
+      `SELECT d.name FROM gold.agg_discovery AS d
+       LEFT JOIN gold.agg_top_artists AS t
+         ON t.period_type = 'week' AND t.period = ? AND t.artist_name = d.name
+       WHERE d.kind = 'artist' AND d.first_day BETWEEN ?::DATE AND ?::DATE
+       ORDER BY t.plays DESC NULLS LAST, d.name`,
+      [week, from, to],
     );
     const streak = await one(
       'SELECT coalesce(max(days), 0) AS days FROM gold.agg_streaks WHERE streak_end >= ?::DATE - 1 AND streak_start <= ?::DATE',

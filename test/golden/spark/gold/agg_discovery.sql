@@ -7,14 +7,14 @@ WITH music AS (
 ),
 firsts AS (
   SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, CAST(NULL AS STRING) AS artist_name,
-    min(ended_at) AS first_played_at, count(*) AS plays
+    min(ended_at) AS first_played_at
   FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
   UNION ALL
   SELECT 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
-    min(m.ended_at), count(*)
+    min(m.ended_at)
   FROM music AS m JOIN silver__int_track_names AS d USING (track_key)
   WHERE m.track_name IS NOT NULL GROUP BY m.track_key
 )
 SELECT kind, item_key, name, artist_name, first_played_at,
-  CAST(CAST(first_played_at AS TIMESTAMP_NTZ) AS DATE) AS first_day, plays
+  CAST(CAST(first_played_at AS TIMESTAMP_NTZ) AS DATE) AS first_day
 FROM firsts
