@@ -2,124 +2,13 @@
 // page as text (textContent), never as HTML. Pages: #/overview, #/wrapped, #/history,
 // #/library, #/health; their state lives in the hash, so every view has a shareable address.
 
+import { h, thumb } from './lib/dom.js';
+import { fmt, onDay, sourceWords, wallTime, when } from './lib/format.js';
+import { savePng } from './lib/png-card.js';
+import { openStory } from './pages/story.js';
+
 const main = document.getElementById('main');
 const EMPTY = 'No data yet: run `wrapped import` or `wrapped run`, then `wrapped transform`.';
-const fmt = (n, digits = 0) =>
-  Number(n ?? 0).toLocaleString('en-US', { maximumFractionDigits: digits });
-
-/**
- * Dates in the listener's words: the browser's locale, the dashboard's time zone
- * (WRAPPED_TIMEZONE). No ISO text reaches the page.
- */
-function when(iso, timeZone) {
-  if (!iso) return null;
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  }).format(date);
-}
-
-/** A calendar day (YYYY-MM-DD). */
-function onDay(ymd) {
-  if (!ymd) return '';
-  const date = new Date(`${String(ymd).slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return String(ymd);
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
-}
-
-/** A wall-clock time already in the dashboard's zone ("YYYY-MM-DD HH:MM:SS"). */
-function wallTime(text) {
-  const date = new Date(`${String(text).replace(' ', 'T').slice(0, 19)}Z`);
-  if (Number.isNaN(date.getTime())) return String(text ?? '');
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(date);
-}
-
-const SOURCE_WORDS = {
-  api: 'Spotify API',
-  export_extended: 'extended history',
-  export_account: 'account data',
-};
-
-/** `api+export_extended` as "Spotify API + extended history". */
-function sourceWords(source) {
-  return String(source ?? '')
-    .split('+')
-    .map((part) => SOURCE_WORDS[part] ?? part)
-    .join(' + ');
-}
-
-/** Builds an element: h('p', { class: 'x' }, 'text', child). Strings become text nodes. */
-function h(tag, attrs = {}, ...children) {
-  const svg = ['svg', 'rect', 'text', 'g', 'title'].includes(tag);
-  const el = svg
-    ? document.createElementNS('http://www.w3.org/2000/svg', tag)
-    : document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-    // Through the CSSOM: the page's Content-Security-Policy forbids inline style attributes.
-    else if (key === 'style') el.style.cssText = value;
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-/**
- * A top-list row's picture (artist photo or album cover from Spotify's image CDN): the server
- * passes one on only after a login to Spotify, as loading it is a request to a third party.
- * Otherwise, and when the picture cannot load (offline), a placeholder: the name's initials on
- * a colour derived from the name. Decorative either way: the name beside it says what it is.
- */
-function thumb(row, name) {
-  if (typeof row.image_url !== 'string' || !row.image_url.startsWith('https://'))
-    return placeholder(name);
-  return h('img', {
-    class: 'thumb',
-    src: row.image_url,
-    alt: '',
-    width: 32,
-    height: 32,
-    loading: 'lazy',
-    referrerpolicy: 'no-referrer',
-    onerror: (event) => event.target.replaceWith(placeholder(name)),
-  });
-}
-
-/** Up to two initials, from the first two words that hold a letter or digit. */
-function initials(name) {
-  const words = String(name ?? '')
-    .split(/\s+/)
-    .map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]);
-  const letters = words.filter(Boolean).slice(0, 2);
-  return letters.length ? letters.join('').toLocaleUpperCase() : '♪';
-}
-
-/** One of twelve hues, always the same for the same name (CSS classes: the page allows no inline style). */
-function hueOf(name) {
-  let hash = 0;
-  for (const char of String(name ?? '')) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
-  return hash % 12;
-}
-
-function placeholder(name) {
-  return h(
-    'span',
-    { class: `thumb placeholder hue-${hueOf(name)}`, 'aria-hidden': 'true' },
-    initials(name),
-  );
-}
-
 class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -544,43 +433,6 @@ async function overview(params) {
   );
 }
 
-/**
- * Draws a Wrapped card on a canvas and downloads it as a 1080 x 1080 PNG; `period` goes on it,
- * so a shared figure says when.
- */
-function savePng(card, name, period) {
-  const lines = [...card.querySelectorAll('[data-line]')].map((el) => el.textContent);
-  const title = card.querySelector('h2').textContent;
-  const canvas = document.createElement('canvas');
-  canvas.width = 1080;
-  canvas.height = 1080;
-  const g = canvas.getContext('2d');
-  const gradient = g.createLinearGradient(0, 0, 1080, 1080);
-  gradient.addColorStop(0, '#14532d');
-  gradient.addColorStop(1, '#15803d');
-  g.fillStyle = gradient;
-  g.fillRect(0, 0, 1080, 1080);
-  g.fillStyle = '#bbf7d0';
-  g.font = '600 44px system-ui, sans-serif';
-  g.fillText(title.toUpperCase(), 80, 150);
-  g.fillStyle = '#ffffff';
-  lines.forEach((line, i) => {
-    g.font = i === 0 ? '800 84px system-ui, sans-serif' : '500 46px system-ui, sans-serif';
-    g.fillText(
-      line.length > 38 ? `${line.slice(0, 37)}…` : line,
-      80,
-      300 + i * (i === 0 ? 0 : 70) + (i ? 60 : 0),
-    );
-  });
-  g.font = '500 32px system-ui, sans-serif';
-  g.fillStyle = '#bbf7d0';
-  g.fillText(`wrapped-me · ${period}`, 80, 1000);
-  const link = h('a', { href: canvas.toDataURL('image/png'), download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
 async function wrapped(params) {
   const data = await api('wrapped', { year: params.get('year') });
   const y = data.year;
@@ -609,8 +461,22 @@ async function wrapped(params) {
   };
   const numbered = (rows, name, first = 1) =>
     rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
+  // The story (one figure a slide) over the grid of all figures; its slide is in the address.
+  const address = (slide) => `#/wrapped?year=${year}${slide ? `&slide=${slide}` : ''}`;
+  const play = (startId) =>
+    openStory(data, {
+      startId,
+      onMove: (slide) => window.history.replaceState(null, '', address(slide)),
+      onClose: () => window.history.replaceState(null, '', address()),
+    });
   show(
     h('h1', {}, `Your ${year} Wrapped`),
+    h(
+      'button',
+      { type: 'button', class: 'play-story', 'data-testid': 'play-story', onclick: () => play() },
+      '▶ Play your story',
+    ),
+    h('p', { class: 'muted' }, 'Or read all the figures at once, below.'),
     h(
       'div',
       { class: 'controls' },
@@ -662,7 +528,7 @@ async function wrapped(params) {
         'peak-hour',
         'Peak hour',
         y.peak_hour === null ? '—' : `${String(y.peak_hour).padStart(2, '0')}:00`,
-        `Biggest day: ${y.most_played_day ?? '—'} (${fmt(y.most_played_day_minutes)} min)`,
+        `Biggest day: ${y.most_played_day ? onDay(y.most_played_day) : '—'} (${fmt(y.most_played_day_minutes)} min)`,
       ),
       card(
         'streak',
@@ -680,6 +546,7 @@ async function wrapped(params) {
     ),
     spotifySide(data.spotify_wrapped, year),
   );
+  if (params.get('slide')) play(params.get('slide'));
 }
 
 /** Spotify's own Wrapped (WrappedYYYY.json in the export) beside ours, each difference with why. */

@@ -378,6 +378,19 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
       ? await top('agg_top_albums', 'album_key, album_name, artist_name')
       : [],
   });
+  // The year's listening clock: minutes in each hour of the day (all 24), for the story.
+  const hours = ctx.tables.has('gold.agg_listening_clock')
+    ? await ctx.tables.query(
+        `SELECT hour::INTEGER AS hour, round(sum(minutes), 2)::DOUBLE AS minutes
+         FROM gold.agg_listening_clock WHERE period = ? GROUP BY hour`,
+        [year],
+      )
+    : [];
+  const byHour = new Map(hours.map((r) => [Number(r.hour), Number(r.minutes)]));
+  const clock = Array.from({ length: 24 }, (_, hour) => ({
+    hour,
+    minutes: byHour.get(hour) ?? 0,
+  }));
   // Spotify's own Wrapped for the year beside ours, when the export held WrappedYYYY.json.
   const beside = await spotifyBeside(
     (sql, p) => ctx.tables.query(sql, p),
@@ -385,7 +398,7 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
     year,
     row,
   );
-  return { years, year: row, ...lists, spotify_wrapped: beside ?? null };
+  return { years, year: row, ...lists, clock, spotify_wrapped: beside ?? null };
 }
 
 async function history(ctx: ApiContext, params: URLSearchParams) {

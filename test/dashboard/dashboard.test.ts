@@ -88,10 +88,11 @@ describe('dashboard in Chromium', { skip }, () => {
     }, before);
   }
 
-  it('every page renders with no console error, no sideways scrolling and no serious axe finding, at 1280 and 390 px', async () => {
+  it('every page and every Wrapped story slide renders with no console error, no sideways scrolling and no serious axe finding, at 1280 and 390 px', async () => {
     const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
     const findings: string[] = [];
     let checked = 0;
+    let storySlides = 0;
     for (const width of [1280, 390]) {
       const { page, errors } = await open(width);
       // The top artist of all time has a page of its own, checked like the others.
@@ -104,11 +105,13 @@ describe('dashboard in Chromium', { skip }, () => {
       );
       const trackPage = `track/${encodeURIComponent(String(song?.track_key))}`;
       const pages = ['overview', 'wrapped', 'history', 'library', 'health', artistPage, trackPage];
-      for (const name of pages) {
-        await visit(page, `#/${name}`);
-        assert.ok((await page.locator('h1').textContent())?.length, `${name} has a heading`);
+      /** What every view must show: a heading, no error, a listener's words, no overflow, no axe finding. */
+      const check = async (name: string, shot: string) => {
+        assert.ok(
+          (await page.locator('h1, h2').first().textContent())?.length,
+          `${name} has a heading`,
+        );
         assert.equal(await page.locator('.error').count(), 0, `${name} shows no error`);
-        const shot = name.split('/')[0] as string;
         await page.screenshot({ path: join(SHOTS, `${shot}-${width}.png`), fullPage: true });
         // A listener's words: no table name and no machine timestamp on the page.
         // biome-ignore lint/performance/useDomNodeTextContent: what is shown, not hidden text
@@ -116,7 +119,14 @@ describe('dashboard in Chromium', { skip }, () => {
         assert.doesNotMatch(text, /\b(?:bronze|silver|gold)\.[a-z_]+/, `${name} names a table`);
         assert.doesNotMatch(text, /\d{4}-\d\d-\d\d[T ]\d\d:\d\d/, `${name} shows a timestamp`);
         // Nothing wider than the screen: wide tables and calendars scroll inside themselves.
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        const wide = await page.evaluate(() =>
+          Math.max(
+            document.documentElement.scrollWidth,
+            ...Array.from(document.querySelectorAll('.story-stage')).map(
+              (el) => el.scrollWidth - el.clientWidth + window.innerWidth,
+            ),
+          ),
+        );
         assert.ok(wide <= width, `${name} at ${width} px is ${wide} px wide`);
         // Through the debugger, as the page's Content-Security-Policy allows no injected script.
         await page.evaluate(axeSource);
@@ -139,12 +149,32 @@ describe('dashboard in Chromium', { skip }, () => {
         });
         for (const v of violations) findings.push(`${name} at ${width} px: ${v}`);
         checked++;
+      };
+      for (const name of pages) {
+        await visit(page, `#/${name}`);
+        await check(name, name.split('/')[0] as string);
+      }
+      // Every slide of the Wrapped story, walked through with the keyboard.
+      await visit(page, '#/wrapped?slide=intro');
+      for (;;) {
+        const slide = String(
+          await page.locator('[data-testid="story"]').getAttribute('data-slide'),
+        );
+        await check(`story slide ${slide}`, `story-${slide}`);
+        storySlides++;
+        if (await page.locator('.story-next').isDisabled()) break;
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction(
+          (before) =>
+            document.querySelector('[data-testid="story"]')?.getAttribute('data-slide') !== before,
+          slide,
+        );
       }
       assert.deepEqual(errors, []);
       await page.close();
     }
     console.log(
-      `dashboard: ${checked} page views checked by axe-core, ${findings.length} serious or critical findings`,
+      `dashboard: ${checked} page views checked by axe-core (${storySlides} of them Wrapped story slides), ${findings.length} serious or critical findings`,
     );
     assert.deepEqual(findings, []);
   });
@@ -347,6 +377,87 @@ describe('dashboard in Chromium', { skip }, () => {
     const png = await readFile(file);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.ok(png.length > 10_000, `a real picture (${png.length} bytes)`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the Wrapped story moves by keyboard, click and swipe, keeps its slide in the address, and saves a slide as a PNG', async () => {
+    const { page, errors } = await open(390);
+    const story = page.locator('[data-testid="story"]');
+    const slideIs = (id: string) =>
+      page.waitForFunction(
+        (want) =>
+          document.querySelector('[data-testid="story"]')?.getAttribute('data-slide') === want,
+        id,
+      );
+    await visit(page, '#/wrapped?year=2026');
+    await page.locator('[data-testid="play-story"]').click();
+    await slideIs('intro');
+    assert.ok(
+      await story.evaluate((el) => el.contains(document.activeElement)),
+      'focus is in the story',
+    );
+    await page.keyboard.press('ArrowRight');
+    await slideIs('minutes');
+    assert.match(page.url(), /#\/wrapped\?year=2026&slide=minutes$/);
+    // The one figure of the slide is the year's minutes, as gold holds them.
+    const [year] = await query("SELECT minutes FROM gold.wrapped_year WHERE year = '2026'");
+    assert.equal(
+      await page.locator('.slide .big').textContent(),
+      `${Number(year?.minutes).toLocaleString('en-US', { maximumFractionDigits: 0 })} minutes`,
+    );
+    // A tap on the right goes on, on the left third goes back; a swipe to the left goes on.
+    const box = await page.locator('.story-stage').boundingBox();
+    assert.ok(box);
+    const middle = box.y + box.height / 2;
+    await page.mouse.click(box.x + box.width * 0.8, middle);
+    await slideIs('top-artist');
+    await page.mouse.click(box.x + box.width * 0.1, middle);
+    await slideIs('minutes');
+    await page.mouse.move(box.x + box.width * 0.8, middle);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.2, middle, { steps: 5 });
+    await page.mouse.up();
+    await slideIs('top-artist');
+    await page.keyboard.press('End');
+    await slideIs('outro');
+    await page.keyboard.press('Home');
+    await slideIs('intro');
+    // Each slide saves as a PNG card named after it.
+    await page.keyboard.press('ArrowRight');
+    await slideIs('minutes');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.story-save').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'wrapped-2026-minutes.png');
+    const file = join(home, 'slide.png');
+    await download.saveAs(file);
+    const png = await readFile(file);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // Escape leaves the story, and the address no longer names a slide.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="story"]'));
+    assert.match(page.url(), /#\/wrapped\?year=2026$/);
+    // The listening clock, opened from its address: 24 bars, and their figures behind a toggle
+    // add up to the year's minutes in gold's hourly table.
+    await visit(page, '#/wrapped?year=2026&slide=clock');
+    await slideIs('clock');
+    assert.equal(await page.locator('.clock-chart rect').count(), 24);
+    await page.locator('.chart-data summary').click();
+    const cells = await page
+      .locator('.chart-data tbody tr td:nth-child(2)')
+      .evaluateAll((tds) => tds.map((td) => Number(td.textContent?.replaceAll(',', ''))));
+    assert.equal(cells.length, 24);
+    const [hourly] = await query(
+      'SELECT sum(ms_played) / 60000.0 AS minutes FROM gold.agg_hourly_listening WHERE year(day) = 2026',
+    );
+    const shown = cells.reduce((a, b) => a + b, 0);
+    // Each hour is shown to the minute: 24 roundings of at most half a minute.
+    assert.ok(
+      Math.abs(shown - Number(hourly?.minutes)) <= 12,
+      `the clock shows ${shown} minutes, gold holds ${hourly?.minutes}`,
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
