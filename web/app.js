@@ -2,6 +2,7 @@
 // page as text (textContent), never as HTML. Pages: #/overview, #/wrapped, #/history,
 // #/library, #/health; their state lives in the hash, so every view has a shareable address.
 
+import { barChart, comparisonChart, labelWords } from './lib/charts.js';
 import { h, thumb } from './lib/dom.js';
 import { fmt, onDay, sourceWords, wallTime, when } from './lib/format.js';
 import { savePng } from './lib/png-card.js';
@@ -60,45 +61,6 @@ function failure(error) {
   return h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${error.message}`);
 }
 
-/**
- * A bar chart: SVG bars stretched to the panel's width (a title on each says the exact figure),
- * with a few HTML labels underneath, so text never scales with the chart.
- */
-function bars(items, { height = 160, label = (d) => d.label, unit = '' } = {}) {
-  const max = Math.max(1, ...items.map((d) => d.value));
-  const n = Math.max(1, items.length);
-  const svg = h('svg', {
-    viewBox: `0 0 ${n * 10} 100`,
-    preserveAspectRatio: 'none',
-    role: 'img',
-    'aria-label': `${items.length} bars, highest ${fmt(max, 1)}${unit}`,
-    style: `height:${height}px;width:100%`,
-  });
-  items.forEach((d, i) => {
-    const bh = (d.value / max) * 100;
-    svg.append(
-      h(
-        'rect',
-        { class: 'bar', x: i * 10 + 1, y: 100 - bh, width: 8, height: bh },
-        h('title', {}, `${label(d)}: ${fmt(d.value, 1)}${unit}`),
-      ),
-    );
-  });
-  // Days show as MM-DD; about six labels keep to one line even at phone width.
-  const short = (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? text.slice(5) : text);
-  const step = Math.ceil(n / 6);
-  const labels = h(
-    'div',
-    { class: 'axis-labels' },
-    items.filter((_, i) => i % step === 0).map((d) => h('span', {}, short(label(d)))),
-  );
-  return h('div', { class: 'chart' }, svg, labels);
-}
-
-/**
- * A table that scrolls sideways on a phone. A header starting with # marks a number column
- * (right-aligned; the # is not shown). A cell is text, nodes, or a ready-made <td>.
- */
 function dataTable(headers, rows, attrs = {}) {
   const numeric = headers.map((c) => c.startsWith('#'));
   const cell = (value, i) =>
@@ -182,6 +144,40 @@ function change(now, before) {
 }
 
 /** Groups days into weeks or months when a period is long, so the chart stays readable. */
+/**
+ * Days bucketed by their place in a period that starts on `from`: day n, week n or month n,
+ * every place filled (0 when nothing was played), labelled by its first day or its month.
+ */
+function byPlace(days, from, to, grain, metric) {
+  const DAY = 86_400_000;
+  const start = new Date(`${from}T00:00:00Z`);
+  const place = (ymd) => {
+    const date = new Date(`${ymd}T00:00:00Z`);
+    if (grain === 'month')
+      return (
+        (date.getUTCFullYear() - start.getUTCFullYear()) * 12 +
+        date.getUTCMonth() -
+        start.getUTCMonth()
+      );
+    return Math.floor((date - start) / DAY / (grain === 'week' ? 7 : 1));
+  };
+  const labelOf = (n) => {
+    if (grain === 'month')
+      return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + n, 1))
+        .toISOString()
+        .slice(0, 7);
+    return new Date(start.getTime() + n * (grain === 'week' ? 7 : 1) * DAY)
+      .toISOString()
+      .slice(0, 10);
+  };
+  const values = Array.from({ length: place(to) + 1 }, () => 0);
+  for (const d of days) {
+    const n = place(d.day);
+    if (n >= 0 && n < values.length) values[n] += Number(d[metric]);
+  }
+  return values.map((value, n) => ({ label: labelOf(n), value }));
+}
+
 function series(days, metric) {
   const grain = days.length > 730 ? 'month' : days.length > 120 ? 'week' : 'day';
   const buckets = new Map();
@@ -382,8 +378,40 @@ async function overview(params) {
         'section',
         { class: 'panel wide' },
         h('h2', {}, `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}`),
-        bars(items),
+        barChart(items, {
+          caption: `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}`,
+          unit: metric,
+          across: grain,
+        }),
       ),
+      data.period.year_before
+        ? h(
+            'section',
+            { class: 'panel wide', 'data-testid': 'year-before' },
+            h('h2', {}, 'Against the same days a year earlier'),
+            h(
+              'p',
+              { class: 'muted' },
+              `${onDay(data.period.from)} – ${onDay(data.period.to)} against ${onDay(data.period.year_before.from)} – ${onDay(data.period.year_before.to)}, ${metric} per ${grain}.`,
+            ),
+            comparisonChart(
+              byPlace(data.days, data.period.from, data.period.to, grain, metric),
+              byPlace(
+                data.year_before_days,
+                data.period.year_before.from,
+                data.period.year_before.to,
+                grain,
+                metric,
+              ),
+              {
+                caption: `${metric === 'plays' ? 'Plays' : 'Minutes'} per ${grain}, this period and a year earlier`,
+                unit: metric,
+                across: grain,
+                names: { now: 'This period', before: 'A year earlier' },
+              },
+            ),
+          )
+        : null,
       panel(
         'Top artists',
         topList(
@@ -409,7 +437,15 @@ async function overview(params) {
         topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`),
         downloadLink('gold.agg_top_albums', 'top albums'),
       ),
-      panel('Listening clock (hour of day)', bars(clock, { height: 100 })),
+      panel(
+        'Listening clock (hour of day)',
+        barChart(clock, {
+          caption: `${metric === 'plays' ? 'Plays' : 'Minutes'} by hour of the day`,
+          unit: metric,
+          across: 'hour of the day',
+          height: 160,
+        }),
+      ),
       h('section', { class: 'panel wide' }, h('h2', {}, 'Weekday × hour'), heat),
       h(
         'section',
@@ -426,7 +462,10 @@ async function overview(params) {
       panel(
         'Discovery: new artists per month',
         data.discovery.length
-          ? bars(data.discovery.map((d) => ({ label: d.month, value: Number(d.new_artists) })))
+          ? barChart(
+              data.discovery.map((d) => ({ label: d.month, value: Number(d.new_artists) })),
+              { caption: 'New artists per month', unit: 'new artists', across: 'month' },
+            )
           : h('p', { class: 'muted' }, 'No first listens in this period.'),
       ),
     ),
@@ -731,13 +770,16 @@ async function library() {
         'Liked Songs over time',
         data.liked_songs?.length
           ? [
-              bars(data.liked_songs.map((m) => ({ label: m.month, value: Number(m.total) }))),
+              barChart(
+                data.liked_songs.map((m) => ({ label: m.month, value: Number(m.total) })),
+                { caption: 'Liked Songs at the end of each month', unit: 'songs', across: 'month' },
+              ),
               h(
                 'p',
                 { class: 'muted' },
                 `${fmt(data.liked_songs.at(-1).total)} liked songs; added per month: ${data.liked_songs
                   .slice(-3)
-                  .map((m) => `${m.month} ${fmt(m.added)}`)
+                  .map((m) => `${labelWords(m.month)} ${fmt(m.added)}`)
                   .join(', ')}.`,
               ),
               downloadLink('silver.fct_saved_track', 'liked songs'),
@@ -972,17 +1014,20 @@ function detailPage({ kind, name, subtitle, data, rankOf, more }) {
         'section',
         { class: 'panel wide' },
         h('h2', {}, 'Minutes by month'),
-        bars(
+        barChart(
           data.months.map((m) => ({ label: m.month, value: Number(m.minutes) })),
-          { unit: ' min' },
+          { caption: 'Minutes by month', unit: 'minutes', across: 'month' },
         ),
       ),
       ...more,
       panel(
         'Hours of the day',
-        bars(
-          data.hours.map((x) => ({ label: `${x.hour}:00`, value: x.plays })),
-          { unit: ' plays' },
+        barChart(
+          data.hours.map((x) => ({
+            label: `${String(x.hour).padStart(2, '0')}:00`,
+            value: x.plays,
+          })),
+          { caption: 'Plays by hour of the day', unit: 'plays', across: 'hour of the day' },
         ),
       ),
       panel(
@@ -990,7 +1035,7 @@ function detailPage({ kind, name, subtitle, data, rankOf, more }) {
         data.monthly_rank.length
           ? dataTable(
               ['Month', '#Rank'],
-              data.monthly_rank.map((r) => [r.month, `#${fmt(r.rank)}`]),
+              data.monthly_rank.map((r) => [labelWords(r.month), `#${fmt(r.rank)}`]),
               { 'aria-label': 'Rank by month' },
             )
           : h('p', { class: 'muted' }, `Not in your monthly ${rankOf} yet.`),

@@ -290,6 +290,8 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
        count(*) FILTER (WHERE kind = 'track')::INTEGER, NULL, NULL, NULL
      FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 2
      UNION ALL ${sumsOf('c')} UNION ALL ${sumsOf('p')}
+     UNION ALL SELECT 'year_before', day::VARCHAR, NULL, plays::INTEGER, NULL, NULL, minutes::DOUBLE, NULL
+     FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
      ORDER BY part, k, n1, n2`,
     [
       ...range,
@@ -303,6 +305,10 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       ...prev,
       ...prev,
       ...prev,
+      // No year before "all time": a range that holds no day.
+      ...(period.year_before
+        ? [period.year_before.from, period.year_before.to]
+        : ['9999-12-31', '0001-01-01']),
     ],
   );
   // Streams Spotify can no longer name: shown apart, never in the music figures.
@@ -328,6 +334,12 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     totals: current,
     previous,
     days: part('day').map((r) => ({ day: r.k ?? null, plays: r.n1 ?? 0, minutes: r.x1 ?? 0 })),
+    // The same days a year earlier, for the comparison chart (empty when none were played).
+    year_before_days: part('year_before').map((r) => ({
+      day: r.k ?? null,
+      plays: r.n1 ?? 0,
+      minutes: r.x1 ?? 0,
+    })),
     hours: part('hour').map((r) => ({
       weekday: r.n1 ?? 0,
       hour: r.n2 ?? 0,

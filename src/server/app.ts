@@ -12,6 +12,7 @@ import { listen } from './listen.js';
 import { probeResponse } from './probes.js';
 import { staticFile } from './static.js';
 import { ServedTables } from './tables.js';
+import { isVendorPath, vendorFile } from './vendor.js';
 
 /** The packaged front end (`web/` beside `dist/`). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
@@ -135,7 +136,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         return;
       }
       if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'no such endpoint');
-      const file = await staticFile(webRoot, url.pathname);
+      const file = isVendorPath(url.pathname)
+        ? await vendorFile(url.pathname)
+        : await staticFile(webRoot, url.pathname);
       send(200, file.body, file.type);
     } catch (error) {
       const known = error instanceof HttpError;

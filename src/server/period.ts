@@ -11,7 +11,21 @@ export interface Period {
   from: string;
   to: string;
   previous: { from: string; to: string } | null;
+  /** The same days a year earlier (29 February becomes the 28th), for "against last year". */
+  year_before: { from: string; to: string } | null;
 }
+
+/** The same calendar day a year earlier; 29 February becomes the 28th. */
+export function yearEarlier(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const lastOfMonth = new Date(Date.UTC(y - 1, m, 0)).getUTCDate();
+  return new Date(Date.UTC(y - 1, m - 1, Math.min(d, lastOfMonth))).toISOString().slice(0, 10);
+}
+
+const withYearBefore = (p: Omit<Period, 'year_before'>): Period => ({
+  ...p,
+  year_before: p.kind === 'all' ? null : { from: yearEarlier(p.from), to: yearEarlier(p.to) },
+});
 
 const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -45,7 +59,12 @@ export function resolvePeriod(
     case 'week': {
       const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
       from = shift(today, -weekday);
-      return { kind, from, to, previous: { from: shift(from, -7), to: shift(to, -7) } };
+      return withYearBefore({
+        kind,
+        from,
+        to,
+        previous: { from: shift(from, -7), to: shift(to, -7) },
+      });
     }
     case '4w':
       from = shift(today, -27);
@@ -57,7 +76,7 @@ export function resolvePeriod(
       from = shift(today, -364);
       break;
     case 'all':
-      return { kind, from: firstDay ?? today, to, previous: null };
+      return withYearBefore({ kind, from: firstDay ?? today, to, previous: null });
     case 'custom':
       from = validDate('from', params.get('from'));
       to = validDate('to', params.get('to'));
@@ -68,5 +87,10 @@ export function resolvePeriod(
       throw badRequest('period must be one of week, 4w, 6m, year, all, custom');
   }
   const days = length(from, to);
-  return { kind, from, to, previous: { from: shift(from, -days), to: shift(from, -1) } };
+  return withYearBefore({
+    kind,
+    from,
+    to,
+    previous: { from: shift(from, -days), to: shift(from, -1) },
+  });
 }

@@ -205,6 +205,41 @@ describe('dashboard in Chromium', { skip }, () => {
       shown,
       weekly.map((r) => [r.artist_name, r.plays]),
     );
+    // The comparison with the same days a year earlier: a chart with a legend, and its figures
+    // (this period, a year earlier) day by day, as gold holds them; a day with no play is 0.
+    const comparison = page.locator('[data-testid="year-before"]');
+    assert.equal(await comparison.locator('svg.plot').count(), 1);
+    assert.deepEqual(await comparison.locator('.legend li').allTextContents(), [
+      'This period',
+      'A year earlier',
+    ]);
+    const figures = await comparison.locator('.chart-data tbody tr').evaluateAll((rows) =>
+      rows.map((tr) =>
+        Array.from(tr.querySelectorAll('td'))
+          .slice(1)
+          .map((td) => Number(td.textContent?.split(' ')[0]?.replaceAll(',', ''))),
+      ),
+    );
+    const daily = async (from: string) => {
+      const rows = await query(
+        `SELECT CAST(day AS VARCHAR) AS day, plays FROM gold.agg_daily_listening WHERE day BETWEEN DATE '${from}' AND DATE '${from}' + 6`,
+      );
+      return Array.from({ length: 7 }, (_, i) => {
+        const day = new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        return Number(rows.find((r) => r.day === day)?.plays ?? 0);
+      });
+    };
+    const [now, before] = [await daily('2026-11-09'), await daily('2025-11-09')];
+    assert.ok(
+      before.some((n) => n > 0),
+      'the simulated history reaches a year back',
+    );
+    assert.deepEqual(
+      figures,
+      now.map((n, i) => [n, before[i]]),
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

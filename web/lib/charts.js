@@ -1,0 +1,238 @@
+// Charts drawn by Observable Plot (served from the package at /vendor/, window.Plot): each has
+// axes, the unit on its value axis, a tip with the exact figure under the pointer, a legend
+// where there are several series, and a text alternative, the figures as a table behind a
+// toggle. Plot adds a <style> element to each chart, which the page's Content-Security-Policy
+// would refuse: it is removed before the chart reaches the page, and style.css carries its rules.
+
+import { h } from './dom.js';
+import { fmt } from './format.js';
+
+/** The two colours of a comparison, dark enough on white for a line (3:1, WCAG 1.4.11). */
+const COLOURS = { now: '#15803d', before: '#6b7280' };
+
+/** Days shown as "Nov 24" (MM-DD text stays as it was: months, hours). */
+function shortLabel(text) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const date = new Date(`${text}T00:00:00Z`);
+  return new Intl.DateTimeFormat(undefined, {
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** A month "2026-11" as "Nov 2026". */
+function monthLabel(text) {
+  if (!/^\d{4}-\d{2}$/.test(text)) return shortLabel(text);
+  const date = new Date(`${text}-01T00:00:00Z`);
+  return new Intl.DateTimeFormat(undefined, {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** A label in words: days, months, or as it is. */
+export const labelWords = (text) => monthLabel(String(text));
+
+/** About six tick labels along a band axis, so they fit on one line at phone width. */
+function someTicks(labels) {
+  const step = Math.max(1, Math.ceil(labels.length / 6));
+  return labels.filter((_, i) => i % step === 0);
+}
+
+/** The figures behind a chart, as a table: its text alternative. */
+function figuresTable(caption, headers, rows) {
+  return h(
+    'details',
+    { class: 'chart-data' },
+    h('summary', {}, 'Show the figures'),
+    h(
+      'div',
+      { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
+      h(
+        'table',
+        {},
+        h('caption', {}, caption),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            headers.map((x) => h('th', { scope: 'col' }, x)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map((cells) =>
+            h(
+              'tr',
+              {},
+              cells.map((c) => h('td', {}, c)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Draws with Plot at the width the figure has on the page (redrawn when that changes), and
+ * without Plot's <style> element. Until the figure is laid out, the window's width stands in.
+ */
+function plotted(figure, draw, describe) {
+  const render = (width) => {
+    const svg = draw(Math.max(260, Math.round(width)));
+    for (const style of svg.querySelectorAll('style')) style.remove();
+    // Plot names its groups (aria-label on <g>, which has no role to carry one); the chart is
+    // one image, named as a whole, with its figures in the table below.
+    for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
+      el.removeAttribute('aria-label');
+      el.removeAttribute('aria-description');
+    }
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', describe);
+    const old = figure.querySelector('svg.plot');
+    if (old) old.replaceWith(svg);
+    else figure.prepend(svg);
+  };
+  if (!window.Plot) {
+    figure.prepend(h('p', { class: 'muted' }, 'The chart could not load; its figures are below.'));
+    return;
+  }
+  render(Math.min(960, window.innerWidth - 64));
+  let drawn = 0;
+  new ResizeObserver(([entry]) => {
+    const width = entry.contentRect.width;
+    if (width > 0 && Math.abs(width - drawn) >= 8) {
+      drawn = width;
+      render(width);
+    }
+  }).observe(figure);
+}
+
+/**
+ * Bars of one series: `items` are { label, value }; `unit` names the value ("minutes",
+ * "plays"), `across` what the labels are ("day", "hour of the day").
+ */
+export function barChart(items, { caption, unit, across, height = 200 }) {
+  const labels = items.map((d) => String(d.label));
+  const max = Math.max(0, ...items.map((d) => d.value));
+  const figure = h(
+    'figure',
+    { class: 'chart' },
+    figuresTable(
+      caption,
+      [across, unit],
+      items.map((d) => [labelWords(d.label), fmt(d.value, 1)]),
+    ),
+  );
+  plotted(
+    figure,
+    (width) =>
+      window.Plot.plot({
+        className: 'plot',
+        width,
+        height,
+        marginLeft: 48,
+        x: {
+          type: 'band',
+          domain: labels,
+          ticks: someTicks(labels),
+          tickFormat: labelWords,
+          label: across,
+        },
+        y: { grid: true, label: unit, tickFormat: '~s' },
+        marks: [
+          window.Plot.barY(items, { x: (d) => String(d.label), y: 'value', fill: COLOURS.now }),
+          window.Plot.ruleY([0]),
+          window.Plot.tip(
+            items,
+            window.Plot.pointerX({
+              x: (d) => String(d.label),
+              y: 'value',
+              title: (d) => `${labelWords(d.label)}: ${fmt(d.value, 1)} ${unit}`,
+            }),
+          ),
+        ],
+      }),
+    `${caption}: ${items.length} bars, the highest ${fmt(max, 1)} ${unit}`,
+  );
+  return figure;
+}
+
+/**
+ * This period against the same period a year earlier, as two lines over the position in the
+ * period ("day 1", "week 3", a month's name), with a legend. `now` and `before` are
+ * [{ label, value }] in order; `names` says what each is ("Nov 2026", "Nov 2025").
+ */
+export function comparisonChart(now, before, { caption, unit, across, names, height = 200 }) {
+  const length = Math.max(now.length, before.length);
+  const position = (i) => i + 1;
+  const rows = [
+    ...now.map((d, i) => ({ at: position(i), value: d.value, series: names.now, label: d.label })),
+    ...before.map((d, i) => ({
+      at: position(i),
+      value: d.value,
+      series: names.before,
+      label: d.label,
+    })),
+  ];
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    h('li', {}, h('span', { class: 'swatch now', 'aria-hidden': 'true' }), names.now),
+    h('li', {}, h('span', { class: 'swatch before', 'aria-hidden': 'true' }), names.before),
+  );
+  const figure = h(
+    'figure',
+    { class: 'chart' },
+    legend,
+    figuresTable(
+      caption,
+      [across, names.now, names.before],
+      Array.from({ length }, (_, i) => [
+        String(position(i)),
+        now[i] ? `${fmt(now[i].value, 1)} (${labelWords(now[i].label)})` : '—',
+        before[i] ? `${fmt(before[i].value, 1)} (${labelWords(before[i].label)})` : '—',
+      ]),
+    ),
+  );
+  plotted(
+    figure,
+    (width) =>
+      window.Plot.plot({
+        className: 'plot',
+        width,
+        height,
+        marginLeft: 48,
+        x: { label: across, domain: [1, Math.max(2, length)], tickFormat: 'd' },
+        y: { grid: true, label: unit, tickFormat: '~s', zero: true },
+        color: { domain: [names.now, names.before], range: [COLOURS.now, COLOURS.before] },
+        marks: [
+          window.Plot.lineY(rows, {
+            x: 'at',
+            y: 'value',
+            stroke: 'series',
+            strokeWidth: 2,
+            marker: length <= 31 ? 'circle' : undefined,
+          }),
+          window.Plot.ruleY([0]),
+          window.Plot.tip(
+            rows,
+            window.Plot.pointer({
+              x: 'at',
+              y: 'value',
+              stroke: 'series',
+              title: (d) => `${d.series}, ${labelWords(d.label)}: ${fmt(d.value, 1)} ${unit}`,
+            }),
+          ),
+        ],
+      }),
+    `${caption}: ${names.now} in green, ${names.before} in grey`,
+  );
+  return figure;
+}
