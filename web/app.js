@@ -40,6 +40,7 @@ function route() {
 /** Where an artist's and a song's pages are. */
 const artistHref = (name) => `#/artist/${encodeURIComponent(name)}`;
 const trackHref = (key) => `#/track/${encodeURIComponent(key)}`;
+const albumHref = (key) => `#/album/${encodeURIComponent(key)}`;
 
 function go(page, params) {
   const query = new URLSearchParams(
@@ -434,7 +435,12 @@ async function overview(params) {
       ),
       panel(
         'Top albums',
-        topList('top-albums', data.top_albums, (r) => `${r.album_name} — ${r.artist_name ?? '?'}`),
+        topList(
+          'top-albums',
+          data.top_albums,
+          (r) => `${r.album_name} — ${r.artist_name ?? '?'}`,
+          (r) => r.album_key && albumHref(r.album_key),
+        ),
         downloadLink('gold.agg_top_albums', 'top albums'),
       ),
       panel(
@@ -1053,26 +1059,7 @@ async function artist(params) {
     subtitle: null,
     data,
     rankOf: 'top artists',
-    more: [
-      panel(
-        'Top songs',
-        h(
-          'ol',
-          { class: 'top-list', 'data-testid': 'artist-tracks' },
-          data.top_tracks.map((t) =>
-            h(
-              'li',
-              {},
-              t.track_key
-                ? h('a', { class: 'name', href: trackHref(t.track_key) }, t.track_name ?? '?')
-                : h('span', { class: 'name' }, t.track_name ?? '?'),
-              ' ',
-              h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
-            ),
-          ),
-        ),
-      ),
-    ],
+    more: [panel('Top songs', songList('artist-tracks', data.top_tracks))],
   });
 }
 
@@ -1088,7 +1075,10 @@ async function track(params) {
       data.artist_name
         ? h('a', { href: artistHref(data.artist_name) }, data.artist_name)
         : 'unknown artist',
-      data.album_name ? ` · ${data.album_name}` : '',
+      data.album_name ? ' · ' : '',
+      data.album_name && data.album_key
+        ? h('a', { href: albumHref(data.album_key) }, data.album_name)
+        : (data.album_name ?? ''),
     ),
     data,
     rankOf: 'top songs',
@@ -1096,7 +1086,117 @@ async function track(params) {
   });
 }
 
-const PAGES = { overview, wrapped, history, library, health, artist, track };
+/** A list of songs with their plays, each a link to its page. */
+function songList(id, tracks) {
+  return h(
+    'ol',
+    { class: 'top-list', 'data-testid': id },
+    tracks.map((t) =>
+      h(
+        'li',
+        {},
+        t.track_key
+          ? h('a', { class: 'name', href: trackHref(t.track_key) }, t.track_name ?? '?')
+          : h('span', { class: 'name' }, t.track_name ?? '?'),
+        ' ',
+        h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
+      ),
+    ),
+  );
+}
+
+/** One album: `#/album/KEY`, with the artist you played most on it and its songs you played. */
+async function album(params) {
+  const data = await api('album', { key: params.get('id') ?? '' });
+  detailPage({
+    kind: 'album',
+    name: data.album_name ?? '?',
+    subtitle: h(
+      'p',
+      { class: 'muted', 'data-testid': 'album-by' },
+      data.artist_name
+        ? h('a', { href: artistHref(data.artist_name) }, data.artist_name)
+        : 'various artists',
+    ),
+    data,
+    rankOf: 'top albums',
+    more: [panel('Its songs you played', songList('album-tracks', data.tracks))],
+  });
+}
+
+/** `#/search?q=`: your artists, songs and albums whose name holds the text. */
+async function searchPage(params) {
+  const q = params.get('q') ?? '';
+  const input = document.getElementById('search');
+  if (input && input.value !== q) input.value = q;
+  if (q.trim() === '') {
+    show(h('h1', {}, 'Search'), h('p', { class: 'muted' }, 'Type a name in the search box above.'));
+    return;
+  }
+  const data = await api('search', { q });
+  const group = (title, id, rows, name, href, by) =>
+    panel(
+      title,
+      rows.length
+        ? h(
+            'ol',
+            { class: 'top-list', 'data-testid': id },
+            rows.map((r) =>
+              h(
+                'li',
+                {},
+                href(r) ? h('a', { class: 'name', href: href(r) }, name(r)) : name(r),
+                by?.(r) ? ` · ${by(r)}` : '',
+                ' ',
+                h('span', { class: 'num' }, `${fmt(r.plays)} plays`),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, `No ${title.toLowerCase()} with “${data.q}” in the name.`),
+    );
+  show(
+    h('h1', {}, `Search: “${data.q}”`),
+    h(
+      'div',
+      { class: 'grid' },
+      group(
+        'Artists',
+        'search-artists',
+        data.artists,
+        (r) => r.artist_name,
+        (r) => r.artist_name && artistHref(r.artist_name),
+      ),
+      group(
+        'Songs',
+        'search-tracks',
+        data.tracks,
+        (r) => r.track_name,
+        (r) => r.track_key && trackHref(r.track_key),
+        (r) => r.artist_name,
+      ),
+      group(
+        'Albums',
+        'search-albums',
+        data.albums,
+        (r) => r.album_name,
+        (r) => r.album_key && albumHref(r.album_key),
+        (r) => r.artist_name,
+      ),
+    ),
+  );
+}
+
+const PAGES = {
+  overview,
+  wrapped,
+  history,
+  library,
+  health,
+  artist,
+  track,
+  album,
+  search: searchPage,
+};
 
 let renders = 0;
 
@@ -1121,5 +1221,11 @@ api('meta')
     document.getElementById('tz').textContent = `Time zone: ${meta.timezone}`;
   })
   .catch(() => undefined);
+// The search box in the header, on every page: its text goes to `#/search?q=`.
+document.getElementById('search-form')?.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = document.getElementById('search').value.trim();
+  if (q) go('search', { q });
+});
 window.addEventListener('hashchange', () => void render());
 void render();

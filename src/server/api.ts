@@ -5,10 +5,12 @@ import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { csvHeader, csvRow } from '../text.js';
 import type { Row } from '../warehouse/index.js';
+import { albumPage } from './album.js';
 import { artistPage } from './artist.js';
 import { NOT_BUILT, requireTables } from './detail.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { type Period, resolvePeriod } from './period.js';
+import { search } from './search.js';
 import type { ServedTables, TrackNames } from './tables.js';
 import { trackPage } from './track.js';
 
@@ -512,6 +514,8 @@ export const ROUTES: Record<string, Handler> = {
   '/api/health': (ctx) => health(ctx),
   '/api/artist': artistPage,
   '/api/track': trackPage,
+  '/api/album': albumPage,
+  '/api/search': search,
 };
 
 /**

@@ -28,6 +28,7 @@ export async function trackPage(ctx: ApiContext, params: URLSearchParams) {
     track_key: key,
     track_name: names.tracks.get(tid)?.name ?? null,
     artist_name: id.arid === null ? null : (names.artists.get(Number(id.arid)) ?? null),
+    album_key: id.alid === null ? null : (names.albums.get(Number(id.alid))?.key ?? null),
     album_name: id.alid === null ? null : (names.albums.get(Number(id.alid))?.name ?? null),
     image_url: (await ctx.remoteImages()) ? ctx.tables.pictures.get(`track|${key}`) : undefined,
     ...figures,

@@ -104,7 +104,22 @@ describe('dashboard in Chromium', { skip }, () => {
         "SELECT track_key FROM gold.agg_top_tracks WHERE period = 'all' ORDER BY rank LIMIT 1",
       );
       const trackPage = `track/${encodeURIComponent(String(song?.track_key))}`;
-      const pages = ['overview', 'wrapped', 'history', 'library', 'health', artistPage, trackPage];
+      const [record] = await query(
+        "SELECT album_key FROM gold.agg_top_albums WHERE period = 'all' ORDER BY rank LIMIT 1",
+      );
+      const albumPage = `album/${encodeURIComponent(String(record?.album_key))}`;
+      const searchPage = `search?q=${encodeURIComponent(String(top?.artist_name).slice(0, 3))}`;
+      const pages = [
+        'overview',
+        'wrapped',
+        'history',
+        'library',
+        'health',
+        artistPage,
+        trackPage,
+        albumPage,
+        searchPage,
+      ];
       /** What every view must show: a heading, no error, a listener's words, no overflow, no axe finding. */
       const check = async (name: string, shot: string) => {
         assert.ok(
@@ -152,7 +167,7 @@ describe('dashboard in Chromium', { skip }, () => {
       };
       for (const name of pages) {
         await visit(page, `#/${name}`);
-        await check(name, name.split('/')[0] as string);
+        await check(name, name.split(/[/?]/)[0] as string);
       }
       // Every slide of the Wrapped story, walked through with the keyboard.
       await visit(page, '#/wrapped?slide=intro');
@@ -385,7 +400,10 @@ describe('dashboard in Chromium', { skip }, () => {
       await page.locator('[data-testid="track-plays"] .value').getAttribute('data-value'),
       String(songPlays?.n),
     );
-    assert.equal(await page.locator('[data-testid="track-by"] a').textContent(), name);
+    // The song names its artist and its album, each a link to its page.
+    const by = page.locator('[data-testid="track-by"] a');
+    assert.equal(await by.first().textContent(), name);
+    assert.match(String(await by.nth(1).getAttribute('href')), /^#\/album\//);
     await page.getByText('← Back').click();
     await page.waitForFunction(() =>
       /^artist:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
@@ -395,6 +413,49 @@ describe('dashboard in Chromium', { skip }, () => {
       /^overview:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
     );
     assert.match(page.url(), /#\/overview\?period=all$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the search box finds an artist from any page, and a top album leads to its page, whose plays equal a count of the plays', async () => {
+    const { page, errors } = await open(390);
+    await visit(page, '#/health');
+    const [top] = await query(
+      "SELECT artist_name FROM gold.agg_top_artists WHERE period = 'all' ORDER BY rank LIMIT 1",
+    );
+    const name = String(top?.artist_name);
+    await page.locator('#search').fill(name.slice(1, 5).toUpperCase());
+    await page.locator('#search').press('Enter');
+    await page.waitForFunction(() =>
+      /^search:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    // Every name found holds the text, in any case; the most played artist comes first.
+    const found = await page.locator('[data-testid="search-artists"] a.name').allTextContents();
+    assert.ok(found.includes(name), `${name} is among ${found.join(', ')}`);
+    for (const n of found) assert.ok(n.toLowerCase().includes(name.slice(1, 5).toLowerCase()));
+    await page.locator('[data-testid="search-artists"] a.name', { hasText: name }).first().click();
+    await page.waitForFunction(() =>
+      /^artist:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    assert.equal(await page.getByTestId('artist-name').textContent(), name);
+
+    await visit(page, '#/overview?period=all');
+    const albumLink = page.locator('[data-testid="top-albums"] a.name').first();
+    const albumHref = (await albumLink.getAttribute('href')) ?? '';
+    await albumLink.click();
+    await page.waitForFunction(() =>
+      /^album:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    const key = decodeURIComponent(albumHref.replace('#/album/', ''));
+    // Counted here from silver's plays of named songs (30 s or more), not from gold.
+    const [counted] = await query(
+      `SELECT count(*) AS n FROM silver.fct_play WHERE content_type = 'track' AND counts_as_play AND track_name IS NOT NULL AND album_key = '${key.replaceAll("'", "''")}'`,
+    );
+    assert.equal(
+      await page.locator('[data-testid="album-plays"] .value').getAttribute('data-value'),
+      String(counted?.n),
+    );
+    assert.ok((await page.locator('[data-testid="album-tracks"] li').count()) > 0);
     assert.deepEqual(errors, []);
     await page.close();
   });

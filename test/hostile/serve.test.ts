@@ -99,6 +99,9 @@ describe('the dashboard under hostile requests', () => {
       ['/api/artist', /name: the artist/],
       [`/api/artist?name=${'x'.repeat(5000)}`, /name: the artist/],
       ['/api/track?key=', /key: the track/],
+      ['/api/album', /key: the album/],
+      ['/api/search?q=', /q: the text to look for/],
+      [`/api/search?q=${'y'.repeat(101)}`, /q: the text to look for/],
     ];
     for (const [path, message, headers] of cases) {
       const server = headers ? guarded : open;
@@ -108,14 +111,31 @@ describe('the dashboard under hostile requests', () => {
     }
   });
 
-  it('an artist or song that is not in the listening is 404, whatever its name holds', async () => {
+  it('an artist, song or album that is not in the listening is 404, whatever its name holds', async () => {
     for (const path of [
       `/api/artist?name=${encodeURIComponent("Robert'); DROP TABLE x;--")}`,
       `/api/track?key=${encodeURIComponent('spotify:track:nope\u0000')}`,
+      `/api/album?key=${encodeURIComponent("spotify:album:x' OR '1'='1")}`,
     ]) {
       const answer = await get(open.url, path);
       assert.equal(answer.status, 404, path);
       assert.match(JSON.parse(answer.body).error.message, /in your listening/);
+    }
+  });
+
+  it('search matches its text literally: SQL wildcards and quotes find only names that hold them', async () => {
+    for (const q of ['%', '_', "'", "%' OR 1=1 --"]) {
+      const answer = await get(open.url, `/api/search?q=${encodeURIComponent(q)}`);
+      assert.equal(answer.status, 200, q);
+      const found = JSON.parse(answer.body) as Record<string, Array<Record<string, string>>>;
+      for (const [kind, rows] of Object.entries(found)) {
+        if (!Array.isArray(rows)) continue;
+        for (const row of rows) {
+          const name = row.artist_name ?? '';
+          const shown = kind === 'artists' ? name : (row.track_name ?? row.album_name ?? '');
+          assert.ok(shown.toLowerCase().includes(q.toLowerCase()), `${q} found ${shown}`);
+        }
+      }
     }
   });
 
