@@ -135,7 +135,7 @@ function change(now, before) {
       now > 0 ? 'new this period' : 'nothing either period',
     );
   if (Number(before) * 5 < now)
-    return h('span', { class: 'change muted' }, `up from ${fmt(before)}${unit} the period before`);
+    return h('span', { class: 'change muted' }, `up from ${fmt(before)} the period before`);
   const pct = Math.round(((now - before) / before) * 100);
   return h(
     'span',

@@ -354,6 +354,15 @@ describe('dashboard in Chromium', { skip }, () => {
     await visit(page, `#/overview?period=custom&from=${meta.first_day}&to=${week}&metric=plays`);
     const minutes = await page.locator('[data-testid="kpi-minutes"] .change').textContent();
     assert.equal(minutes, 'new this period');
+    // Ten days from the second day: the ten days before hold only the first day, less than a
+    // fifth of these, so the change says what they held.
+    const day = (n: number) =>
+      new Date(Date.parse(meta.first_day) + n * 86_400_000).toISOString().slice(0, 10);
+    await visit(page, `#/overview?period=custom&from=${day(1)}&to=${day(10)}&metric=plays`);
+    assert.match(
+      (await page.locator('[data-testid="kpi-plays"] .change').textContent()) ?? '',
+      /^up from [\d,]+ the period before$/,
+    );
     // A month against the month before, both full of listening: a percentage.
     await visit(page, '#/overview?period=custom&from=2026-10-01&to=2026-10-31&metric=plays');
     assert.match(

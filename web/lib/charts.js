@@ -35,9 +35,10 @@ function monthLabel(text) {
 /** A label in words: days, months, or as it is. */
 export const labelWords = (text) => monthLabel(String(text));
 
-/** About six tick labels along a band axis, so they fit on one line at phone width. */
-function someTicks(labels) {
-  const step = Math.max(1, Math.ceil(labels.length / 6));
+/** As many tick labels along a band axis as fit side by side at this width (about 80 px each). */
+function someTicks(labels, width) {
+  const fit = Math.max(2, Math.floor(width / 80));
+  const step = Math.max(1, Math.ceil(labels.length / fit));
   return labels.filter((_, i) => i % step === 0);
 }
 
@@ -141,11 +142,11 @@ export function barChart(items, { caption, unit, across, height = 200 }) {
         x: {
           type: 'band',
           domain: labels,
-          ticks: someTicks(labels),
+          ticks: someTicks(labels, width),
           tickFormat: labelWords,
           label: across,
         },
-        y: { grid: true, label: unit, tickFormat: '~s' },
+        y: { grid: true, label: unit },
         marks: [
           window.Plot.barY(items, { x: (d) => String(d.label), y: 'value', fill: COLOURS.now }),
           window.Plot.ruleY([0]),
@@ -210,7 +211,7 @@ export function comparisonChart(now, before, { caption, unit, across, names, hei
         height,
         marginLeft: 48,
         x: { label: across, domain: [1, Math.max(2, length)], tickFormat: 'd' },
-        y: { grid: true, label: unit, tickFormat: '~s', zero: true },
+        y: { grid: true, label: unit, zero: true },
         color: { domain: [names.now, names.before], range: [COLOURS.now, COLOURS.before] },
         marks: [
           window.Plot.lineY(rows, {
