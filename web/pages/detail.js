@@ -1,0 +1,142 @@
+// #/artist/NAME, #/track/KEY, #/album/KEY: one item's page, in one shared layout.
+
+import { api } from '../lib/api.js';
+import { barChart, labelWords } from '../lib/charts.js';
+import { h, thumb } from '../lib/dom.js';
+import { fmt, when } from '../lib/format.js';
+import { albumHref, artistHref, trackHref } from '../lib/router.js';
+import { backLink, dataTable, panel, show, tile } from '../lib/ui.js';
+
+/**
+ * The page of one artist or song: its figures, minutes by month, the hours of the day, its rank
+ * in the monthly top lists, and what else the kind shows (`more`).
+ */
+function detailPage({ kind, name, subtitle, data, rankOf, more }) {
+  show(
+    backLink(),
+    h('h1', {}, thumb(data, name), h('span', { 'data-testid': `${kind}-name` }, name)),
+    subtitle,
+    h(
+      'div',
+      { class: 'kpis' },
+      tile('Plays', h('div', { class: 'value', 'data-value': data.plays }, fmt(data.plays)), {
+        'data-testid': `${kind}-plays`,
+      }),
+      tile('Minutes', h('div', { class: 'value' }, fmt(data.minutes))),
+      tile(
+        'Share of your music',
+        h('div', { class: 'value' }, `${fmt(data.share_of_minutes_percent, 2)}%`),
+      ),
+      tile('First listen', h('div', {}, when(data.first_listen, data.timezone) ?? '—')),
+      tile('Last listen', h('div', {}, when(data.last_listen, data.timezone) ?? '—')),
+    ),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'section',
+        { class: 'panel wide' },
+        h('h2', {}, 'Minutes by month'),
+        barChart(
+          data.months.map((m) => ({ label: m.month, value: Number(m.minutes) })),
+          { caption: 'Minutes by month', unit: 'minutes', across: 'month' },
+        ),
+      ),
+      ...more,
+      panel(
+        'Hours of the day',
+        barChart(
+          data.hours.map((x) => ({
+            label: `${String(x.hour).padStart(2, '0')}:00`,
+            value: x.plays,
+          })),
+          { caption: 'Plays by hour of the day', unit: 'plays', across: 'hour of the day' },
+        ),
+      ),
+      panel(
+        `Rank in your monthly ${rankOf}`,
+        data.monthly_rank.length
+          ? dataTable(
+              ['Month', '#Rank'],
+              data.monthly_rank.map((r) => [labelWords(r.month), `#${fmt(r.rank)}`]),
+              { 'aria-label': 'Rank by month' },
+            )
+          : h('p', { class: 'muted' }, `Not in your monthly ${rankOf} yet.`),
+      ),
+    ),
+  );
+}
+
+/** One artist: `#/artist/NAME`. */
+export async function artist(params) {
+  const data = await api('artist', { name: params.get('id') ?? '' });
+  detailPage({
+    kind: 'artist',
+    name: data.artist_name,
+    subtitle: null,
+    data,
+    rankOf: 'top artists',
+    more: [panel('Top songs', songList('artist-tracks', data.top_tracks))],
+  });
+}
+
+/** One song: `#/track/KEY`, with its artist (a link) and album. */
+export async function track(params) {
+  const data = await api('track', { key: params.get('id') ?? '' });
+  detailPage({
+    kind: 'track',
+    name: data.track_name ?? '?',
+    subtitle: h(
+      'p',
+      { class: 'muted', 'data-testid': 'track-by' },
+      data.artist_name
+        ? h('a', { href: artistHref(data.artist_name) }, data.artist_name)
+        : 'unknown artist',
+      data.album_name ? ' · ' : '',
+      data.album_name && data.album_key
+        ? h('a', { href: albumHref(data.album_key) }, data.album_name)
+        : (data.album_name ?? ''),
+    ),
+    data,
+    rankOf: 'top songs',
+    more: [],
+  });
+}
+
+/** A list of songs with their plays, each a link to its page. */
+function songList(id, tracks) {
+  return h(
+    'ol',
+    { class: 'top-list', 'data-testid': id },
+    tracks.map((t) =>
+      h(
+        'li',
+        {},
+        t.track_key
+          ? h('a', { class: 'name', href: trackHref(t.track_key) }, t.track_name ?? '?')
+          : h('span', { class: 'name' }, t.track_name ?? '?'),
+        ' ',
+        h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
+      ),
+    ),
+  );
+}
+
+/** One album: `#/album/KEY`, with the artist you played most on it and its songs you played. */
+export async function album(params) {
+  const data = await api('album', { key: params.get('id') ?? '' });
+  detailPage({
+    kind: 'album',
+    name: data.album_name ?? '?',
+    subtitle: h(
+      'p',
+      { class: 'muted', 'data-testid': 'album-by' },
+      data.artist_name
+        ? h('a', { href: artistHref(data.artist_name) }, data.artist_name)
+        : 'various artists',
+    ),
+    data,
+    rankOf: 'top albums',
+    more: [panel('Its songs you played', songList('album-tracks', data.tracks))],
+  });
+}
