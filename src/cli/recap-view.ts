@@ -26,10 +26,10 @@ export function printRecap(out: Output, recap: Recap): void {
       `  Peak hour ${hour}; biggest day ${y.most_played_day} (${n(Math.round(Number(y.most_played_day_minutes)))} min); longest streak ${n(y.longest_streak_days)} days; ${n(y.new_artists)} new artists`,
     );
   }
-  const list = (
+  const list = <T extends { plays: number }>(
     heading: string,
-    rows: Recap['top_artists'],
-    name: (r: Recap['top_artists'][number]) => string,
+    rows: T[],
+    name: (r: T) => string,
   ) => {
     if (rows.length === 0) return;
     out.print(`\n  ${heading}`);

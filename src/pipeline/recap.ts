@@ -1,4 +1,13 @@
 import { UsageError } from '../errors.js';
+import {
+  type GoldQuery,
+  type RankBy,
+  type TopLists,
+  topListsOf,
+  type WrappedYear,
+  wrappedYear,
+  wrappedYears,
+} from '../gold/reads.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { WarehouseError } from '../warehouse/index.js';
 import { type Difference, type SpotifyWrapped, spotifyBeside } from './spotify-wrapped.js';
@@ -23,10 +32,10 @@ export interface Recap {
   first_play_at: string | null;
   last_play_at: string | null;
   /** Figures only the yearly table has (peak hour, streak, ...), when it is a year. */
-  year?: Row;
-  top_artists: Row[];
-  top_tracks: Row[];
-  top_albums: Row[];
+  year?: WrappedYear;
+  top_artists: TopLists['top_artists'];
+  top_tracks: TopLists['top_tracks'];
+  top_albums: TopLists['top_albums'];
   /** Spotify's own Wrapped for the year, when the export held WrappedYYYY.json. */
   spotify?: SpotifyWrapped;
   /** Where Spotify's figures and ours differ, each with its reason. */
@@ -42,51 +51,36 @@ const notBuilt = (error: unknown) => {
   return error;
 };
 
-/** Years with plays, oldest first. */
-export async function recapYears(warehouse: Warehouse): Promise<string[]> {
-  try {
-    const years = await warehouse.query(
-      'SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year',
-    );
-    return years.rows.map((r) => String(r.year));
-  } catch (error) {
-    throw notBuilt(error);
-  }
+/** The warehouse as gold's reads ask it (src/gold/reads.ts), saying so when gold is not built. */
+function goldOf(warehouse: Warehouse): GoldQuery {
+  return async (sql, params) =>
+    (
+      await warehouse.query(sql, params).catch((error) => {
+        throw notBuilt(error);
+      })
+    ).rows;
 }
 
-/** What top lists rank by: plays, then minutes; or minutes, then plays (ties by name or key). */
-export type RankBy = 'plays' | 'minutes';
+/** Years with plays, oldest first. */
+export function recapYears(warehouse: Warehouse): Promise<string[]> {
+  return wrappedYears(goldOf(warehouse));
+}
 
-/** The gold top tables' rank column for a measure. */
-export const rankColumn = (by: RankBy) => (by === 'minutes' ? 'rank_by_minutes' : 'rank');
+export type { RankBy } from '../gold/reads.js';
 
 export async function yearRecap(
   warehouse: Warehouse,
   year: string,
   by: RankBy = 'plays',
 ): Promise<Recap | undefined> {
-  const rows = await warehouse
-    .query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year])
-    .catch((error) => {
-      throw notBuilt(error);
-    });
-  const row = rows.rows[0];
+  const gold = goldOf(warehouse);
+  const row = await wrappedYear(gold, year);
   if (!row) return undefined;
-  const rank = rankColumn(by);
-  const top = async (table: string, columns: string) =>
-    (
-      await warehouse.query(
-        `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
-        [year],
-      )
-    ).rows;
   const recap: Recap = {
     period: year,
     ...figures(row),
     year: row,
-    top_artists: await top('agg_top_artists', 'artist_name'),
-    top_tracks: await top('agg_top_tracks', 'track_name, artist_name'),
-    top_albums: await top('agg_top_albums', 'album_name, artist_name'),
+    ...(await topListsOf(gold, year, { by, limit: 5 })),
   };
   const beside = await spotifyBeside(
     async (sql, params) => (await warehouse.query(sql, params)).rows,
@@ -98,7 +92,7 @@ export async function yearRecap(
 }
 
 /** The figures both recaps share, typed, from a row of the warehouse. */
-function figures(row: Row) {
+function figures(row: Row | WrappedYear) {
   return {
     minutes: Number(row.minutes),
     plays: Number(row.plays),
@@ -163,19 +157,38 @@ export async function rangeRecap(
       FROM music WHERE ${where} GROUP BY ${key}
       ORDER BY ${by === 'plays' ? 'plays DESC, sum(ms_played) DESC' : 'sum(ms_played) DESC, plays DESC'}, ${key} LIMIT 5`);
   const row = totals ?? {};
+  const measures = (r: Row) => ({ plays: Number(r.plays), minutes: Number(r.minutes) });
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     period: `${from}..${to}`,
     ...figures(row),
-    top_artists: await top('artist_name', 'artist_name', 'artist_name IS NOT NULL'),
-    top_tracks: await top(
-      'track_key',
-      'any_value(track_name) AS track_name, any_value(artist_name) AS artist_name',
-      'track_name IS NOT NULL',
-    ),
-    top_albums: await top(
-      'album_key',
-      'any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
-      'album_key IS NOT NULL',
-    ),
+    top_artists: (await top('artist_name', 'artist_name', 'artist_name IS NOT NULL')).map((r) => ({
+      artist_name: String(r.artist_name),
+      ...measures(r),
+    })),
+    top_tracks: (
+      await top(
+        'track_key',
+        'track_key, any_value(track_name) AS track_name, any_value(artist_name) AS artist_name',
+        'track_name IS NOT NULL',
+      )
+    ).map((r) => ({
+      track_key: String(r.track_key),
+      track_name: String(r.track_name),
+      artist_name: text(r.artist_name),
+      ...measures(r),
+    })),
+    top_albums: (
+      await top(
+        'album_key',
+        'album_key, any_value(album_name) AS album_name, any_value(artist_name) AS artist_name',
+        'album_key IS NOT NULL',
+      )
+    ).map((r) => ({
+      album_key: String(r.album_key),
+      album_name: String(r.album_name),
+      artist_name: text(r.artist_name),
+      ...measures(r),
+    })),
   };
 }

@@ -1,3 +1,4 @@
+import type { WrappedYear } from '../gold/reads.js';
 import type { Row } from '../warehouse/index.js';
 
 /** Runs a query and gives its rows: the warehouse (recap) or the dashboard's served tables. */
@@ -178,18 +179,18 @@ export async function spotifyBeside(
   query: Rows,
   timezone: string,
   year: string,
-  yearRow: Row,
+  yearRow: WrappedYear,
 ): Promise<{ spotify: SpotifyWrapped; differences: Difference[] } | undefined> {
   const spotify = await spotifyWrapped(query, timezone, year);
   if (!spotify) return undefined;
   const ours: OurYear = {
     minutes: Number(yearRow.minutes),
     podcast_minutes: Number(yearRow.podcast_minutes),
-    unidentified_minutes: Number(yearRow.unidentified_minutes ?? 0),
-    unique_tracks: Number(yearRow.unique_tracks),
-    unique_artists: Number(yearRow.unique_artists),
-    first_play_at: (yearRow.first_play_at as string | null) ?? null,
-    last_play_at: (yearRow.last_play_at as string | null) ?? null,
+    unidentified_minutes: yearRow.unidentified_minutes,
+    unique_tracks: yearRow.unique_tracks,
+    unique_artists: yearRow.unique_artists,
+    first_play_at: yearRow.first_play_at,
+    last_play_at: yearRow.last_play_at,
     listening_days: await listeningDays(query, year),
     longest_streak_days: num(yearRow.longest_streak_days),
     new_artists: num(yearRow.new_artists),

@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
+import { type RankBy, type TopLists, topListsOf } from '../gold/reads.js';
 import type { Message } from '../notify/message.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { WarehouseError } from '../warehouse/index.js';
-import { type RankBy, rankColumn } from './recap.js';
 
 /**
  * The weekly summary: one ISO week (Monday to Sunday in the user's time zone), read from the
@@ -19,13 +19,8 @@ export interface WeeklySummary {
   four_week_average_minutes: number;
   /** What the top lists are ranked by. */
   ranked_by: RankBy;
-  top_artists: Array<{ artist_name: string; plays: number; minutes: number }>;
-  top_tracks: Array<{
-    track_name: string;
-    artist_name: string | null;
-    plays: number;
-    minutes: number;
-  }>;
+  top_artists: TopLists['top_artists'];
+  top_tracks: TopLists['top_tracks'];
   new_artists: { count: number; names: string[] };
   /** The streak running on `as_of` (or ending the day before, so a quiet morning keeps it). */
   current_streak_days: number;
@@ -91,14 +86,10 @@ export async function buildWeeklySummary(
     const thisWeek = await minutesBetween(from, next);
     const lastWeek = await minutesBetween(isoDate(Date.parse(from) - 7 * DAY), from);
     const fourWeeks = await minutesBetween(isoDate(Date.parse(from) - 28 * DAY), from);
-    const rank = rankColumn(options.by ?? 'plays');
-    const topArtists = await warehouse.query(
-      `SELECT artist_name, plays, minutes FROM gold.agg_top_artists WHERE period_type = 'week' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
-      [week],
-    );
-    const topTracks = await warehouse.query(
-      `SELECT track_name, artist_name, plays, minutes FROM gold.agg_top_tracks WHERE period_type = 'week' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
-      [week],
+    const top = await topListsOf(
+      async (sql, params) => (await warehouse.query(sql, params)).rows,
+      week,
+      { by: options.by ?? 'plays', limit: 5, albums: false },
     );
     const discovered = await warehouse.query(
       // The week's new artists, the most played that week first.
@@ -127,8 +118,8 @@ export async function buildWeeklySummary(
       last_week_minutes: round(lastWeek.minutes),
       four_week_average_minutes: round(Number(fourWeeks.minutes) / 4),
       ranked_by: options.by ?? 'plays',
-      top_artists: topArtists.rows as WeeklySummary['top_artists'],
-      top_tracks: topTracks.rows as WeeklySummary['top_tracks'],
+      top_artists: top.top_artists,
+      top_tracks: top.top_tracks,
       new_artists: {
         count: discovered.rows.length,
         names: discovered.rows.slice(0, 5).map((r) => String(r.name)),

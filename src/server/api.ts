@@ -1,6 +1,12 @@
 import type { Config } from '../config/load.js';
+import {
+  wrappedYear as goldYear,
+  type RankBy,
+  type TopLists,
+  topListsOf,
+  wrappedYears,
+} from '../gold/reads.js';
 import type { Lake } from '../lake/lake.js';
-import { type RankBy, rankColumn } from '../pipeline/recap.js';
 import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { csvHeader, csvRow } from '../text.js';
@@ -135,31 +141,12 @@ async function topLists(
   limit: number,
   by: RankBy,
   retries = 2,
-): Promise<Record<string, Row[]>> {
-  if (period.kind === 'all' && by === 'plays') {
-    const ranked = (kind: string, table: string, fields: string) =>
-      `SELECT '${kind}' AS kind, rank, ${fields}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
-       FROM gold.${table} WHERE period = 'all' AND rank <= ?`;
-    const rows = await ctx.tables.query(
-      `${ranked('artist', 'agg_top_artists', 'artist_name, NULL AS track_key, NULL AS track_name, NULL AS album_key, NULL AS album_name')}
-       UNION ALL ${ranked('track', 'agg_top_tracks', 'artist_name, track_key, track_name, NULL, NULL')}
-       UNION ALL ${ranked('album', 'agg_top_albums', 'artist_name, NULL, NULL, album_key, album_name')}
-       ORDER BY kind, rank`,
-      [limit, limit, limit],
+): Promise<TopLists> {
+  if (period.kind === 'all' && by === 'plays')
+    return withImages(
+      ctx,
+      await topListsOf((sql, p) => ctx.tables.query(sql, p), 'all', { by, limit }),
     );
-    /** A list's rows with these fields, in the order the lists have always had them. */
-    const of = (kind: string, fields: string[]) =>
-      rows
-        .filter((r) => r.kind === kind)
-        .map((r) =>
-          Object.fromEntries([...fields, 'plays', 'minutes'].map((f) => [f, r[f] ?? null])),
-        );
-    return withImages(ctx, {
-      top_artists: of('artist', ['artist_name']),
-      top_tracks: of('track', ['track_key', 'track_name', 'artist_name']),
-      top_albums: of('album', ['album_key', 'album_name', 'artist_name']),
-    });
-  }
   // `limit` (a number from 1 to 50) is written into the SQL: a bound LIMIT is not planned as a
   // top-N. Each list: its numbers, sums, and an artist (any, for a track's or album's byline).
   const summed = (kind: string, id: string) =>
@@ -169,7 +156,7 @@ async function topLists(
       GROUP BY ${id} ORDER BY ${by === 'plays' ? 'sum(plays) DESC, sum(ms_played) DESC' : 'sum(ms_played) DESC, sum(plays) DESC'}, ${id} LIMIT ${limit})`;
   const version = ctx.tables.version;
   const rows = await ctx.tables.query(
-    `${summed('artist', 'arid')} UNION ALL ${summed('track', 'tid')} UNION ALL ${summed('album', 'alid')}`,
+    `${summed('artist', 'arid')} UNION ALL BY NAME ${summed('track', 'tid')} UNION ALL BY NAME ${summed('album', 'alid')}`,
     [period.from, period.to, period.from, period.to, period.from, period.to],
   );
   // The numbers belong to the tables as they were read: when a new build was read meanwhile,
@@ -190,26 +177,26 @@ async function topLists(
             Number(a.id) - Number(b.id),
       );
   const artistOf = (r: Row) => names.artists.get(Number(r.arid)) ?? null;
-  /** A track or album row: its key and name from the dictionary, an artist for the byline. */
-  const named = (kind: 'track' | 'album', dictionary: TrackNames['tracks']) =>
-    ranked(kind).map((r) => {
-      const entry = dictionary.get(Number(r.id));
-      return {
-        [`${kind}_key`]: entry?.key ?? null,
-        [`${kind}_name`]: entry?.name ?? null,
-        artist_name: artistOf(r),
-        plays: r.plays ?? null,
-        minutes: r.minutes ?? null,
-      };
-    });
+  const measures = (r: Row) => ({ plays: Number(r.plays), minutes: Number(r.minutes) });
+  /** A track's or album's key and name from the dictionary (by its number). */
+  const entry = (dictionary: TrackNames['tracks'], r: Row) => dictionary.get(Number(r.id));
   return withImages(ctx, {
     top_artists: ranked('artist').map((r) => ({
-      artist_name: names.artists.get(Number(r.id)) ?? null,
-      plays: r.plays ?? null,
-      minutes: r.minutes ?? null,
+      artist_name: names.artists.get(Number(r.id)) ?? '',
+      ...measures(r),
     })),
-    top_tracks: named('track', names.tracks),
-    top_albums: named('album', names.albums),
+    top_tracks: ranked('track').map((r) => ({
+      track_key: entry(names.tracks, r)?.key ?? '',
+      track_name: entry(names.tracks, r)?.name ?? '',
+      artist_name: artistOf(r),
+      ...measures(r),
+    })),
+    top_albums: ranked('album').map((r) => ({
+      album_key: entry(names.albums, r)?.key ?? '',
+      album_name: entry(names.albums, r)?.name ?? '',
+      artist_name: artistOf(r),
+      ...measures(r),
+    })),
   });
 }
 
@@ -219,22 +206,27 @@ async function topLists(
  * rows without one are left as they are, and so are all of them until the user has logged in
  * to Spotify (images.ts). The page draws a placeholder where there is no picture.
  */
-async function withImages<T extends { top_artists: Row[]; top_tracks: Row[]; top_albums: Row[] }>(
+type Pictured<T> = T & { image_url?: string };
+
+async function withImages<
+  A extends { artist_name: unknown },
+  T extends { track_key: unknown },
+  L extends { album_key: unknown },
+>(
   ctx: ApiContext,
-  lists: T,
-): Promise<T> {
+  lists: { top_artists: A[]; top_tracks: T[]; top_albums: L[] },
+): Promise<{ top_artists: Pictured<A>[]; top_tracks: Pictured<T>[]; top_albums: Pictured<L>[] }> {
   if (!(await ctx.remoteImages())) return lists;
   const pictures = ctx.tables.pictures;
-  const add = (rows: Row[], kind: 'artist' | 'track' | 'album', key: string) =>
-    rows.map((r) => {
-      const url = pictures.get(`${kind}|${r[key]}`);
-      return url === undefined ? r : { ...r, image_url: url };
+  const add = <R>(rows: R[], kind: 'artist' | 'track' | 'album', key: (r: R) => unknown) =>
+    rows.map((r): Pictured<R> => {
+      const url = pictures.get(`${kind}|${key(r)}`);
+      return url === undefined ? (r as Pictured<R>) : { ...r, image_url: url };
     });
   return {
-    ...lists,
-    top_artists: add(lists.top_artists, 'artist', 'artist_name'),
-    top_tracks: add(lists.top_tracks, 'track', 'track_key'),
-    top_albums: add(lists.top_albums, 'album', 'album_key'),
+    top_artists: add(lists.top_artists, 'artist', (r) => r.artist_name),
+    top_tracks: add(lists.top_tracks, 'track', (r) => r.track_key),
+    top_albums: add(lists.top_albums, 'album', (r) => r.album_key),
   };
 }
 
@@ -270,31 +262,44 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   const by = measure(ctx, params);
   const topQuery = topLists(ctx, period, limit, by);
   // The sums and series in one round trip (each query costs milliseconds of its own), as flat
-  // rows told apart by `part` (lists of structs cost DuckDB more to build than these rows).
-  const sumsOf = (
-    k: 'c' | 'p',
-  ) => `SELECT 'sums', '${k}', NULL, coalesce(sum(plays) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 0)::INTEGER,
-       NULL, NULL, coalesce(round(sum(minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE,
-       coalesce(round(sum(podcast_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE
+  // rows told apart by `part`, each part with columns of its own names (UNION ALL BY NAME: a
+  // column a part lacks is NULL). Lists of structs would cost DuckDB more to build.
+  const sumsOf = (which: 'current' | 'previous') =>
+    `SELECT 'sums' AS part, '${which}' AS which,
+       coalesce(sum(plays) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 0)::INTEGER AS plays,
+       coalesce(round(sum(minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS minutes,
+       coalesce(round(sum(podcast_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS podcast_minutes
      FROM gold.agg_daily_listening`;
   const prev = previousRange(period).slice(2);
+  // No year before "all time": a range that holds no day.
+  const yearBefore = period.year_before
+    ? [period.year_before.from, period.year_before.to]
+    : ['9999-12-31', '0001-01-01'];
   const seriesQuery = ctx.tables.query(
-    `SELECT 'day' AS part, day::VARCHAR AS k, NULL::VARCHAR AS k2, plays::INTEGER AS n1, NULL::INTEGER AS n2,
-       NULL::INTEGER AS n3, minutes::DOUBLE AS x1, NULL::DOUBLE AS x2
+    `SELECT 'day' AS part, day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
      FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
-     UNION ALL SELECT 'hour', NULL, NULL, isodow(day)::INTEGER, hour, sum(plays)::INTEGER, round(sum(minutes), 2)::DOUBLE, NULL
+     UNION ALL BY NAME
+     SELECT 'hour' AS part, isodow(day)::INTEGER AS weekday, hour, sum(plays)::INTEGER AS plays,
+       round(sum(minutes), 2)::DOUBLE AS minutes
      FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY isodow(day), hour
-     UNION ALL SELECT 'streak', streak_start::VARCHAR, streak_end::VARCHAR, days::INTEGER, NULL, NULL, NULL, NULL
+     UNION ALL BY NAME
+     SELECT 'streak' AS part, streak_start::VARCHAR AS streak_start, streak_end::VARCHAR AS streak_end,
+       days::INTEGER AS days
      FROM gold.agg_streaks WHERE streak_end >= ?::DATE AND streak_start <= ?::DATE
-     UNION ALL SELECT 'current', NULL, NULL, coalesce(max(days), 0)::INTEGER, NULL, NULL, NULL, NULL
+     UNION ALL BY NAME
+     SELECT 'current' AS part, coalesce(max(days), 0)::INTEGER AS days
      FROM gold.agg_streaks WHERE streak_end >= ?::DATE - 1
-     UNION ALL SELECT 'discovery', strftime(first_day, '%Y-%m'), NULL, count(*) FILTER (WHERE kind = 'artist')::INTEGER,
-       count(*) FILTER (WHERE kind = 'track')::INTEGER, NULL, NULL, NULL
-     FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY 2
-     UNION ALL ${sumsOf('c')} UNION ALL ${sumsOf('p')}
-     UNION ALL SELECT 'year_before', day::VARCHAR, NULL, plays::INTEGER, NULL, NULL, minutes::DOUBLE, NULL
+     UNION ALL BY NAME
+     SELECT 'discovery' AS part, strftime(first_day, '%Y-%m') AS month,
+       count(*) FILTER (WHERE kind = 'artist')::INTEGER AS new_artists,
+       count(*) FILTER (WHERE kind = 'track')::INTEGER AS new_tracks
+     FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY month
+     UNION ALL BY NAME ${sumsOf('current')}
+     UNION ALL BY NAME ${sumsOf('previous')}
+     UNION ALL BY NAME
+     SELECT 'year_before' AS part, day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
      FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
-     ORDER BY part, k, n1, n2`,
+     ORDER BY part, day, month, weekday, hour, streak_start`,
     [
       ...range,
       ...range,
@@ -307,10 +312,7 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       ...prev,
       ...prev,
       ...prev,
-      // No year before "all time": a range that holds no day.
-      ...(period.year_before
-        ? [period.year_before.from, period.year_before.to]
-        : ['9999-12-31', '0001-01-01']),
+      ...yearBefore,
     ],
   );
   // Streams Spotify can no longer name: shown apart, never in the music figures.
@@ -325,45 +327,55 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     unidentifiedQuery,
   ]);
   const part = (name: string) => rows.filter((r) => r.part === name);
-  const sums = (k: 'c' | 'p') => {
-    const row = part('sums').find((r) => r.k === k);
-    return row && { plays: row.n1 ?? 0, minutes: row.x1 ?? 0, podcast_minutes: row.x2 ?? 0 };
+  const sums = (which: 'current' | 'previous') => {
+    const row = part('sums').find((r) => r.which === which);
+    return (
+      row && {
+        plays: row.plays ?? 0,
+        minutes: row.minutes ?? 0,
+        podcast_minutes: row.podcast_minutes ?? 0,
+      }
+    );
   };
-  const { current, previous } = totals(period, { c: sums('c'), p: sums('p') }, uniques);
+  const { current, previous } = totals(
+    period,
+    { c: sums('current'), p: sums('previous') },
+    uniques,
+  );
+  const daysOf = (name: string) =>
+    part(name).map((r) => ({ day: r.day ?? null, plays: r.plays ?? 0, minutes: r.minutes ?? 0 }));
   return {
     period,
     timezone: info.timezone,
     totals: current,
     previous,
-    days: part('day').map((r) => ({ day: r.k ?? null, plays: r.n1 ?? 0, minutes: r.x1 ?? 0 })),
+    days: daysOf('day'),
     // The same days a year earlier, for the comparison chart (empty when none were played).
-    year_before_days: part('year_before').map((r) => ({
-      day: r.k ?? null,
-      plays: r.n1 ?? 0,
-      minutes: r.x1 ?? 0,
-    })),
+    year_before_days: daysOf('year_before'),
     hours: part('hour').map((r) => ({
-      weekday: r.n1 ?? 0,
-      hour: r.n2 ?? 0,
-      plays: r.n3 ?? 0,
-      minutes: r.x1 ?? 0,
+      weekday: r.weekday ?? 0,
+      hour: r.hour ?? 0,
+      plays: r.plays ?? 0,
+      minutes: r.minutes ?? 0,
     })),
     streaks: part('streak').map((r) => ({
-      streak_start: r.k ?? null,
-      streak_end: r.k2 ?? null,
-      days: r.n1 ?? 0,
+      streak_start: r.streak_start ?? null,
+      streak_end: r.streak_end ?? null,
+      days: r.days ?? 0,
     })),
     unidentified_minutes: Number(unidentified[0]?.minutes ?? 0),
     // A streak that runs past the period's ends counts only its days inside the period here.
     longest_streak_days_in_period: Math.max(
       0,
-      ...part('streak').map((r) => daysInside(String(r.k), String(r.k2), period)),
+      ...part('streak').map((r) =>
+        daysInside(String(r.streak_start), String(r.streak_end), period),
+      ),
     ),
-    current_streak_days: Number(part('current')[0]?.n1 ?? 0),
+    current_streak_days: Number(part('current')[0]?.days ?? 0),
     discovery: part('discovery').map((r) => ({
-      month: r.k ?? null,
-      new_artists: r.n1 ?? 0,
-      new_tracks: r.n2 ?? 0,
+      month: r.month ?? null,
+      new_artists: r.new_artists ?? 0,
+      new_tracks: r.new_tracks ?? 0,
     })),
     ...top,
   };
@@ -371,27 +383,21 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
 
 async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
   requireTables(ctx, 'gold.wrapped_year', 'gold.agg_top_artists', 'gold.agg_top_tracks');
-  const years = (
-    await ctx.tables.query('SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year')
-  ).map((r) => String(r.year));
+  const gold = (sql: string, p?: Array<string | number | null>) => ctx.tables.query(sql, p);
+  const years = await wrappedYears(gold);
   const year = params.get('year') ?? years.at(-1);
   if (!year) throw new HttpError(409, NOT_BUILT);
   if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
-  const [row] = await ctx.tables.query('SELECT * FROM gold.wrapped_year WHERE year = ?', [year]);
+  const row = await goldYear(gold, year);
   if (!row) throw notFound(`no plays in ${year}`);
-  const rank = rankColumn(measure(ctx, params));
-  const top = (table: string, columns: string) =>
-    ctx.tables.query(
-      `SELECT ${columns}, plays, minutes FROM gold.${table} WHERE period_type = 'year' AND period = ? AND ${rank} <= 5 ORDER BY ${rank}`,
-      [year],
-    );
-  const lists = await withImages(ctx, {
-    top_artists: await top('agg_top_artists', 'artist_name'),
-    top_tracks: await top('agg_top_tracks', 'track_key, track_name, artist_name'),
-    top_albums: ctx.tables.has('gold.agg_top_albums')
-      ? await top('agg_top_albums', 'album_key, album_name, artist_name')
-      : [],
-  });
+  const lists = await withImages(
+    ctx,
+    await topListsOf(gold, year, {
+      by: measure(ctx, params),
+      limit: 5,
+      albums: ctx.tables.has('gold.agg_top_albums'),
+    }),
+  );
   // The year's listening clock: minutes in each hour of the day (all 24), for the story.
   const hours = ctx.tables.has('gold.agg_listening_clock')
     ? await ctx.tables.query(

@@ -275,8 +275,10 @@ export class ServedTables {
     const rows = await this.warehouse.query(
       `SELECT 'artist' AS kind, artist_name AS k, min(image_url) AS image_url FROM silver.dim_artist
        WHERE image_url IS NOT NULL GROUP BY artist_name
-       UNION ALL SELECT 'track', track_key, image_url FROM silver.dim_track WHERE image_url IS NOT NULL
-       UNION ALL SELECT 'album', album_key, image_url FROM silver.dim_album WHERE image_url IS NOT NULL`,
+       UNION ALL BY NAME SELECT 'track' AS kind, track_key AS k, image_url FROM silver.dim_track
+       WHERE image_url IS NOT NULL
+       UNION ALL BY NAME SELECT 'album' AS kind, album_key AS k, image_url FROM silver.dim_album
+       WHERE image_url IS NOT NULL`,
     );
     return new Map(rows.rows.map((r) => [`${r.kind}|${r.k}`, String(r.image_url)]));
   }
