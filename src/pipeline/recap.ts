@@ -109,8 +109,20 @@ function figures(row: Row | WrappedYear) {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The recap of the days `from` to `to`, both included, in the warehouse's time zone. */
+/** Gold (and silver's plays) as a recap reads them, in the user's time zone. */
+export interface RecapSource {
+  query: GoldQuery;
+  timezone: string;
+}
+
+/** The warehouse as a recap's source, saying so when the tables are not built. */
+export const warehouseSource = (warehouse: Warehouse): RecapSource => ({
+  query: goldOf(warehouse),
+  timezone: warehouse.timezone,
+});
+
 export async function rangeRecap(
-  warehouse: Warehouse,
+  source: RecapSource,
   from: string,
   to: string,
   by: RankBy = 'plays',
@@ -135,13 +147,8 @@ export async function rangeRecap(
       FROM plays AS p LEFT JOIN silver.dim_album AS a USING (album_key)
       WHERE p.content_type = 'track'
     )`;
-  const params = [warehouse.timezone, from, to];
-  const query = async (sql: string) =>
-    (
-      await warehouse.query(`${span} ${sql}`, params).catch((error) => {
-        throw notBuilt(error);
-      })
-    ).rows;
+  const params = [source.timezone, from, to];
+  const query = (sql: string) => source.query(`${span} ${sql}`, params);
   const [totals] = await query(`SELECT
       coalesce(round((SELECT sum(ms_played) FROM music)::DOUBLE / 600) / 100, 0) AS minutes,
       (SELECT count(*) FROM music WHERE counts_as_play) AS plays,

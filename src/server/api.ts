@@ -15,10 +15,11 @@ import { albumPage } from './album.js';
 import { artistPage } from './artist.js';
 import { NOT_BUILT, requireTables } from './detail.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
-import { type Period, resolvePeriod } from './period.js';
+import { daysInside, type Period, resolvePeriod } from './period.js';
 import { search } from './search.js';
 import type { ServedTables, TrackNames } from './tables.js';
 import { trackPage } from './track.js';
+import { wrappedRange } from './wrapped-range.js';
 
 /**
  * The dashboard's JSON API. Every figure comes from gold (pre-aggregated per day, so any period
@@ -230,13 +231,6 @@ async function withImages<
   };
 }
 
-/** The days of a run (first and last day, both included) that fall inside the period. */
-function daysInside(start: string, end: string, period: Period): number {
-  const from = start > period.from ? start : period.from;
-  const to = end < period.to ? end : period.to;
-  return to < from ? 0 : Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-}
-
 /** What the top lists rank by: `by=plays` or `by=minutes`; by default WRAPPED_RANK_BY. */
 function measure(ctx: ApiContext, params: URLSearchParams): RankBy {
   const by = params.get('by') ?? ctx.config.settings.rankBy;
@@ -385,6 +379,9 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
   requireTables(ctx, 'gold.wrapped_year', 'gold.agg_top_artists', 'gold.agg_top_tracks');
   const gold = (sql: string, p?: Array<string | number | null>) => ctx.tables.query(sql, p);
   const years = await wrappedYears(gold);
+  // Any days (`from` and `to`): the same story, computed from the plays of those days.
+  if (params.has('from') || params.has('to'))
+    return { years, ...(await wrappedRange(ctx, params, measure(ctx, params))) };
   const year = params.get('year') ?? years.at(-1);
   if (!year) throw new HttpError(409, NOT_BUILT);
   if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
@@ -438,7 +435,8 @@ async function history(ctx: ApiContext, params: URLSearchParams) {
   ]);
   const rows = await ctx.tables.query(
     `SELECT strftime(timezone(?, ended_at), '%Y-%m-%d %H:%M:%S') AS ended_at_local, content_type,
-       title, artist, album_name, ms_played, ms_played_estimated, counts_as_play, source
+       title, artist, album_name, track_key, album_key, ms_played, ms_played_estimated,
+       counts_as_play, source
      FROM main.play_log WHERE ${where}
      ORDER BY ended_at DESC, play_id LIMIT ? OFFSET ?`,
     [ctx.tables.timezone, q, q, size, (page - 1) * size],

@@ -35,7 +35,7 @@ const length = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
 /** A real calendar day (not 2023-02-30) in years any table can hold. */
-function validDate(name: string, value: string | null): string {
+export function validDate(name: string, value: string | null): string {
   const real =
     value !== null &&
     DATE.test(value) &&
@@ -93,4 +93,15 @@ export function resolvePeriod(
     to,
     previous: { from: shift(from, -days), to: shift(from, -1) },
   });
+}
+
+/** The days of a run (first and last day, both included) that fall inside the period. */
+export function daysInside(
+  start: string,
+  end: string,
+  period: { from: string; to: string },
+): number {
+  const from = start > period.from ? start : period.from;
+  const to = end < period.to ? end : period.to;
+  return to < from ? 0 : Math.round((Date.parse(to) - Date.parse(from)) / DAY) + 1;
 }

@@ -211,7 +211,7 @@ export class ServedTables {
       await this.warehouse.run(`CREATE OR REPLACE TABLE main.play_log AS
         SELECT play_id, ended_at, content_type,
           coalesce(track_name, episode_name) AS title, coalesce(artist_name, show_name) AS artist,
-          album_name, ms_played, ms_played_estimated, counts_as_play, source,
+          album_name, track_key, album_key, ms_played, ms_played_estimated, counts_as_play, source,
           lower(concat_ws(' ', track_name, artist_name, album_name, show_name, episode_name)) AS search_text
         FROM silver.fct_play ORDER BY ended_at DESC, play_id`);
   }

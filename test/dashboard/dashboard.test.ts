@@ -469,6 +469,40 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('a Wrapped for any days: picked on the page, told as a story, its minutes counted from the plays of those days', async () => {
+    const { page, errors } = await open(1280);
+    await visit(page, '#/wrapped?year=2026');
+    await page.locator('#wrapped-from').fill('2026-06-01');
+    await page.locator('#wrapped-to').fill('2026-08-31');
+    await page.getByRole('button', { name: 'Show those days' }).click();
+    await page.waitForFunction(() => /from=2026-06-01&to=2026-08-31/.test(location.hash));
+    await page.waitForFunction(() =>
+      /^wrapped:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    assert.match((await page.locator('h1').textContent()) ?? '', /^Your Wrapped, .+2026.+2026$/);
+    // Counted here from silver's plays of those local days, not from the recap's own SQL.
+    const [music] = await query(
+      `SELECT round(sum(ms_played) / 60000.0) AS minutes FROM silver.fct_play
+       WHERE content_type = 'track'
+         AND CAST(timezone('Europe/Berlin', ended_at) AS DATE) BETWEEN DATE '2026-06-01' AND DATE '2026-08-31'`,
+    );
+    await page.locator('[data-testid="play-story"]').click();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="story"]')?.getAttribute('data-slide') === 'minutes',
+    );
+    assert.equal(
+      await page.locator('.slide .big').textContent(),
+      `${Number(music?.minutes).toLocaleString('en-US')} minutes`,
+    );
+    assert.match(page.url(), /#\/wrapped\?from=2026-06-01&to=2026-08-31&slide=minutes$/);
+    // Spotify's own Wrapped is of a year: none beside a span of days.
+    assert.equal(await page.locator('[data-testid="spotify-none"]').count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('a Wrapped card downloads as a PNG', async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/wrapped?year=2026');

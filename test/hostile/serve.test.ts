@@ -100,6 +100,9 @@ describe('the dashboard under hostile requests', () => {
       [`/api/artist?name=${'x'.repeat(5000)}`, /name: the artist/],
       ['/api/track?key=', /key: the track/],
       ['/api/album', /key: the album/],
+      ['/api/wrapped?from=2026-02-30&to=2026-03-01', /from must be a real date/],
+      ['/api/wrapped?from=2026-03-01', /to must be a real date/],
+      ['/api/wrapped?from=2026-03-02&to=2026-03-01', /from is after to/],
       ['/api/search?q=', /q: the text to look for/],
       [`/api/search?q=${'y'.repeat(101)}`, /q: the text to look for/],
     ];

@@ -3,7 +3,7 @@
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { fmt, sourceWords, wallTime } from '../lib/format.js';
-import { go } from '../lib/router.js';
+import { albumHref, artistHref, go, trackHref } from '../lib/router.js';
 import { dataTable, EMPTY, emptyState, show } from '../lib/ui.js';
 
 export async function history(params) {
@@ -40,17 +40,22 @@ export async function history(params) {
     data.rows.length
       ? dataTable(
           ['When', 'Title', 'Artist / show', 'Album', '#Minutes', 'Source'],
-          data.rows.map((r) => [
-            wallTime(r.ended_at_local),
-            r.title ?? '(unknown)',
-            r.artist ?? '',
-            r.album_name ?? '',
-            [
-              fmt(Number(r.ms_played) / 60000, 2),
-              r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
-            ],
-            sourceWords(r.source),
-          ]),
+          data.rows.map((r) => {
+            // A song's title, artist and album lead to their pages; episodes have none.
+            const song = r.content_type === 'track';
+            const link = (href, text) => (song && href ? h('a', { href }, text) : text);
+            return [
+              wallTime(r.ended_at_local),
+              link(r.track_key && trackHref(r.track_key), r.title ?? '(unknown)'),
+              link(r.artist && artistHref(r.artist), r.artist ?? ''),
+              link(r.album_key && albumHref(r.album_key), r.album_name ?? ''),
+              [
+                fmt(Number(r.ms_played) / 60000, 2),
+                r.ms_played_estimated ? h('span', { class: 'badge' }, ' est.') : null,
+              ],
+              sourceWords(r.source),
+            ];
+          }),
           { 'data-testid': 'history-rows' },
         )
       : emptyState(q ? 'Nothing matches this search.' : EMPTY),

@@ -12,9 +12,9 @@ import { savePng } from '../lib/png-card.js';
  * a title, the one big figure, a few lines, and maybe a picture or a chart. Slides with nothing
  * to say (no album names, no Spotify Wrapped file) are left out.
  */
-export function storySlides(data) {
+export function storySlides(data, name = String(data.year.year)) {
   const y = data.year;
-  const year = String(y.year);
+  const year = name;
   const slides = [];
   const add = (id, title, big, lines = [], extra = null) =>
     slides.push({ id, title, big, lines: lines.filter((l) => l !== null), extra });
@@ -158,9 +158,9 @@ function clockChart(clock, peak) {
  * Shows the story over the page, from the slide `startId` (or the first). `onMove(id)` is told
  * each slide shown (to keep the address), `onClose()` when the listener leaves it.
  */
-export function openStory(data, { startId, onMove, onClose }) {
-  const slides = storySlides(data);
-  const year = String(data.year.year);
+export function openStory(data, { name, tag, startId, onMove, onClose }) {
+  const slides = storySlides(data, name);
+  const year = name;
   let index = Math.max(
     0,
     slides.findIndex((s) => s.id === startId),
@@ -185,7 +185,7 @@ export function openStory(data, { startId, onMove, onClose }) {
       class: 'story-save',
       onclick: () => {
         const slide = stage.querySelector('.slide');
-        savePng(slide, `wrapped-${year}-${slides[index].id}.png`, `your ${year}`);
+        savePng(slide, `wrapped-${tag}-${slides[index].id}.png`, `your ${year}`);
       },
     },
     'Save as PNG',

@@ -8,10 +8,24 @@ import { go } from '../lib/router.js';
 import { dataTable, show } from '../lib/ui.js';
 import { openStory } from './story.js';
 
+/**
+ * A year's Wrapped (`?year=2026`), or any days' (`?from=2025-06-01&to=2025-08-31`): the
+ * story, and all its figures as cards. `name` is what it is called on the page and the cards;
+ * `tag` what its files are called; `where` the address without a slide.
+ */
 export async function wrapped(params) {
-  const data = await api('wrapped', { year: params.get('year') });
+  const days = params.has('from') || params.has('to');
+  const data = await api(
+    'wrapped',
+    days ? { from: params.get('from'), to: params.get('to') } : { year: params.get('year') },
+  );
   const y = data.year;
-  const year = String(y.year);
+  const range = data.range ?? null;
+  const name = range ? `${onDay(range.from)} – ${onDay(range.to)}` : String(y.year);
+  const year = range ? `${range.from}_${range.to}` : String(y.year);
+  const where = range
+    ? `#/wrapped?from=${range.from}&to=${range.to}`
+    : `#/wrapped?year=${String(y.year)}`;
   const card = (id, title, ...lines) => {
     const el = h(
       'section',
@@ -28,7 +42,7 @@ export async function wrapped(params) {
     el.append(
       h(
         'button',
-        { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`, `your ${year}`) },
+        { type: 'button', onclick: () => savePng(el, `wrapped-${year}-${id}.png`, `your ${name}`) },
         'Save as PNG',
       ),
     );
@@ -37,15 +51,19 @@ export async function wrapped(params) {
   const numbered = (rows, name, first = 1) =>
     rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
   // The story (one figure a slide) over the grid of all figures; its slide is in the address.
-  const address = (slide) => `#/wrapped?year=${year}${slide ? `&slide=${slide}` : ''}`;
+  const address = (slide) => `${where}${slide ? `&slide=${slide}` : ''}`;
   const play = (startId) =>
     openStory(data, {
+      name,
+      tag: year,
       startId,
       onMove: (slide) => window.history.replaceState(null, '', address(slide)),
       onClose: () => window.history.replaceState(null, '', address()),
     });
+  const dayInput = (id, label, value) =>
+    h('label', {}, label, h('input', { id, type: 'date', value: value ?? '', required: true }));
   show(
-    h('h1', {}, `Your ${year} Wrapped`),
+    h('h1', {}, range ? `Your Wrapped, ${name}` : `Your ${name} Wrapped`),
     h(
       'button',
       { type: 'button', class: 'play-story', 'data-testid': 'play-story', onclick: () => play() },
@@ -62,8 +80,26 @@ export async function wrapped(params) {
         h(
           'select',
           { id: 'year', onchange: (e) => go('wrapped', { year: e.target.value }) },
+          range ? h('option', { value: '', selected: true }, 'Pick a year') : null,
           data.years.map((value) => h('option', { value, selected: value === year }, value)),
         ),
+      ),
+      // Or any days: a summer, a trip, the months since a move.
+      h(
+        'form',
+        {
+          class: 'days',
+          'data-testid': 'wrapped-days',
+          onsubmit: (event) => {
+            event.preventDefault();
+            const from = event.target.querySelector('#wrapped-from').value;
+            const to = event.target.querySelector('#wrapped-to').value;
+            if (from && to) go('wrapped', { from, to });
+          },
+        },
+        dayInput('wrapped-from', 'From', range?.from),
+        dayInput('wrapped-to', 'To', range?.to),
+        h('button', { type: 'submit' }, 'Show those days'),
       ),
     ),
     h(
@@ -115,11 +151,12 @@ export async function wrapped(params) {
         'discoveries',
         'New discoveries',
         `${fmt(y.new_artists)} artists`,
-        'first heard this year',
+        range ? 'first heard in these days' : 'first heard this year',
       ),
       card('podcasts', 'Podcasts', `${fmt(y.podcast_minutes)} min`, 'of episodes'),
     ),
-    spotifySide(data.spotify_wrapped, year),
+    // Spotify's own Wrapped is of a year: beside a year only.
+    range ? null : spotifySide(data.spotify_wrapped, year),
   );
   if (params.get('slide')) play(params.get('slide'));
 }

@@ -24,13 +24,15 @@ export function registerRecap(program: Command): void {
         throw new UsageError('Give either --year or --from/--to, not both.');
       const { openLake } = await import('../../lake/open.js');
       const { openWarehouse, WarehouseError } = await import('../../warehouse/index.js');
-      const { rangeRecap, recapYears, yearRecap } = await import('../../pipeline/recap.js');
+      const { rangeRecap, recapYears, warehouseSource, yearRecap } = await import(
+        '../../pipeline/recap.js'
+      );
       const warehouse = await openWarehouse(config, openLake(config.settings));
       try {
         let recap: Awaited<ReturnType<typeof yearRecap>>;
         if (span) {
           recap = await rangeRecap(
-            warehouse,
+            warehouseSource(warehouse),
             options.from as string,
             options.to as string,
             config.settings.rankBy,
