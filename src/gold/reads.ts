@@ -56,19 +56,24 @@ export async function topListsOf(
   options: { by: RankBy; limit: number; albums?: boolean },
 ): Promise<TopLists> {
   const rank = rankColumn(options.by);
-  const ranked = (table: string, columns: string) =>
-    query(
-      `SELECT ${columns}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
-       FROM gold.${table} WHERE period = ? AND ${rank} <= ? ORDER BY ${rank}`,
-      [period, options.limit],
-    );
-  const [artists, tracks, albums] = await Promise.all([
-    ranked('agg_top_artists', 'artist_name'),
-    ranked('agg_top_tracks', 'track_key, track_name, artist_name'),
-    options.albums === false
-      ? Promise.resolve([])
-      : ranked('agg_top_albums', 'album_key, album_name, artist_name'),
-  ]);
+  // One round trip (each query costs milliseconds of its own): the three lists told apart by
+  // `kind`, their columns matched by name (a column a list lacks is NULL).
+  const ranked = (kind: string, table: string, columns: string) =>
+    `SELECT '${kind}' AS kind, ${rank} AS list_rank, ${columns}, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
+     FROM gold.${table} WHERE period = ? AND ${rank} <= ?`;
+  const lists = [
+    ranked('artist', 'agg_top_artists', 'artist_name'),
+    ranked('track', 'agg_top_tracks', 'track_key, track_name, artist_name'),
+    ...(options.albums === false
+      ? []
+      : [ranked('album', 'agg_top_albums', 'album_key, album_name, artist_name')]),
+  ];
+  const rows = await query(
+    `${lists.join(' UNION ALL BY NAME ')} ORDER BY kind, list_rank`,
+    lists.flatMap(() => [period, options.limit]),
+  );
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  const [artists, tracks, albums] = [of('artist'), of('track'), of('album')];
   return {
     top_artists: artists.map((r) => ({
       artist_name: String(r.artist_name),

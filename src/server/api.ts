@@ -270,10 +270,7 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     ? [period.year_before.from, period.year_before.to]
     : ['9999-12-31', '0001-01-01'];
   const seriesQuery = ctx.tables.query(
-    `SELECT 'day' AS part, day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
-     FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
-     UNION ALL BY NAME
-     SELECT 'hour' AS part, isodow(day)::INTEGER AS weekday, hour, sum(plays)::INTEGER AS plays,
+    `SELECT 'hour' AS part, isodow(day)::INTEGER AS weekday, hour, sum(plays)::INTEGER AS plays,
        round(sum(minutes), 2)::DOUBLE AS minutes
      FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY isodow(day), hour
      UNION ALL BY NAME
@@ -290,33 +287,39 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
      FROM gold.agg_discovery WHERE first_day BETWEEN ?::DATE AND ?::DATE GROUP BY month
      UNION ALL BY NAME ${sumsOf('current')}
      UNION ALL BY NAME ${sumsOf('previous')}
-     UNION ALL BY NAME
-     SELECT 'year_before' AS part, day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
-     FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE
-     ORDER BY part, day, month, weekday, hour, streak_start`,
+     ORDER BY part, month, weekday, hour, streak_start`,
     [
+      ...range, // hours
+      ...range, // streaks
+      info.today, // the current streak
+      ...range, // discovery
       ...range,
       ...range,
-      ...range,
-      info.today,
-      ...range,
-      ...range,
-      ...range,
-      ...range,
+      ...range, // the sums of the period
       ...prev,
       ...prev,
-      ...prev,
-      ...yearBefore,
+      ...prev, // the sums of the period before
     ],
+  );
+  // The days of the period and the same days a year earlier: the bulk of the rows, on a
+  // connection of their own.
+  const daysQuery = ctx.tables.query(
+    `SELECT CASE WHEN day BETWEEN ?::DATE AND ?::DATE THEN 'day' ELSE 'year_before' END AS part,
+       day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
+     FROM gold.agg_daily_listening
+     WHERE day BETWEEN ?::DATE AND ?::DATE OR day BETWEEN ?::DATE AND ?::DATE
+     ORDER BY day`,
+    [...range, ...range, ...yearBefore],
   );
   // Streams Spotify can no longer name: shown apart, never in the music figures.
   const unidentifiedQuery = ctx.tables.query(
     'SELECT coalesce(round(sum(unidentified_minutes), 2), 0)::DOUBLE AS minutes FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE',
     range,
   );
-  const [uniques, rows, top, unidentified] = await Promise.all([
+  const [uniques, rows, dayRows, top, unidentified] = await Promise.all([
     uniquesQuery,
     seriesQuery,
+    daysQuery,
     topQuery,
     unidentifiedQuery,
   ]);
@@ -337,7 +340,9 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     uniques,
   );
   const daysOf = (name: string) =>
-    part(name).map((r) => ({ day: r.day ?? null, plays: r.plays ?? 0, minutes: r.minutes ?? 0 }));
+    dayRows
+      .filter((r) => r.part === name)
+      .map((r) => ({ day: r.day ?? null, plays: r.plays ?? 0, minutes: r.minutes ?? 0 }));
   return {
     period,
     timezone: info.timezone,

@@ -1,6 +1,7 @@
 import type { ApiContext } from './api.js';
 import { detailFigures, detailId, requireTables } from './detail.js';
 import { notFound } from './http-error.js';
+import { inLibrary } from './in-library.js';
 
 /**
  * `/api/artist?name=`: one artist as the listener met them: the figures every detail page
@@ -33,6 +34,7 @@ export async function artistPage(ctx: ApiContext, params: URLSearchParams) {
     artist_name: name,
     image_url: (await ctx.remoteImages()) ? ctx.tables.pictures.get(`artist|${name}`) : undefined,
     ...figures,
+    library: await inLibrary(ctx, { artist_name: name }),
     top_tracks: tracks.map((r) => ({
       track_key: names.tracks.get(Number(r.tid))?.key ?? null,
       track_name: names.tracks.get(Number(r.tid))?.name ?? null,

@@ -1,6 +1,7 @@
 import type { ApiContext } from './api.js';
 import { detailFigures, detailId, requireTables } from './detail.js';
 import { notFound } from './http-error.js';
+import { inLibrary } from './in-library.js';
 
 /**
  * `/api/track?key=`: one song as the listener met it (its key is silver.dim_track's): the
@@ -32,5 +33,6 @@ export async function trackPage(ctx: ApiContext, params: URLSearchParams) {
     album_name: id.alid === null ? null : (names.albums.get(Number(id.alid))?.name ?? null),
     image_url: (await ctx.remoteImages()) ? ctx.tables.pictures.get(`track|${key}`) : undefined,
     ...figures,
+    library: await inLibrary(ctx, { track_uri: key }),
   };
 }

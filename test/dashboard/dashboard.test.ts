@@ -223,6 +223,8 @@ describe('dashboard in Chromium', { skip }, () => {
     // The comparison with the same days a year earlier: a chart with a legend, and its figures
     // (this period, a year earlier) day by day, as gold holds them; a day with no play is 0.
     const comparison = page.locator('[data-testid="year-before"]');
+    // Drawn once laid out, at its width.
+    await comparison.locator('svg.plot').waitFor();
     assert.equal(await comparison.locator('svg.plot').count(), 1);
     assert.deepEqual(await comparison.locator('.legend li').allTextContents(), [
       'This period',

@@ -45,7 +45,7 @@ describe('top lists with pictures', () => {
     await pollHourly(sim, login, {
       lake,
       hours: 12,
-      only: ['recently_played', 'top', 'catalog'],
+      only: ['recently_played', 'top', 'catalog', 'saved_tracks', 'playlists'],
       catalogBudget: 200,
     });
     const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
@@ -93,6 +93,32 @@ describe('top lists with pictures', () => {
       assert.ok(artist, String(a.artist_name));
       assert.equal(a.image_url, fullArtist(artist, shape).images[0]?.url);
     }
+  });
+
+  it("a song's page says when it was saved to Liked Songs, as the simulator saved it", async () => {
+    const saved = new Map(sim.world.savedTracks().map((t) => [`spotify:track:${t.trackId}`, t]));
+    const overview = (await (
+      await fetch(`${server.url}api/overview?period=all&limit=50`)
+    ).json()) as {
+      top_tracks: TopRow[];
+    };
+    let seenSaved = 0;
+    let seenNot = 0;
+    for (const t of overview.top_tracks) {
+      const page = (await (
+        await fetch(`${server.url}api/track?key=${encodeURIComponent(String(t.track_key))}`)
+      ).json()) as { library: { read: boolean; saved_at: string[]; playlists: string[] } };
+      assert.equal(page.library.read, true);
+      const truth = saved.get(String(t.track_key));
+      assert.deepEqual(
+        page.library.saved_at,
+        truth ? [new Date(truth.addedAt).toISOString()] : [],
+        String(t.track_key),
+      );
+      if (truth) seenSaved++;
+      else seenNot++;
+    }
+    assert.ok(seenSaved > 0 && seenNot > 0, `${seenSaved} saved, ${seenNot} not`);
   });
 
   it('Chromium shows them beside the names, with no console error', {

@@ -1,4 +1,5 @@
-// Charts drawn by Observable Plot (served from the package at /vendor/, window.Plot): each has
+// Charts drawn by Observable Plot (served from the package at /vendor/ and loaded when the first
+// chart is drawn, window.Plot): each has
 // axes, the unit on its value axis, a tip with the exact figure under the pointer, a legend
 // where there are several series, and a text alternative, the figures as a table behind a
 // toggle. Plot adds a <style> element to each chart, which the page's Content-Security-Policy
@@ -81,8 +82,8 @@ function figuresTable(caption, headers, rows) {
 }
 
 /**
- * Draws with Plot at the width the figure has on the page (redrawn when that changes), and
- * without Plot's <style> element. Until the figure is laid out, the window's width stands in.
+ * Draws with Plot at the width the figure has on the page, once it is laid out (before it is
+ * painted) and again when that width changes, without Plot's <style> element.
  */
 function plotted(figure, draw, describe) {
   const render = (width) => {
@@ -100,19 +101,41 @@ function plotted(figure, draw, describe) {
     if (old) old.replaceWith(svg);
     else figure.prepend(svg);
   };
-  if (!window.Plot) {
-    figure.prepend(h('p', { class: 'muted' }, 'The chart could not load; its figures are below.'));
-    return;
-  }
-  render(Math.min(960, window.innerWidth - 64));
   let drawn = 0;
-  new ResizeObserver(([entry]) => {
-    const width = entry.contentRect.width;
-    if (width > 0 && Math.abs(width - drawn) >= 8) {
-      drawn = width;
-      render(width);
-    }
-  }).observe(figure);
+  const observe = () =>
+    new ResizeObserver(([entry]) => {
+      const width = entry.contentRect.width;
+      if (width > 0 && Math.abs(width - drawn) >= 8) {
+        drawn = width;
+        render(width);
+      }
+    }).observe(figure);
+  loadPlot().then(observe, () =>
+    figure.prepend(h('p', { class: 'muted' }, 'The chart could not load; its figures are below.')),
+  );
+}
+
+let plotLoading;
+
+/**
+ * Observable Plot and d3 (from the installed packages, src/server/vendor.ts), loaded once, when
+ * the first chart asks: the page shows its figures first, and its charts as soon as the library
+ * has arrived (half a megabyte of script, which would otherwise hold the whole page back).
+ */
+function loadPlot() {
+  const script = (src) =>
+    new Promise((resolve, reject) => {
+      document.head.append(h('script', { src, onload: resolve, onerror: reject }));
+    });
+  // After the page's first paint: parsing the library holds the page's thread a moment.
+  const painted = () =>
+    new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  plotLoading ??= window.Plot
+    ? Promise.resolve()
+    : painted()
+        .then(() => script('/vendor/d3.min.js'))
+        .then(() => script('/vendor/plot.umd.min.js'));
+  return plotLoading;
 }
 
 /**

@@ -76,7 +76,10 @@ export async function artist(params) {
     subtitle: null,
     data,
     rankOf: 'top artists',
-    more: [panel('Top songs', songList('artist-tracks', data.top_tracks))],
+    more: [
+      panel('Top songs', songList('artist-tracks', data.top_tracks)),
+      libraryPanel(data.library, 'their songs', data.timezone),
+    ],
   });
 }
 
@@ -99,8 +102,38 @@ export async function track(params) {
     ),
     data,
     rankOf: 'top songs',
-    more: [],
+    more: [libraryPanel(data.library, 'it', data.timezone)],
   });
+}
+
+/** Where it sits in your library: the playlists that hold it, and when it was saved. */
+function libraryPanel(library, what, timezone) {
+  if (!library?.read)
+    return panel(
+      'In your library',
+      h(
+        'p',
+        { class: 'muted' },
+        `Log in to Spotify (wrapped auth login) and run wrapped run to see the playlists that hold ${what} and when you saved ${what === 'it' ? 'it' : 'them'}.`,
+      ),
+    );
+  return panel(
+    'In your library',
+    h(
+      'p',
+      { 'data-testid': 'saved-at' },
+      library.saved_at.length
+        ? `Saved to Liked Songs: ${library.saved_at.map((at) => when(at, timezone)).join(', ')}`
+        : 'Not in your Liked Songs.',
+    ),
+    library.playlists.length
+      ? h(
+          'ul',
+          { class: 'top-list', 'data-testid': 'in-playlists' },
+          library.playlists.map((name) => h('li', {}, name)),
+        )
+      : h('p', { class: 'muted' }, 'In none of your playlists.'),
+  );
 }
 
 /** A list of songs with their plays, each a link to its page. */
