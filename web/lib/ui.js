@@ -57,6 +57,31 @@ export function dataTable(headers, rows, attrs = {}) {
   );
 }
 
+/**
+ * A numbered list of named things (artists, songs, albums), each a link to its page when it has
+ * one: `name(r)`, `href(r)`, a byline `by(r)`, the figure after it `figure(r)`, a picture
+ * `picture(r)`, and attributes for each item `attrs(r)` (data for tests and scripts).
+ */
+export function itemList(id, rows, { name, href, by, figure, picture, attrs }) {
+  return h(
+    'ol',
+    { class: 'top-list', 'data-testid': id },
+    rows.map((r) =>
+      h(
+        'li',
+        attrs?.(r) ?? {},
+        picture?.(r),
+        href?.(r)
+          ? h('a', { class: 'name', href: href(r) }, name(r))
+          : h('span', { class: 'name' }, name(r)),
+        by?.(r) ? ` · ${by(r)}` : '',
+        ' ',
+        h('span', { class: 'num' }, figure(r)),
+      ),
+    ),
+  );
+}
+
 export function panel(title, ...content) {
   return h('section', { class: 'panel' }, h('h2', {}, title), ...content);
 }

@@ -5,7 +5,7 @@ import { barChart, labelWords } from '../lib/charts.js';
 import { h, thumb } from '../lib/dom.js';
 import { fmt, when } from '../lib/format.js';
 import { albumHref, artistHref, trackHref } from '../lib/router.js';
-import { backLink, dataTable, panel, show, tile } from '../lib/ui.js';
+import { backLink, dataTable, itemList, panel, show, tile } from '../lib/ui.js';
 
 /**
  * The page of one artist or song: its figures, minutes by month, the hours of the day, its rank
@@ -138,21 +138,11 @@ function libraryPanel(library, what, timezone) {
 
 /** A list of songs with their plays, each a link to its page. */
 function songList(id, tracks) {
-  return h(
-    'ol',
-    { class: 'top-list', 'data-testid': id },
-    tracks.map((t) =>
-      h(
-        'li',
-        {},
-        t.track_key
-          ? h('a', { class: 'name', href: trackHref(t.track_key) }, t.track_name ?? '?')
-          : h('span', { class: 'name' }, t.track_name ?? '?'),
-        ' ',
-        h('span', { class: 'num' }, `${fmt(t.plays)} plays`),
-      ),
-    ),
-  );
+  return itemList(id, tracks, {
+    name: (t) => t.track_name ?? '?',
+    href: (t) => t.track_key && trackHref(t.track_key),
+    figure: (t) => `${fmt(t.plays)} plays`,
+  });
 }
 
 /** One album: `#/album/KEY`, with the artist you played most on it and its songs you played. */

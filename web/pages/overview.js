@@ -5,7 +5,7 @@ import { barChart, comparisonChart } from '../lib/charts.js';
 import { h, thumb } from '../lib/dom.js';
 import { fmt, onDay } from '../lib/format.js';
 import { albumHref, artistHref, go, trackHref } from '../lib/router.js';
-import { downloadLink, emptyState, panel, show } from '../lib/ui.js';
+import { downloadLink, emptyState, itemList, panel, show } from '../lib/ui.js';
 
 const PERIODS = [
   ['week', 'This week'],
@@ -173,22 +173,13 @@ export async function overview(params) {
     metric === 'plays' ? `${fmt(row.plays)} plays` : `${fmt(row.minutes)} min`;
   const topList = (id, rows, name, href) =>
     rows.length
-      ? h(
-          'ol',
-          { class: 'top-list', 'data-testid': id },
-          rows.map((r) =>
-            h(
-              'li',
-              { 'data-plays': r.plays, 'data-minutes': r.minutes },
-              thumb(r, r.album_name ?? r.track_name ?? r.artist_name),
-              href?.(r)
-                ? h('a', { class: 'name', href: href(r) }, name(r))
-                : h('span', { class: 'name' }, name(r)),
-              ' ',
-              h('span', { class: 'num' }, figureOf(r)),
-            ),
-          ),
-        )
+      ? itemList(id, rows, {
+          name,
+          href,
+          figure: figureOf,
+          picture: (r) => thumb(r, r.album_name ?? r.track_name ?? r.artist_name),
+          attrs: (r) => ({ 'data-plays': r.plays, 'data-minutes': r.minutes }),
+        })
       : h('p', { class: 'muted' }, 'Nothing in this period.');
   const { grain, items } = series(data.days, metric);
   const clock = Array.from({ length: 24 }, (_, hour) => ({

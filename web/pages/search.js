@@ -4,7 +4,7 @@ import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
 import { albumHref, artistHref, trackHref } from '../lib/router.js';
-import { panel, show } from '../lib/ui.js';
+import { itemList, panel, show } from '../lib/ui.js';
 
 /** `#/search?q=`: your artists, songs and albums whose name holds the text. */
 export async function searchPage(params) {
@@ -20,20 +20,7 @@ export async function searchPage(params) {
     panel(
       title,
       rows.length
-        ? h(
-            'ol',
-            { class: 'top-list', 'data-testid': id },
-            rows.map((r) =>
-              h(
-                'li',
-                {},
-                href(r) ? h('a', { class: 'name', href: href(r) }, name(r)) : name(r),
-                by?.(r) ? ` · ${by(r)}` : '',
-                ' ',
-                h('span', { class: 'num' }, `${fmt(r.plays)} plays`),
-              ),
-            ),
-          )
+        ? itemList(id, rows, { name, href, by, figure: (r) => `${fmt(r.plays)} plays` })
         : h('p', { class: 'muted' }, `No ${title.toLowerCase()} with “${data.q}” in the name.`),
     );
   show(
