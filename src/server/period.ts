@@ -35,7 +35,7 @@ const length = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
 /** A real calendar day (not 2023-02-30) in years any table can hold. */
-export function validDate(name: string, value: string | null): string {
+function validDate(name: string, value: string | null): string {
   const real =
     value !== null &&
     DATE.test(value) &&
@@ -45,6 +45,15 @@ export function validDate(name: string, value: string | null): string {
     new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
   if (!real) throw badRequest(`${name} must be a real date such as 2026-03-01`);
   return value as string;
+}
+
+/** `from` and `to` of a period the user picked: real days, in order, at most 30 years apart. */
+export function customDays(params: URLSearchParams): { from: string; to: string } {
+  const from = validDate('from', params.get('from'));
+  const to = validDate('to', params.get('to'));
+  if (from > to) throw badRequest('from is after to');
+  if (length(from, to) > 366 * 30) throw badRequest('the period is longer than 30 years');
+  return { from, to };
 }
 
 export function resolvePeriod(
@@ -78,10 +87,7 @@ export function resolvePeriod(
     case 'all':
       return withYearBefore({ kind, from: firstDay ?? today, to, previous: null });
     case 'custom':
-      from = validDate('from', params.get('from'));
-      to = validDate('to', params.get('to'));
-      if (from > to) throw badRequest('from is after to');
-      if (length(from, to) > 366 * 30) throw badRequest('the period is longer than 30 years');
+      ({ from, to } = customDays(params));
       break;
     default:
       throw badRequest('period must be one of week, 4w, 6m, year, all, custom');

@@ -2,10 +2,7 @@ import type { RankBy } from '../gold/reads.js';
 import { rangeRecap } from '../pipeline/recap.js';
 import type { ApiContext } from './api.js';
 import { requireTables } from './detail.js';
-import { badRequest } from './http-error.js';
-import { daysInside, validDate } from './period.js';
-
-const MAX_DAYS = 366 * 30;
+import { customDays, daysInside } from './period.js';
 
 /**
  * `/api/wrapped?from=&to=`: a Wrapped for any days (local days, both included), in the shape of
@@ -15,11 +12,7 @@ const MAX_DAYS = 366 * 30;
  * counts only its days inside). Spotify's own Wrapped is per year: none here.
  */
 export async function wrappedRange(ctx: ApiContext, params: URLSearchParams, by: RankBy) {
-  const from = validDate('from', params.get('from'));
-  const to = validDate('to', params.get('to'));
-  if (from > to) throw badRequest('from is after to');
-  if (daysInside(from, to, { from, to }) > MAX_DAYS)
-    throw badRequest('the days are more than 30 years');
+  const { from, to } = customDays(params);
   requireTables(
     ctx,
     'silver.fct_play',

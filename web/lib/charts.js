@@ -44,7 +44,7 @@ function someTicks(labels, width) {
 }
 
 /** The figures behind a chart, as a table: its text alternative. */
-function figuresTable(caption, headers, rows) {
+export function figuresTable(caption, headers, rows) {
   return h(
     'details',
     { class: 'chart-data' },

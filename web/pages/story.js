@@ -3,6 +3,7 @@
 // the rest forward), swipe, and buttons for each; every slide saves as a PNG card. The slide
 // shown is in the address (`#/wrapped?year=2026&slide=minutes`), so each one can be shared.
 
+import { figuresTable } from '../lib/charts.js';
 import { h, thumb } from '../lib/dom.js';
 import { fmt, onDay } from '../lib/format.js';
 import { savePng } from '../lib/png-card.js';
@@ -14,12 +15,11 @@ import { savePng } from '../lib/png-card.js';
  */
 export function storySlides(data, name = String(data.year.year)) {
   const y = data.year;
-  const year = name;
   const slides = [];
   const add = (id, title, big, lines = [], extra = null) =>
     slides.push({ id, title, big, lines: lines.filter((l) => l !== null), extra });
 
-  add('intro', `Your ${year}, wrapped`, year, [
+  add('intro', `Your ${name}, wrapped`, name, [
     `${fmt(y.plays)} plays, from ${onDay(y.first_play_at)} to ${onDay(y.last_play_at)}`,
     'Press → or tap to begin',
   ]);
@@ -65,7 +65,7 @@ export function storySlides(data, name = String(data.year.year)) {
       clockChart(data.clock ?? [], Number(y.peak_hour)),
     );
   add('discovery', 'You discovered', `${fmt(y.new_artists)} new artists`, [
-    `Artists you first heard in ${year}, out of ${fmt(y.unique_artists)} you played`,
+    `Artists you first heard in ${name}, out of ${fmt(y.unique_artists)} you played`,
   ]);
   add('streak', 'Your longest streak', `${fmt(y.longest_streak_days)} days`, [
     'In a row, with music every day',
@@ -75,7 +75,7 @@ export function storySlides(data, name = String(data.year.year)) {
     const first = beside.differences[0];
     add(
       'spotify',
-      `Spotify's own Wrapped ${year}`,
+      `Spotify's own Wrapped ${name}`,
       first ? `${fmt(first.spotify)} ${first.label.toLowerCase()}` : 'The same figures',
       first
         ? [
@@ -86,7 +86,7 @@ export function storySlides(data, name = String(data.year.year)) {
         : ['Every figure both sides have is the same'],
     );
   }
-  add('outro', `That was ${year}`, `${fmt(y.minutes)} minutes`, [
+  add('outro', `That was ${name}`, `${fmt(y.minutes)} minutes`, [
     artist ? `Top artist: ${artist.artist_name}` : null,
     data.top_tracks[0] ? `Top song: ${data.top_tracks[0].track_name}` : null,
     `Longest streak: ${fmt(y.longest_streak_days)} days`,
@@ -131,25 +131,10 @@ function clockChart(clock, peak) {
       h('text', { x: (hour * step + 1).toFixed(1), y: height + 12, class: 'axis' }, hourName(hour)),
     ),
   );
-  const table = h(
-    'details',
-    { class: 'chart-data' },
-    h('summary', {}, 'Show the figures'),
-    h(
-      'table',
-      {},
-      h('caption', {}, 'Minutes by hour of the day'),
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', { scope: 'col' }, 'Hour'), h('th', { scope: 'col' }, 'Minutes')),
-      ),
-      h(
-        'tbody',
-        {},
-        clock.map((c) => h('tr', {}, h('td', {}, hourName(c.hour)), h('td', {}, fmt(c.minutes)))),
-      ),
-    ),
+  const table = figuresTable(
+    'Minutes by hour of the day',
+    ['Hour', 'Minutes'],
+    clock.map((c) => [hourName(c.hour), fmt(c.minutes)]),
   );
   return h('div', { class: 'clock' }, svg, table);
 }
@@ -160,7 +145,6 @@ function clockChart(clock, peak) {
  */
 export function openStory(data, { name, tag, startId, onMove, onClose }) {
   const slides = storySlides(data, name);
-  const year = name;
   let index = Math.max(
     0,
     slides.findIndex((s) => s.id === startId),
@@ -185,7 +169,7 @@ export function openStory(data, { name, tag, startId, onMove, onClose }) {
       class: 'story-save',
       onclick: () => {
         const slide = stage.querySelector('.slide');
-        savePng(slide, `wrapped-${tag}-${slides[index].id}.png`, `your ${year}`);
+        savePng(slide, `wrapped-${tag}-${slides[index].id}.png`, `your ${name}`);
       },
     },
     'Save as PNG',
@@ -197,7 +181,7 @@ export function openStory(data, { name, tag, startId, onMove, onClose }) {
       class: 'story',
       role: 'dialog',
       'aria-modal': 'true',
-      'aria-label': `Your ${year} Wrapped, one slide at a time`,
+      'aria-label': `Your ${name} Wrapped, one slide at a time`,
       tabindex: '-1',
       'data-testid': 'story',
     },
