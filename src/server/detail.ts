@@ -31,26 +31,24 @@ export interface DetailSource {
 
 /**
  * What an artist's page and a song's page both show: plays, minutes and share of the music
- * minutes (gold's per-day track table, numbered in memory: tables.ts), minutes by month, first
+ * minutes (gold's per-day track table, numbered in memory: tables.ts), plays and minutes by week
+ * (from Monday), month and year, first
  * and last listen, plays by hour of the day (all 24), and the rank in the monthly top list.
  * Plays are plays that count (30 s or more), as everywhere on the dashboard.
  */
 export async function detailFigures(ctx: ApiContext, source: DetailSource) {
   const q = (sql: string, args: Array<string | number>) => ctx.tables.query(sql, args);
   const { days, plays, ranks } = source;
-  const [[totals], months, [span], hours, monthlyRank] = await Promise.all([
+  const [[totals], months, weeks, years, [span], hours, monthlyRank] = await Promise.all([
     q(
       `SELECT sum(plays)::INTEGER AS plays, round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes,
          round(100.0 * sum(ms_played) / (SELECT sum(ms_played) FROM main.track_days), 3)::DOUBLE AS share
        FROM main.track_days WHERE ${days.where}`,
       [days.id],
     ),
-    q(
-      `SELECT strftime(day, '%Y-%m') AS month, sum(plays)::INTEGER AS plays,
-         round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes
-       FROM main.track_days WHERE ${days.where} GROUP BY month ORDER BY month`,
-      [days.id],
-    ),
+    q(overTime("strftime(day, '%Y-%m')", days.where), [days.id]),
+    q(overTime("strftime(date_trunc('week', day), '%Y-%m-%d')", days.where), [days.id]),
+    q(overTime("strftime(day, '%Y')", days.where), [days.id]),
     q(
       `SELECT epoch_ms(min(ended_at)) AS first_listen, epoch_ms(max(ended_at)) AS last_listen
        FROM ${plays.from} WHERE ${plays.where} AND counts_as_play`,
@@ -78,9 +76,21 @@ export async function detailFigures(ctx: ApiContext, source: DetailSource) {
     first_listen: instant(span?.first_listen),
     last_listen: instant(span?.last_listen),
     months,
+    weeks,
+    years,
     hours: Array.from({ length: 24 }, (_, hour) => ({ hour, plays: byHour.get(hour) ?? 0 })),
     monthly_rank: monthlyRank,
   };
+}
+
+/**
+ * Plays and minutes of the item's days by one period (`period`, text: "2026-11", "2026-11-23" for
+ * the week from that Monday, "2026"), oldest first; the days are the listener's local days.
+ */
+function overTime(period: string, where: string): string {
+  return `SELECT ${period} AS period, sum(plays)::INTEGER AS plays,
+      round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes
+    FROM main.track_days WHERE ${where} GROUP BY 1 ORDER BY 1`;
 }
 
 /** Epoch milliseconds (DuckDB's epoch_ms) as an ISO instant for JSON; the page shows it in words. */

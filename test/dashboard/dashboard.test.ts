@@ -396,6 +396,34 @@ describe('dashboard in Chromium', { skip }, () => {
     );
     assert.ok((await page.locator('[data-testid="artist-tracks"] li').count()) > 0);
 
+    // Its plays by year, as the chart's table lists them, equal a count per local year; by
+    // week they add up to the same plays.
+    const overTime = page.getByTestId('over-time');
+    const tableRows = () =>
+      overTime
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+        );
+    await overTime.locator('button[data-by="year"]').click();
+    const byYear = await query(
+      `SELECT strftime(timezone('Europe/Berlin', ended_at), '%Y') AS year,
+         count(*) FILTER (WHERE counts_as_play) AS n
+       FROM silver.fct_play WHERE content_type = 'track' AND track_name IS NOT NULL
+         AND artist_name = '${name.replaceAll("'", "''")}' GROUP BY year ORDER BY year`,
+    );
+    assert.deepEqual(
+      (await tableRows()).map(([year, , plays]) => [year, Number(plays?.replaceAll(',', ''))]),
+      byYear.map((r) => [r.year, Number(r.n)]),
+    );
+    await overTime.locator('button[data-by="week"]').click();
+    const weeks = await tableRows();
+    assert.match(String(weeks[0]?.[0]), /^Week of /);
+    assert.equal(
+      weeks.reduce((sum, [, , plays]) => sum + Number(plays?.replaceAll(',', '')), 0),
+      Number(counted?.n),
+    );
+
     // On to the artist's top song, whose plays are counted the same way, and back.
     const songLink = page.locator('[data-testid="artist-tracks"] a.name').first();
     const songHref = (await songLink.getAttribute('href')) ?? '';

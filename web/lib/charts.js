@@ -140,9 +140,14 @@ function loadPlot() {
 
 /**
  * Bars of one series: `items` are { label, value }; `unit` names the value ("minutes",
- * "plays"), `across` what the labels are ("day", "hour of the day").
+ * "plays"), `across` what the labels are ("day", "hour of the day"). `words` says a label in
+ * the table and the tip, `tickWords` on the axis (both labelWords unless given); `columns`
+ * adds figures to the table: [[heading, (item) => text]].
  */
-export function barChart(items, { caption, unit, across, height = 200 }) {
+export function barChart(
+  items,
+  { caption, unit, across, height = 200, words = labelWords, tickWords = words, columns = [] },
+) {
   const labels = items.map((d) => String(d.label));
   const max = Math.max(0, ...items.map((d) => d.value));
   const figure = h(
@@ -150,8 +155,8 @@ export function barChart(items, { caption, unit, across, height = 200 }) {
     { class: 'chart' },
     figuresTable(
       caption,
-      [across, unit],
-      items.map((d) => [labelWords(d.label), fmt(d.value, 1)]),
+      [across, unit, ...columns.map(([heading]) => heading)],
+      items.map((d) => [words(d.label), fmt(d.value, 1), ...columns.map(([, cell]) => cell(d))]),
     ),
   );
   plotted(
@@ -166,7 +171,7 @@ export function barChart(items, { caption, unit, across, height = 200 }) {
           type: 'band',
           domain: labels,
           ticks: someTicks(labels, width),
-          tickFormat: labelWords,
+          tickFormat: tickWords,
           label: across,
         },
         y: { grid: true, label: unit },
@@ -178,7 +183,7 @@ export function barChart(items, { caption, unit, across, height = 200 }) {
             window.Plot.pointerX({
               x: (d) => String(d.label),
               y: 'value',
-              title: (d) => `${labelWords(d.label)}: ${fmt(d.value, 1)} ${unit}`,
+              title: (d) => `${words(d.label)}: ${fmt(d.value, 1)} ${unit}`,
             }),
           ),
         ],

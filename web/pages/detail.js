@@ -3,13 +3,13 @@
 import { api } from '../lib/api.js';
 import { barChart, labelWords } from '../lib/charts.js';
 import { h, thumb } from '../lib/dom.js';
-import { fmt, when } from '../lib/format.js';
+import { fmt, onDay, when } from '../lib/format.js';
 import { albumHref, artistHref, trackHref } from '../lib/router.js';
 import { backLink, dataTable, itemList, panel, show, tile } from '../lib/ui.js';
 
 /**
- * The page of one artist or song: its figures, minutes by month, the hours of the day, its rank
- * in the monthly top lists, and what else the kind shows (`more`).
+ * The page of one artist, song or album: its figures, minutes by week, month or year, the hours
+ * of the day, its rank in the monthly top lists, and what else the kind shows (`more`).
  */
 function detailPage({ kind, name, subtitle, data, rankOf, more }) {
   show(
@@ -33,15 +33,7 @@ function detailPage({ kind, name, subtitle, data, rankOf, more }) {
     h(
       'div',
       { class: 'grid' },
-      h(
-        'section',
-        { class: 'panel wide' },
-        h('h2', {}, 'Minutes by month'),
-        barChart(
-          data.months.map((m) => ({ label: m.month, value: Number(m.minutes) })),
-          { caption: 'Minutes by month', unit: 'minutes', across: 'month' },
-        ),
-      ),
+      overTime(data),
       ...more,
       panel(
         'Hours of the day',
@@ -64,6 +56,58 @@ function detailPage({ kind, name, subtitle, data, rankOf, more }) {
           : h('p', { class: 'muted' }, `Not in your monthly ${rankOf} yet.`),
       ),
     ),
+  );
+}
+
+/** How the page counts its plays and minutes over time; the choice holds from page to page. */
+const PERIODS = {
+  week: { button: 'Week', words: (at) => `Week of ${onDay(at)}`, tickWords: (at) => onDay(at) },
+  month: { button: 'Month', words: labelWords },
+  year: { button: 'Year', words: String },
+};
+let shownBy = 'month';
+
+/** Minutes by week, month or year (a choice of three), with the plays beside them in the table. */
+function overTime(data) {
+  const chart = (by) => {
+    const { words, tickWords } = PERIODS[by];
+    return barChart(
+      data[`${by}s`].map((r) => ({ label: r.period, value: Number(r.minutes), plays: r.plays })),
+      {
+        caption: `Minutes by ${by}`,
+        unit: 'minutes',
+        across: by,
+        words,
+        tickWords,
+        columns: [['plays', (d) => fmt(d.plays)]],
+      },
+    );
+  };
+  let shown = chart(shownBy);
+  const buttons = Object.entries(PERIODS).map(([by, { button }]) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': String(by === shownBy),
+        'data-by': by,
+        onclick: () => {
+          shownBy = by;
+          for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.by === by));
+          const next = chart(by);
+          shown.replaceWith(next);
+          shown = next;
+        },
+      },
+      button,
+    ),
+  );
+  return h(
+    'section',
+    { class: 'panel wide', 'data-testid': 'over-time' },
+    h('h2', {}, 'Plays and minutes over time'),
+    h('div', { class: 'controls', role: 'group', 'aria-label': 'Count by' }, buttons),
+    shown,
   );
 }
 
