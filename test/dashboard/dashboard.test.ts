@@ -403,7 +403,7 @@ describe('dashboard in Chromium', { skip }, () => {
       overTime
         .locator('tbody tr')
         .evaluateAll((rows) =>
-          rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+          rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '')),
         );
     await overTime.locator('button[data-by="year"]').click();
     const byYear = await query(
