@@ -533,9 +533,27 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('a Wrapped card downloads as a PNG', async () => {
+  it("a Wrapped card's names lead to their pages, and a card downloads as a PNG", async () => {
     const { page, errors } = await open(1280);
     await visit(page, '#/wrapped?year=2026');
+    // The second song of the year's top songs, as ranked in gold, leads to its page.
+    const [second] = await query(
+      "SELECT track_key, track_name FROM gold.agg_top_tracks WHERE period = '2026' ORDER BY rank LIMIT 1 OFFSET 1",
+    );
+    const songLink = page.locator('[data-card="top-songs"] [data-line] a').nth(2);
+    assert.equal(
+      await songLink.getAttribute('href'),
+      `#/track/${encodeURIComponent(String(second?.track_key))}`,
+    );
+    await songLink.click();
+    await page.waitForFunction(() =>
+      /^track:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
+    assert.equal(await page.getByTestId('track-name').textContent(), second?.track_name);
+    await page.getByText('← Back').click();
+    await page.waitForFunction(() =>
+      /^wrapped:/.test(document.querySelector('main')?.getAttribute('data-ready') ?? ''),
+    );
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('[data-card="minutes"] button').click(),

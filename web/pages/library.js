@@ -4,6 +4,7 @@ import { api } from '../lib/api.js';
 import { barChart, labelWords } from '../lib/charts.js';
 import { h } from '../lib/dom.js';
 import { fmt } from '../lib/format.js';
+import { artistHref } from '../lib/router.js';
 import { dataTable, downloadLink, emptyState, panel, show } from '../lib/ui.js';
 
 export async function library() {
@@ -62,9 +63,9 @@ export async function library() {
       'How your top artists moved (rank per month)',
       artists.length
         ? dataTable(
-            ['Artist', ...data.months.map((m) => `#${m}`)],
+            ['Artist', ...data.months.map((m) => `#${labelWords(m)}`)],
             artists.map((a) => [
-              a,
+              h('a', { href: artistHref(a) }, a),
               ...data.months.map((m) => {
                 const r = data.top_artist_ranks.find((x) => x.artist_name === a && x.period === m);
                 return r ? `#${r.rank}` : '—';

@@ -4,7 +4,7 @@ import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { fmt, onDay } from '../lib/format.js';
 import { savePng } from '../lib/png-card.js';
-import { go } from '../lib/router.js';
+import { albumHref, artistHref, go, trackHref } from '../lib/router.js';
 import { dataTable, show } from '../lib/ui.js';
 import { openStory } from './story.js';
 
@@ -48,8 +48,11 @@ export async function wrapped(params) {
     );
     return el;
   };
-  const numbered = (rows, name, first = 1) =>
-    rows.map((r, i) => `${i + first}. ${name(r)} (${fmt(r.plays)})`);
+  // A top list's lines: each name a link to its page, its plays after it.
+  const numbered = (rows, name, href, first = 1) =>
+    rows.map((r, i) =>
+      h('span', {}, `${i + first}. `, link(href(r), name(r)), ` (${fmt(r.plays)})`),
+    );
   // The story (one figure a slide) over the grid of all figures; its slide is in the address.
   const address = (slide) => `${where}${slide ? `&slide=${slide}` : ''}`;
   const play = (startId) =>
@@ -60,6 +63,8 @@ export async function wrapped(params) {
       onMove: (slide) => window.history.replaceState(null, '', address(slide)),
       onClose: () => window.history.replaceState(null, '', address()),
     });
+  const [topSong] = data.top_tracks;
+  const [topAlbum] = data.top_albums;
   const dayInput = (id, label, value) =>
     h('label', {}, label, h('input', { id, type: 'date', value: value ?? '', required: true }));
   show(
@@ -120,20 +125,33 @@ export async function wrapped(params) {
       card(
         'top-artist',
         'Top artist',
-        y.top_artist ?? '—',
-        ...numbered(data.top_artists.slice(1), (r) => r.artist_name, 2),
+        y.top_artist ? link(artistHref(y.top_artist), y.top_artist) : '—',
+        ...numbered(
+          data.top_artists.slice(1),
+          (r) => r.artist_name,
+          (r) => artistHref(r.artist_name),
+          2,
+        ),
       ),
       card(
         'top-songs',
         'Top songs',
-        data.top_tracks[0]?.track_name ?? '—',
-        ...numbered(data.top_tracks, (r) => `${r.track_name} — ${r.artist_name ?? '?'}`),
+        topSong ? link(trackHref(topSong.track_key), topSong.track_name) : '—',
+        ...numbered(
+          data.top_tracks,
+          (r) => `${r.track_name} — ${r.artist_name ?? '?'}`,
+          (r) => trackHref(r.track_key),
+        ),
       ),
       card(
         'top-albums',
         'Top albums',
-        data.top_albums[0]?.album_name ?? '—',
-        ...numbered(data.top_albums, (r) => r.album_name),
+        topAlbum ? link(albumHref(topAlbum.album_key), topAlbum.album_name) : '—',
+        ...numbered(
+          data.top_albums,
+          (r) => r.album_name,
+          (r) => albumHref(r.album_key),
+        ),
       ),
       card(
         'peak-hour',
@@ -160,6 +178,9 @@ export async function wrapped(params) {
   );
   if (params.get('slide')) play(params.get('slide'));
 }
+
+/** A name on a card, a link to its page. */
+const link = (href, name) => h('a', { href }, name);
 
 /** Spotify's own Wrapped (WrappedYYYY.json in the export) beside ours, each difference with why. */
 function spotifySide(beside, year) {
