@@ -15,6 +15,7 @@ import { albumPage } from './album.js';
 import { artistPage } from './artist.js';
 import { NOT_BUILT, requireTables } from './detail.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
+import { yearsAnExportWouldAdd } from './missing-years.js';
 import { daysInside, type Period, resolvePeriod } from './period.js';
 import { search } from './search.js';
 import type { ServedTables, TrackNames } from './tables.js';
@@ -61,7 +62,13 @@ function dataSpan(ctx: ApiContext): Promise<Row> {
           await ctx.tables.query('SELECT year FROM gold.wrapped_year WHERE plays > 0 ORDER BY year')
         ).map((r) => String(r.year))
       : [];
-    return { first_day: range?.first_day ?? null, last_day: range?.last_day ?? null, years };
+    const thisYear = Number(today(ctx).slice(0, 4));
+    return {
+      first_day: range?.first_day ?? null,
+      last_day: range?.last_day ?? null,
+      years,
+      missing_years: await yearsAnExportWouldAdd(ctx.tables, years, thisYear),
+    };
   })();
   spans.set(ctx.tables, { version: ctx.tables.version, value });
   return value;
@@ -77,6 +84,8 @@ async function meta(ctx: ApiContext) {
     first_day: (span.first_day as string | null) ?? null,
     last_day: (span.last_day as string | null) ?? null,
     years: span.years as string[],
+    // Years the listener was on Spotify with no plays here: an extended history would add them.
+    missing_years: span.missing_years as string[],
     tables: ctx.tables.tables.filter((t) => !t.startsWith('bronze.')),
   };
 }
@@ -346,6 +355,7 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
   return {
     period,
     timezone: info.timezone,
+    missing_years: info.missing_years,
     totals: current,
     previous,
     days: daysOf('day'),
@@ -384,9 +394,10 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
   requireTables(ctx, 'gold.wrapped_year', 'gold.agg_top_artists', 'gold.agg_top_tracks');
   const gold = (sql: string, p?: Array<string | number | null>) => ctx.tables.query(sql, p);
   const years = await wrappedYears(gold);
+  const { missing_years } = await dataSpan(ctx);
   // Any days (`from` and `to`): the same story, computed from the plays of those days.
   if (params.has('from') || params.has('to'))
-    return { years, ...(await wrappedRange(ctx, params, measure(ctx, params))) };
+    return { years, missing_years, ...(await wrappedRange(ctx, params, measure(ctx, params))) };
   const year = params.get('year') ?? years.at(-1);
   if (!year) throw new HttpError(409, NOT_BUILT);
   if (!/^\d{4}$/.test(year)) throw badRequest('year must look like 2026');
@@ -420,7 +431,7 @@ async function wrappedYear(ctx: ApiContext, params: URLSearchParams) {
     year,
     row,
   );
-  return { years, year: row, ...lists, clock, spotify_wrapped: beside ?? null };
+  return { years, missing_years, year: row, ...lists, clock, spotify_wrapped: beside ?? null };
 }
 
 async function history(ctx: ApiContext, params: URLSearchParams) {

@@ -254,4 +254,30 @@ describe('top lists with pictures', () => {
       await local.close();
     }
   });
+
+  it('an API-only lake names the years an extended history would add: from the first song saved to Liked Songs, the years with no play here', async () => {
+    // The simulator's own Liked Songs and the hours polled (all in 2026), not the lake's tables.
+    const savedYears = sim.world.savedTracks().map((t) => new Date(t.addedAt).getUTCFullYear());
+    const firstSaved = Math.min(...savedYears);
+    const polledYear = new Date(sim.world.now).getUTCFullYear();
+    const expected: string[] = [];
+    for (let year = firstSaved; year < polledYear; year++) expected.push(String(year));
+    assert.ok(expected.length > 0, `songs were saved before ${polledYear}`);
+    const meta = (await (await fetch(`${server.url}api/meta`)).json()) as {
+      missing_years: string[];
+    };
+    assert.deepEqual(meta.missing_years, expected);
+    if (noChromium) return;
+    const { browser, page, errors } = await openPage(`${server.url}#/overview?period=all`, (r) =>
+      r.abort(),
+    );
+    try {
+      const note = page.getByTestId('missing-years');
+      assert.equal(await note.getAttribute('data-years'), expected.join(' '));
+      assert.match(String(await note.textContent()), /Import your extended streaming history/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -37,6 +37,18 @@ export function wallTime(text) {
   }).format(date);
 }
 
+/** Years as runs: ['2019', '2020', '2021', '2023'] as "2019–2021 and 2023". */
+export function yearsInWords(years) {
+  const runs = [];
+  for (const year of years.map(Number).sort((a, b) => a - b)) {
+    const run = runs.at(-1);
+    if (run && year === run[1] + 1) run[1] = year;
+    else runs.push([year, year]);
+  }
+  const words = runs.map(([from, to]) => (from === to ? String(from) : `${from}–${to}`));
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words.join('');
+}
+
 const SOURCE_WORDS = {
   api: 'Spotify API',
   export_extended: 'extended history',

@@ -2,6 +2,7 @@
 
 import { ApiError } from './api.js';
 import { h } from './dom.js';
+import { yearsInWords } from './format.js';
 
 export const main = document.getElementById('main');
 
@@ -14,6 +15,19 @@ export function show(...nodes) {
 
 export function emptyState(message = EMPTY) {
   return h('div', { class: 'empty', 'data-testid': 'empty' }, h('p', {}, message));
+}
+
+/**
+ * What an extended streaming history would add (the API's `missing_years`): the years the
+ * listener was on Spotify with no plays here, and how to get them. Nothing when none are missing.
+ */
+export function exportWouldAdd(years) {
+  if (!years?.length) return null;
+  return h(
+    'p',
+    { class: 'note', 'data-testid': 'missing-years', 'data-years': years.join(' ') },
+    `Import your extended streaming history to see ${yearsInWords(years)}: your library shows you on Spotify then, but no plays from then are here. Ask Spotify for it on your account's privacy page, then run wrapped import on the zip it sends.`,
+  );
 }
 
 export function failure(error) {

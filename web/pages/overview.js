@@ -5,7 +5,7 @@ import { barChart, comparisonChart } from '../lib/charts.js';
 import { h, thumb } from '../lib/dom.js';
 import { fmt, onDay } from '../lib/format.js';
 import { albumHref, artistHref, go, trackHref } from '../lib/router.js';
-import { downloadLink, emptyState, itemList, panel, show } from '../lib/ui.js';
+import { downloadLink, emptyState, exportWouldAdd, itemList, panel, show } from '../lib/ui.js';
 
 const PERIODS = [
   ['week', 'This week'],
@@ -241,6 +241,7 @@ export async function overview(params) {
           'Nothing was played in this period. Pick another, or run `wrapped import` / `wrapped run`.',
         )
       : null,
+    exportWouldAdd(data.missing_years),
     h(
       'div',
       { class: 'kpis' },

@@ -5,7 +5,7 @@ import { h } from '../lib/dom.js';
 import { fmt, onDay } from '../lib/format.js';
 import { savePng } from '../lib/png-card.js';
 import { albumHref, artistHref, go, trackHref } from '../lib/router.js';
-import { dataTable, show } from '../lib/ui.js';
+import { dataTable, exportWouldAdd, show } from '../lib/ui.js';
 import { openStory } from './story.js';
 
 /**
@@ -75,6 +75,7 @@ export async function wrapped(params) {
       '▶ Play your story',
     ),
     h('p', { class: 'muted' }, 'Or read all the figures at once, below.'),
+    exportWouldAdd(data.missing_years),
     h(
       'div',
       { class: 'controls' },
