@@ -271,17 +271,26 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     `SELECT 'sums' AS part, '${which}' AS which,
        coalesce(sum(plays) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 0)::INTEGER AS plays,
        coalesce(round(sum(minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS minutes,
-       coalesce(round(sum(podcast_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS podcast_minutes
+       coalesce(round(sum(podcast_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS podcast_minutes,
+       coalesce(round(sum(unidentified_minutes) FILTER (WHERE day BETWEEN ?::DATE AND ?::DATE), 2), 0)::DOUBLE AS unidentified_minutes
      FROM gold.agg_daily_listening`;
   const prev = previousRange(period).slice(2);
   // No year before "all time": a range that holds no day.
   const yearBefore = period.year_before
     ? [period.year_before.from, period.year_before.to]
     : ['9999-12-31', '0001-01-01'];
+  // Weekday by hour: of all time, as gold's listening clock holds it; of a span, summed from
+  // its days (minutes from milliseconds, as the clock counts them, so the two agree).
+  const allTime = period.kind === 'all' && ctx.tables.has('gold.agg_listening_clock');
+  const hoursPart = allTime
+    ? `SELECT 'hour' AS part, weekday::INTEGER AS weekday, hour::INTEGER AS hour,
+         plays::INTEGER AS plays, minutes::DOUBLE AS minutes
+       FROM gold.agg_listening_clock WHERE period = 'all'`
+    : `SELECT 'hour' AS part, isodow(day)::INTEGER AS weekday, hour, sum(plays)::INTEGER AS plays,
+         round(sum(ms_played) / 60000.0, 2)::DOUBLE AS minutes
+       FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY isodow(day), hour`;
   const seriesQuery = ctx.tables.query(
-    `SELECT 'hour' AS part, isodow(day)::INTEGER AS weekday, hour, sum(plays)::INTEGER AS plays,
-       round(sum(minutes), 2)::DOUBLE AS minutes
-     FROM gold.agg_hourly_listening WHERE day BETWEEN ?::DATE AND ?::DATE GROUP BY isodow(day), hour
+    `${hoursPart}
      UNION ALL BY NAME
      SELECT 'streak' AS part, streak_start::VARCHAR AS streak_start, streak_end::VARCHAR AS streak_end,
        days::INTEGER AS days
@@ -298,39 +307,35 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
      UNION ALL BY NAME ${sumsOf('previous')}
      ORDER BY part, month, weekday, hour, streak_start`,
     [
-      ...range, // hours
+      ...(allTime ? [] : range), // hours
       ...range, // streaks
       info.today, // the current streak
       ...range, // discovery
       ...range,
       ...range,
+      ...range,
       ...range, // the sums of the period
+      ...prev,
       ...prev,
       ...prev,
       ...prev, // the sums of the period before
     ],
   );
   // The days of the period and the same days a year earlier: the bulk of the rows, on a
-  // connection of their own.
+  // connection of their own, with no column beyond the three (each value costs the client
+  // time to read: thousands of days for all time). Which is which is told by the date.
   const daysQuery = ctx.tables.query(
-    `SELECT CASE WHEN day BETWEEN ?::DATE AND ?::DATE THEN 'day' ELSE 'year_before' END AS part,
-       day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
+    `SELECT day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes
      FROM gold.agg_daily_listening
      WHERE day BETWEEN ?::DATE AND ?::DATE OR day BETWEEN ?::DATE AND ?::DATE
      ORDER BY day`,
-    [...range, ...range, ...yearBefore],
+    [...range, ...yearBefore],
   );
-  // Streams Spotify can no longer name: shown apart, never in the music figures.
-  const unidentifiedQuery = ctx.tables.query(
-    'SELECT coalesce(round(sum(unidentified_minutes), 2), 0)::DOUBLE AS minutes FROM gold.agg_daily_listening WHERE day BETWEEN ?::DATE AND ?::DATE',
-    range,
-  );
-  const [uniques, rows, dayRows, top, unidentified] = await Promise.all([
+  const [uniques, rows, dayRows, top] = await Promise.all([
     uniquesQuery,
     seriesQuery,
     daysQuery,
     topQuery,
-    unidentifiedQuery,
   ]);
   const part = (name: string) => rows.filter((r) => r.part === name);
   const sums = (which: 'current' | 'previous') => {
@@ -348,9 +353,11 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     { c: sums('current'), p: sums('previous') },
     uniques,
   );
-  const daysOf = (name: string) =>
+  // The rows inside [from, to] (ISO days compare as text): a period longer than a year shares
+  // days with the year before it, and those days belong to both.
+  const daysOf = ([from, to]: string[]) =>
     dayRows
-      .filter((r) => r.part === name)
+      .filter((r) => String(r.day) >= String(from) && String(r.day) <= String(to))
       .map((r) => ({ day: r.day ?? null, plays: r.plays ?? 0, minutes: r.minutes ?? 0 }));
   return {
     period,
@@ -358,9 +365,9 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
     missing_years: info.missing_years,
     totals: current,
     previous,
-    days: daysOf('day'),
+    days: daysOf(range),
     // The same days a year earlier, for the comparison chart (empty when none were played).
-    year_before_days: daysOf('year_before'),
+    year_before_days: daysOf(yearBefore),
     hours: part('hour').map((r) => ({
       weekday: r.weekday ?? 0,
       hour: r.hour ?? 0,
@@ -372,7 +379,10 @@ async function overview(ctx: ApiContext, params: URLSearchParams) {
       streak_end: r.streak_end ?? null,
       days: r.days ?? 0,
     })),
-    unidentified_minutes: Number(unidentified[0]?.minutes ?? 0),
+    // Streams Spotify can no longer name: shown apart, never in the music figures.
+    unidentified_minutes: Number(
+      part('sums').find((r) => r.which === 'current')?.unidentified_minutes ?? 0,
+    ),
     // A streak that runs past the period's ends counts only its days inside the period here.
     longest_streak_days_in_period: Math.max(
       0,

@@ -145,8 +145,22 @@ describe('wrapped serve', () => {
         .body,
     );
     assert.deepEqual(all.totals, span.totals);
+    // All time's weekday-by-hour is gold's listening clock; a span's is summed from its days.
+    assert.deepEqual(all.hours, span.hours);
+    assert.equal(all.unidentified_minutes, span.unidentified_minutes);
     for (const list of ['top_artists', 'top_tracks', 'top_albums'])
       assert.deepEqual(all[list], span[list], list);
+    // Two years against the two before them share a year of days: each list holds it.
+    const long = JSON.parse(
+      (await get(open.url, '/api/overview?period=custom&from=2024-01-01&to=2025-12-31')).body,
+    );
+    const daysFrom = (from: string, to: string) =>
+      query(
+        `SELECT day::VARCHAR AS day, plays::INTEGER AS plays, minutes::DOUBLE AS minutes FROM gold.agg_daily_listening WHERE day BETWEEN DATE '${from}' AND DATE '${to}' ORDER BY day`,
+      );
+    assert.deepEqual(long.days, await daysFrom('2024-01-01', '2025-12-31'));
+    assert.deepEqual(long.year_before_days, await daysFrom('2023-01-01', '2024-12-31'));
+    assert.ok(long.year_before_days.some((d: { day: string }) => d.day >= '2024-01-01'));
     // The previous period is the 31 days before, with the same definitions.
     assert.deepEqual(o.period.previous, { from: '2024-08-31', to: '2024-09-30' });
   });
