@@ -1,11 +1,13 @@
 import type { ApiContext } from './api.js';
 import { detailFigures, detailId, requireTables } from './detail.js';
 import { notFound } from './http-error.js';
+import { inLibrary } from './in-library.js';
 
 /**
  * `/api/album?key=`: one album as the listener met it (its key is silver.dim_album's): the
  * figures every detail page shows (detail.ts, rank in the monthly top albums), the artist you
- * played most on it, and its songs you played, the most played first.
+ * played most on it, its songs you played, the most played first, and where those sit in your
+ * library (playlists, Liked Songs).
  */
 export async function albumPage(ctx: ApiContext, params: URLSearchParams) {
   const key = detailId(params, 'key', 'the album, as linked');
@@ -36,12 +38,14 @@ export async function albumPage(ctx: ApiContext, params: URLSearchParams) {
     ),
   ]);
   const { names } = ctx.tables;
+  const trackKeys = tracks.flatMap((r) => names.tracks.get(Number(r.tid))?.key ?? []);
   return {
     album_key: key,
     album_name: names.albums.get(alid)?.name ?? null,
     artist_name: artist ? (names.artists.get(Number(artist.arid)) ?? null) : null,
     image_url: (await ctx.remoteImages()) ? ctx.tables.pictures.get(`album|${key}`) : undefined,
     ...figures,
+    library: await inLibrary(ctx, { track_uris: trackKeys }),
     tracks: tracks.map((r) => ({
       track_key: names.tracks.get(Number(r.tid))?.key ?? null,
       track_name: names.tracks.get(Number(r.tid))?.name ?? null,

@@ -33,6 +33,6 @@ export async function trackPage(ctx: ApiContext, params: URLSearchParams) {
     album_name: id.alid === null ? null : (names.albums.get(Number(id.alid))?.name ?? null),
     image_url: (await ctx.remoteImages()) ? ctx.tables.pictures.get(`track|${key}`) : undefined,
     ...figures,
-    library: await inLibrary(ctx, { track_uri: key }),
+    library: await inLibrary(ctx, { track_uris: [key] }),
   };
 }

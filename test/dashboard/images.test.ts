@@ -121,6 +121,34 @@ describe('top lists with pictures', () => {
     assert.ok(seenSaved > 0 && seenNot > 0, `${seenSaved} saved, ${seenNot} not`);
   });
 
+  it("an album's page says when its songs you played were saved, as the simulator saved them", async () => {
+    const saved = sim.world.savedTracks();
+    const overview = (await (
+      await fetch(`${server.url}api/overview?period=all&limit=50`)
+    ).json()) as { top_albums: TopRow[] };
+    let withSaves = 0;
+    for (const a of overview.top_albums) {
+      const page = (await (
+        await fetch(`${server.url}api/album?key=${encodeURIComponent(String(a.album_key))}`)
+      ).json()) as { library: { read: boolean; saved_at: string[] }; tracks: TopRow[] };
+      assert.equal(page.library.read, true);
+      // The simulator's saves of the songs the page lists, found by their album in its catalogue.
+      const listed = new Set(page.tracks.map((t) => String(t.track_key)));
+      const albumId = String(a.album_key).replace('spotify:album:', '');
+      const truth = saved
+        .filter(
+          (t) =>
+            sim.world.catalog.track.get(t.trackId)?.albumId === albumId &&
+            listed.has(`spotify:track:${t.trackId}`),
+        )
+        .map((t) => new Date(t.addedAt).toISOString())
+        .sort();
+      assert.deepEqual(page.library.saved_at, truth, String(a.album_key));
+      if (truth.length > 0) withSaves++;
+    }
+    assert.ok(withSaves > 0, 'some albums hold a saved song');
+  });
+
   it('Chromium shows them beside the names, with no console error', {
     skip: noChromium,
   }, async () => {

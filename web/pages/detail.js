@@ -204,6 +204,9 @@ export async function album(params) {
     ),
     data,
     rankOf: 'top albums',
-    more: [panel('Its songs you played', songList('album-tracks', data.tracks))],
+    more: [
+      panel('Its songs you played', songList('album-tracks', data.tracks)),
+      libraryPanel(data.library, 'its songs', data.timezone),
+    ],
   });
 }
