@@ -303,6 +303,13 @@ describe('top lists with pictures', () => {
       const note = page.getByTestId('missing-years');
       assert.equal(await note.getAttribute('data-years'), expected.join(' '));
       assert.match(String(await note.textContent()), /Import your extended streaming history/);
+      // At phone width it wraps: the page does not scroll sideways.
+      await page.setViewportSize({ width: 390, height: 900 });
+      assert.ok(
+        await page.evaluate(
+          () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+        ),
+      );
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
