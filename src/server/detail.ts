@@ -31,9 +31,9 @@ export interface DetailSource {
 
 /**
  * What an artist's page and a song's page both show: plays, minutes and share of the music
- * minutes (gold's per-day track table, numbered in memory: tables.ts), plays and minutes by week
- * (from Monday), month and year, first
- * and last listen, plays by hour of the day (all 24), and the rank in the monthly top list.
+ * minutes (gold's per-day track table, numbered in memory: tables.ts), plays and minutes by
+ * week (from Monday), month and year, first and last listen, plays by hour of the day (all
+ * 24), and the rank in the monthly top list.
  * Plays are plays that count (30 s or more), as everywhere on the dashboard.
  */
 export async function detailFigures(ctx: ApiContext, source: DetailSource) {

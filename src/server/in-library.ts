@@ -1,8 +1,8 @@
 import type { ApiContext } from './api.js';
 
 /**
- * Where a song, an album's songs or an artist's songs sit in your library: the playlists that hold them (as
- * last read from the API) and when they were saved to Liked Songs. Empty when the library was
+ * Where a song, an album's songs or an artist's songs sit in your library: the playlists that
+ * hold them (as last read from the API) and when they were saved to Liked Songs. Empty when the library was
  * never read (no login to Spotify, or an import only): the page says so.
  */
 export async function inLibrary(

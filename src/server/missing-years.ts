@@ -3,8 +3,9 @@ import type { ServedTables } from './tables.js';
 /**
  * The years an extended streaming history would add: years in which the lake shows the
  * listener on Spotify, by a song they saved to Liked Songs then (Spotify's added_at) or by
- * Spotify's own Wrapped of that year (WrappedYYYY.json), that hold no play here. An API-only lake knows its plays since the login; the songs saved before it say how far
- * back the account goes.
+ * Spotify's own Wrapped of that year (WrappedYYYY.json), that hold no play here. An API-only
+ * lake knows its plays since the login; the songs saved before it say how far back the
+ * account goes.
  *
  * Empty once an extended history is imported: it holds every year of the account, so a year
  * without plays in it had none. `yearsWithPlays` are the years gold counts plays in.

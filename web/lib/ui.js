@@ -26,7 +26,7 @@ export function exportWouldAdd(years) {
   return h(
     'p',
     { class: 'note', 'data-testid': 'missing-years', 'data-years': years.join(' ') },
-    `Import your extended streaming history to see ${yearsInWords(years)}: your library shows you on Spotify then, but no plays from then are here. Ask Spotify for it on your account's privacy page, then run wrapped import on the zip it sends.`,
+    `Import your extended streaming history to see ${yearsInWords(years)}: Spotify shows you listening then (songs you saved, or its own Wrapped of a year), but none of those plays are here. Ask Spotify for it on your account's privacy page, then run wrapped import on the zip it sends.`,
   );
 }
 
