@@ -17,6 +17,7 @@ import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import type { StoredTokens } from '../../src/spotify/token-store.js';
 import { assertNoSecretIn, assertPlaysOnce, readBlobs } from '../support/azure-blobs.js';
 import { type FakeKeyVault, startFakeKeyVault } from '../support/fake-key-vault.js';
+import { freeCallbackPort } from '../support/free-port.js';
 import { wrapped } from '../support/helpers.js';
 import { control, expireAccessTokens, spotifyDown } from '../support/oauth.js';
 import { cliLogin } from '../support/sim-login.js';
@@ -68,7 +69,7 @@ describe('Key Vault (FAKE vault: a local HTTPS stand-in for the secrets REST API
       SPOTIFY_CLIENT_ID: 'wrapped-demo',
       SPOTIFY_ACCOUNTS_URL: sim.url,
       SPOTIFY_API_URL: `${sim.url}/v1`,
-      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}/callback`,
+      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${await freeCallbackPort()}/callback`,
     };
   });
   after(async () => {

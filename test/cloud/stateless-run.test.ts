@@ -20,6 +20,7 @@ import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import type { StoredTokens } from '../../src/spotify/token-store.js';
 import { open, parseStateKey, type Sealed } from '../../src/state/sealed.js';
 import { assertNoSecretIn, assertPlaysOnce, readBlobs } from '../support/azure-blobs.js';
+import { freeCallbackPort } from '../support/free-port.js';
 import { queryRows, wrapped } from '../support/helpers.js';
 import { landedPlays } from '../support/landed.js';
 import { control, expireAccessTokens, spotifyDown } from '../support/oauth.js';
@@ -63,7 +64,7 @@ describe('stateless runs: every hour a brand-new HOME, the login kept in an Azur
       SPOTIFY_ACCOUNTS_URL: sim.url,
       SPOTIFY_API_URL: `${sim.url}/v1`,
       SLACK_WEBHOOK_URL: slack.url,
-      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}/callback`,
+      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${await freeCallbackPort()}/callback`,
     };
   });
   after(async () => {
