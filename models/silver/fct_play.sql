@@ -14,6 +14,18 @@
 --    skipped repeat of the same song a second later must not take the play).
 -- 4. API vs account data (for periods no extended history covers): same names, and the
 --    account minute equal to `played_at` truncated to the minute.
+-- 5. Other histories (bronze.stg_listens: Last.fm scrobbles, ListenBrainz listens), which
+--    carry when listening began and names, no length: first a ListenBrainz listen and a
+--    Last.fm scrobble of the same names (silver's match_name: case, punctuation and spacing
+--    aside) within 2 minutes of each other are one (ListenBrainz often imports Last.fm); then
+--    such a listen and a Spotify play of 30 s or more are one when the names agree (the track
+--    the same, the artist the same or one containing the other: "A" and "A feat. B") and the
+--    listen began between 5 minutes before the play's start (`ended_at - ms_played`; a pause
+--    moves that start later) and 2 minutes after it ended. Nearest starts pair first, in two
+--    rounds, so back-to-back repeats of a song pair in order. A matched play keeps Spotify's
+--    row and adds the history to `source`; a listen left over is a play of its own, its
+--    length the file's track length or, when the file has none (Last.fm never does),
+--    3.5 minutes, a typical song; either way flagged `ms_played_estimated`.
 -- Account data is read through silver.int_account_streams, which tells the podcasts in legacy
 -- files from the music, and the streams Spotify can no longer name ("Unknown Artist" /
 -- "Unknown Track"): those are content type `unknown`, as extended-history rows with no
@@ -32,11 +44,11 @@
 -- event_time: ended_at
 -- lookup: silver.int_name_links (artist_name = coalesce(artist_name, ''), name = track_name)
 -- lookup: silver.int_track_names (track_key)
--- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, silver.int_name_links, silver.int_track_names
+-- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, bronze.stg_listens, silver.int_name_links, silver.int_track_names
 -- key: play_id
 -- check: not_null(user_id, ended_at, content_type, source, ms_played, ms_played_estimated)
 -- check: accepted_values(content_type: track, episode, audiobook, unknown)
--- check: accepted_values(source: api, export_account, export_extended, api+export_account, api+export_extended, export_account+export_extended, api+export_account+export_extended)
+-- check: accepted_values(source: api, api+lastfm, api+listenbrainz, api+lastfm+listenbrainz, export_account, export_account+lastfm, export_account+listenbrainz, export_account+lastfm+listenbrainz, export_extended, export_extended+lastfm, export_extended+listenbrainz, export_extended+lastfm+listenbrainz, api+export_account, api+export_account+lastfm, api+export_account+listenbrainz, api+export_account+lastfm+listenbrainz, api+export_extended, api+export_extended+lastfm, api+export_extended+listenbrainz, api+export_extended+lastfm+listenbrainz, export_account+export_extended, export_account+export_extended+lastfm, export_account+export_extended+listenbrainz, export_account+export_extended+lastfm+listenbrainz, api+export_account+export_extended, api+export_account+export_extended+lastfm, api+export_account+export_extended+listenbrainz, api+export_account+export_extended+lastfm+listenbrainz, lastfm, listenbrainz, lastfm+listenbrainz)
 -- check: expression(ms_played >= 0)
 -- check: relationships(track_key -> silver.dim_track.track_key)
 -- check: relationships(artist_key -> silver.dim_artist.artist_key)
@@ -134,7 +146,7 @@ api_to_acct AS (
   SELECT p.track_uri, p.played_at, c.stream_key AS acct_key
   FROM api_n AS p JOIN acct_n AS c USING (minute, who, what, n)
 ),
-plays AS (
+spotify_plays AS (
   SELECT
     'ext|' || e.stream_key AS origin_key, e.ended_at, e.content_type,
     e.track_uri, e.track_name, e.artist_name, e.album_name, e.episode_uri, e.show_name, e.episode_name,
@@ -168,6 +180,98 @@ plays AS (
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM api_free AS a
   WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
+),
+-- 5. Other histories.
+-- A listen in several exports (its key holds the minute): the time to the second wins over the
+-- minute alone (lastfm-to-csv's), then the newest export.
+lis AS (
+  SELECT * FROM bronze.stg_listens
+  WHERE {{ partition_window(listened_at) }}
+  QUALIFY row_number() OVER (PARTITION BY listen_key ORDER BY listened_at DESC, _load_id DESC, _source_file) = 1
+),
+lis_k AS (
+  SELECT listen_key, source, listened_at, {{ epoch_ms(listened_at) }} AS at_ms,
+    {{ match_name(artist_name) }} AS who, {{ match_name(track_name) }} AS what
+  FROM lis
+),
+lb_lfm AS (
+  SELECT b.listen_key AS lb_key, f.listen_key AS lfm_key, abs(b.at_ms - f.at_ms) AS d
+  FROM lis_k AS b
+  JOIN lis_k AS f ON b.source = 'listenbrainz' AND f.source = 'lastfm' AND f.who = b.who AND f.what = b.what
+    AND f.listened_at BETWEEN b.listened_at - INTERVAL 120 SECOND AND b.listened_at + INTERVAL 120 SECOND
+  QUALIFY row_number() OVER (PARTITION BY b.listen_key ORDER BY d, f.listen_key) = 1
+),
+lb_to_lfm AS (
+  SELECT * FROM lb_lfm QUALIFY row_number() OVER (PARTITION BY lfm_key ORDER BY d, lb_key) = 1
+),
+-- One row per listen of the other histories, whichever of them saw it.
+other AS (
+  SELECT f.listen_key, f.listened_at, f.artist_name, f.track_name, f.album_name,
+    coalesce(f.duration_ms, b.duration_ms) AS duration_ms, coalesce(f.track_uri, b.track_uri) AS track_uri,
+    CASE WHEN m.lb_key IS NULL THEN 'lastfm' ELSE 'lastfm+listenbrainz' END AS source
+  FROM lis AS f
+  LEFT JOIN lb_to_lfm AS m ON m.lfm_key = f.listen_key
+  LEFT JOIN lis AS b ON b.listen_key = m.lb_key
+  WHERE f.source = 'lastfm'
+  UNION ALL
+  SELECT b.listen_key, b.listened_at, b.artist_name, b.track_name, b.album_name, b.duration_ms, b.track_uri, 'listenbrainz'
+  FROM lis AS b
+  WHERE b.source = 'listenbrainz' AND b.listen_key NOT IN (SELECT lb_key FROM lb_to_lfm)
+),
+other_k AS (
+  SELECT listen_key, listened_at, {{ epoch_ms(listened_at) }} AS at_ms,
+    {{ match_name(artist_name) }} AS who, {{ match_name(track_name) }} AS what
+  FROM other
+),
+spotify_k AS (
+  SELECT origin_key, ended_at, {{ epoch_ms(ended_at) }} - ms_played AS start_ms,
+    {{ match_name(artist_name) }} AS who, {{ match_name(track_name) }} AS what
+  FROM spotify_plays
+  WHERE content_type = 'track' AND ms_played >= 30000 AND track_name IS NOT NULL
+),
+listen_spotify_pairs AS (
+  SELECT o.listen_key, p.origin_key, abs(o.at_ms - p.start_ms) AS d
+  FROM other_k AS o
+  JOIN spotify_k AS p ON p.what = o.what
+    AND (p.who = o.who OR instr(o.who, p.who) > 0 OR instr(p.who, o.who) > 0)
+    AND o.listened_at BETWEEN p.ended_at - INTERVAL 2 DAY AND p.ended_at + INTERVAL 120 SECOND
+    AND o.at_ms >= p.start_ms - 300000
+),
+round_1 AS (
+  SELECT * FROM (
+    SELECT * FROM listen_spotify_pairs
+    QUALIFY row_number() OVER (PARTITION BY listen_key ORDER BY d, origin_key) = 1
+  ) AS nearest QUALIFY row_number() OVER (PARTITION BY origin_key ORDER BY d, listen_key) = 1
+),
+round_2 AS (
+  SELECT * FROM (
+    SELECT * FROM listen_spotify_pairs
+    WHERE listen_key NOT IN (SELECT listen_key FROM round_1)
+      AND origin_key NOT IN (SELECT origin_key FROM round_1)
+    QUALIFY row_number() OVER (PARTITION BY listen_key ORDER BY d, origin_key) = 1
+  ) AS nearest QUALIFY row_number() OVER (PARTITION BY origin_key ORDER BY d, listen_key) = 1
+),
+listen_to_spotify AS (
+  SELECT r.origin_key, o.source
+  FROM (SELECT * FROM round_1 UNION ALL SELECT * FROM round_2) AS r
+  JOIN other AS o USING (listen_key)
+),
+plays AS (
+  SELECT p.origin_key, p.ended_at, p.content_type,
+    p.track_uri, p.track_name, p.artist_name, p.album_name, p.episode_uri, p.show_name, p.episode_name,
+    p.ms_played, p.ms_played_estimated,
+    concat_ws('+', p.source, m.source) AS source,
+    p.reason_start, p.reason_end, p.skipped, p.shuffle, p.offline, p.incognito, p.platform, p.conn_country
+  FROM spotify_plays AS p
+  LEFT JOIN listen_to_spotify AS m USING (origin_key)
+  UNION ALL
+  SELECT 'lis|' || o.listen_key,
+    {{ from_epoch_ms({{ epoch_ms(o.listened_at) }} + coalesce(o.duration_ms, 210000)) }},
+    'track', o.track_uri, o.track_name, o.artist_name, o.album_name, NULL, NULL, NULL,
+    coalesce(o.duration_ms, 210000), true, o.source,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM other AS o
+  WHERE o.listen_key NOT IN (SELECT listen_key FROM round_1 UNION ALL SELECT listen_key FROM round_2)
 ),
 -- The keys (a CTE first: joining on a computed key keeps both joins hash joins).
 keyed AS (

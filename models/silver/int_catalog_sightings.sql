@@ -1,8 +1,8 @@
--- Every time a track, artist or album was seen with a name, a URI or both: in plays (export
--- and API), Liked Songs, top lists, playlists (API and export), follows, the library file and
+-- Every time a track, artist or album was seen with a name, a URI or both: in plays (export,
+-- API, and the Last.fm / ListenBrainz listens, whose lengths are left to Spotify's), Liked Songs, top lists, playlists (API and export), follows, the library file and
 -- catalogue lookups. The catalogue dimensions and the name-to-URI links are built from this.
 -- materialized: view
--- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
+-- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_listens, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
 SELECT 'track' AS kind, track_uri AS uri, track_name AS name, artist_name, album_name,
   CAST(NULL AS STRING) AS artist_uri, CAST(NULL AS STRING) AS album_uri, CAST(NULL AS BIGINT) AS duration_ms,
   CAST(NULL AS STRING) AS image_url, ended_at AS seen_at
@@ -12,6 +12,9 @@ UNION ALL
 SELECT 'track', NULL, track_name, artist_name, NULL, NULL, NULL, NULL, NULL, ended_minute
 FROM silver.int_account_streams
 WHERE NOT is_podcast AND track_name IS NOT NULL
+UNION ALL
+SELECT 'track', track_uri, track_name, artist_name, album_name, NULL, NULL, NULL, NULL, listened_at
+FROM bronze.stg_listens
 UNION ALL
 SELECT 'track', track_uri, track_name, artist_name, album_name,
   'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, image_url, played_at

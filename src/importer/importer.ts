@@ -46,6 +46,8 @@ export interface FileReport {
   source_sha256?: string;
   /** Where the refused records (or the refused file's reason) are kept in the lake. */
   quarantine?: string;
+  /** A Last.fm or ListenBrainz file: where its listens, read into one shape, were written. */
+  normalized?: { path: string; bytes: number; listens: number };
   /** Why a file was skipped or not landed again. */
   reason?: string;
   /** What is wrong with a failed file (the position is in the text). */
@@ -249,6 +251,7 @@ async function importOne(
       files.push(report);
       if (report.lake_path) written.push(report.lake_path);
       if (report.quarantine) written.push(report.quarantine);
+      if (report.normalized) written.push(report.normalized.path);
       if (report.status === 'landed') {
         sourceShas.push(report.source_sha256 ?? (report.sha256 as string));
         landed.push({
@@ -265,6 +268,14 @@ async function importOne(
             ? { refused: report.refused, source_sha256: report.source_sha256 }
             : {}),
         });
+        if (report.normalized)
+          landed.push({
+            path: report.normalized.path,
+            bytes: report.normalized.bytes,
+            records: report.normalized.listens,
+            kind: 'listens',
+            source_path: file.path,
+          });
       }
       onProgress?.({ type: 'done', report });
     }
@@ -435,13 +446,17 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
       });
     }
   }
-  // A file with refused records is not published as given: its good records land instead.
+  // A Spotify file with refused records is not published as given: its good records land
+  // instead. A Last.fm or ListenBrainz file lands as given, since bronze reads only its
+  // normalized listens, and those hold the good records alone.
   const refused = inspection.status === 'ok' ? inspection.refused : [];
+  const listens = inspection.status === 'ok' ? inspection.listens : undefined;
+  const asGiven = refused.length === 0 || (listens !== undefined && (report.records ?? 0) > 0);
   if (channel) {
-    if (report.status === 'landed' && refused.length === 0) channel.end();
+    if (report.status === 'landed' && asGiven) channel.end();
     else channel.fail(new NotPublished(refused.length > 0 ? 'records refused' : report.status));
   }
-  if (refused.length > 0 && report.status !== 'already_imported') {
+  if (refused.length > 0 && report.status !== 'already_imported' && !(listens && asGiven)) {
     await writing;
     report.refused = refused.length;
     if (report.records === 0) {
@@ -492,6 +507,30 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
       status: 'failed',
       lake_path: undefined,
       error: `could not be written to the lake: ${writeError.message}`,
+    };
+  }
+  if (listens && refused.length > 0 && !ctx.dryRun && report.status === 'landed') {
+    report.refused = refused.length;
+    report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, refused);
+  } else if (listens && refused.length > 0) {
+    report.refused = refused.length;
+  }
+  if (listens && report.status === 'landed') {
+    const normalized = layout.rawNormalized(ctx.importId, file.path);
+    const text = listens.ndjson();
+    try {
+      await ctx.lake.put(normalized, text, { createOnly: true });
+    } catch (error) {
+      return {
+        ...report,
+        status: 'failed',
+        error: `could not be written to the lake: ${(error as Error).message}`,
+      };
+    }
+    report.normalized = {
+      path: normalized,
+      bytes: Buffer.byteLength(text),
+      listens: listens.listens.length,
     };
   }
   // When the file was not to be published, the write ends with NotPublished (or an error caused

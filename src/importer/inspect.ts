@@ -17,6 +17,15 @@ import {
   looksExtended,
   nameHint,
 } from './kinds.js';
+import { lastfmJsonRecord, looksLastfmPage, looksLastfmTrack } from './listens/lastfm.js';
+import { listenBrainzRecord, looksListenBrainz } from './listens/listenbrainz.js';
+import {
+  ListensCollector,
+  type ListensKind,
+  NotListens,
+  readLastfmCsv,
+  readListenBrainzLines,
+} from './listens/read.js';
 
 /** One file of an export, wherever it comes from (a folder, a zip entry, a single file). */
 export interface ExportFile {
@@ -29,7 +38,7 @@ export interface ExportFile {
 export type Inspection =
   | {
       status: 'ok';
-      kind: ExportKind;
+      kind: ExportKind | ListensKind;
       field_set: FieldSet | null;
       media: 'audio' | 'video' | null;
       records: number;
@@ -40,6 +49,8 @@ export type Inspection =
       bytes: number;
       /** Records refused with `skipBad` (the others are good); empty when every record passed. */
       refused: RefusedRecord[];
+      /** A Last.fm or ListenBrainz history: its listens, read into one shape (listens/listen.ts). */
+      listens?: ListensCollector;
     }
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; error: string };
@@ -81,9 +92,13 @@ export function skipByName(path: string, explicit: boolean): Inspection | undefi
       reason: 'holds personal details the product never needs: not landed, not read',
     };
   }
-  if (!base.toLowerCase().endsWith('.json')) {
+  if (!READABLE.test(base)) {
     return explicit
-      ? { status: 'failed', error: 'is not a JSON file of the Spotify data export' }
+      ? {
+          status: 'failed',
+          error:
+            'is not a file this product reads (the Spotify data export is JSON; Last.fm exports are CSV or JSON, ListenBrainz exports JSON lines)',
+        }
       : {
           status: 'skipped',
           reason: 'not a file of the Spotify data export that this product reads',
@@ -91,6 +106,11 @@ export function skipByName(path: string, explicit: boolean): Inspection | undefi
   }
   return undefined;
 }
+
+/** The file names worth reading: Spotify's JSON, Last.fm's CSV, ListenBrainz's JSON lines. */
+const READABLE = /\.(json|csv|jsonl|ndjson)$/i;
+const CSV = /\.csv$/i;
+const JSON_LINES = /\.(jsonl|ndjson)$/i;
 
 /**
  * Reads a file completely, recognises it by content (the name is a hint), checks every record
@@ -101,20 +121,8 @@ export async function inspectFile(
   options: InspectOptions = {},
 ): Promise<Inspection> {
   const base = file.path.split('/').pop() ?? file.path;
-  if (isPersonal(base)) {
-    return {
-      status: 'skipped',
-      reason: 'holds personal details the product never needs: not landed, not read',
-    };
-  }
-  if (!base.toLowerCase().endsWith('.json')) {
-    return options.explicit
-      ? { status: 'failed', error: 'is not a JSON file of the Spotify data export' }
-      : {
-          status: 'skipped',
-          reason: 'not a file of the Spotify data export that this product reads',
-        };
-  }
+  const byName = skipByName(file.path, Boolean(options.explicit));
+  if (byName) return byName;
   const hint = nameHint(base);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -133,6 +141,22 @@ export async function inspectFile(
   // unreadable content means "not ours" (skipped); after it, it means a damaged file (failed).
   const state = { recognised: hint !== undefined };
   try {
+    if (CSV.test(base) || JSON_LINES.test(base)) {
+      // Recognised once the header or first line says so: a bad record after that fails the file.
+      const recognised = () => {
+        state.recognised = true;
+      };
+      const { collector, fieldSet } = CSV.test(base)
+        ? await readLastfmCsv(stream, Boolean(options.skipBad), recognised)
+        : await readListenBrainzLines(stream, Boolean(options.skipBad), recognised);
+      return {
+        status: 'ok',
+        ...listensMeasured(CSV.test(base) ? 'lastfm_scrobbles' : 'listenbrainz_listens', collector),
+        field_set: fieldSet,
+        sha256: hash.digest('hex'),
+        bytes,
+      };
+    }
     // Look at the first meaningful byte: "[" is a record file, "{" a document.
     const head: Uint8Array[] = [];
     let first: number | undefined;
@@ -149,11 +173,16 @@ export async function inspectFile(
     }
     const measured =
       first === 0x7b
-        ? { ...(await inspectDocument(replay(), hint, state, base)), refused: [] }
+        ? { refused: [], ...(await inspectDocument(replay(), hint, state, base, options.skipBad)) }
         : await inspectRecords(replay(), hint, state, options);
     return { status: 'ok', ...measured, sha256: hash.digest('hex'), bytes };
   } catch (error) {
     await stream.return(undefined);
+    if (error instanceof NotListens) {
+      return options.explicit
+        ? { status: 'failed', error: error.message }
+        : { status: 'skipped', reason: `not a file this product reads: it ${error.message}` };
+    }
     if (error instanceof Unrecognised) {
       return options.explicit
         ? { status: 'failed', error: error.message }
@@ -194,29 +223,46 @@ async function inspectRecords(
   hint: ReturnType<typeof nameHint>,
   state: { recognised: boolean },
   options: InspectOptions,
-): Promise<Measured & { refused: RefusedRecord[] }> {
+): Promise<Measured & { refused: RefusedRecord[]; listens?: ListensCollector }> {
   if (hint && hint.kind !== 'extended_history' && hint.kind !== 'account_history') {
     throw new JsonShapeError(`expected a JSON object (a ${hint.kind} file), found an array`, 0);
   }
-  let kind: 'extended_history' | 'account_history' | undefined = hint?.kind as
-    | 'extended_history'
-    | 'account_history'
-    | undefined;
+  let kind: RecordKind | undefined = hint?.kind as RecordKind | undefined;
   const keys = new Set<string>();
   const contentTypes: Record<string, number> = {};
   let records = 0;
   let first: string | null = null;
   let last: string | null = null;
   const refused: RefusedRecord[] = [];
+  // Last.fm and ListenBrainz lists: each record is read into listens (a Last.fm page holds many).
+  const listens = new ListensCollector(
+    Boolean(options.skipBad),
+    (record, byte) => `record ${record} at byte ${byte}`,
+  );
   for await (const batch of readRecordBatches(source)) {
     for (const record of batch) {
       const { index, offset, value } = record;
       let problem = record.problem;
       if (value !== undefined && kind === undefined) {
-        if (looksExtended(value)) kind = 'extended_history';
-        else if (looksAccount(value)) kind = 'account_history';
-        else throw new Unrecognised('is a JSON list, but not of Spotify stream records');
+        kind = recordKindOf(value);
+        if (kind === undefined)
+          throw new Unrecognised('is a JSON list, but not of Spotify stream records or listens');
         state.recognised = true;
+      }
+      const recordText = () =>
+        record.bytes
+          .subarray(0, REFUSED_TEXT_CHARS * 4)
+          .toString('utf8')
+          .slice(0, REFUSED_TEXT_CHARS);
+      if (kind === 'lastfm_scrobbles' || kind === 'listenbrainz_listens') {
+        const reading =
+          value === undefined
+            ? { problem: problem ?? 'cannot be read' }
+            : kind === 'lastfm_scrobbles'
+              ? lastfmJsonRecord(value)
+              : listenBrainzRecord(value);
+        listens.take(reading, index, offset, recordText);
+        continue;
       }
       if (value !== undefined)
         problem =
@@ -225,15 +271,7 @@ async function inspectRecords(
         const reason = problem ?? 'cannot be read';
         if (!options.skipBad)
           throw new JsonShapeError(`record ${index} at byte ${offset}: ${reason}`, offset, index);
-        refused.push({
-          record: index,
-          byte: offset,
-          reason,
-          text: record.bytes
-            .subarray(0, REFUSED_TEXT_CHARS * 4)
-            .toString('utf8')
-            .slice(0, REFUSED_TEXT_CHARS),
-        });
+        refused.push({ record: index, byte: offset, reason, text: recordText() });
         continue;
       }
       if (index < 1000) for (const key of Object.keys(value)) keys.add(key);
@@ -248,6 +286,12 @@ async function inspectRecords(
       records++;
     }
     options.onRecords?.(batch.length);
+  }
+  if (kind === 'lastfm_scrobbles' || kind === 'listenbrainz_listens') {
+    return {
+      ...listensMeasured(kind, listens),
+      field_set: kind === 'lastfm_scrobbles' ? 'lastfm-json' : 'listenbrainz-json',
+    };
   }
   if (kind === undefined) {
     // An empty list: fine for a known file name (an export can have an empty file), unknown otherwise.
@@ -272,16 +316,55 @@ async function inspectRecords(
   };
 }
 
+/** What a JSON list holds, told by its first record. */
+type RecordKind = 'extended_history' | 'account_history' | ListensKind;
+
+function recordKindOf(first: Record<string, unknown>): RecordKind | undefined {
+  if (looksExtended(first)) return 'extended_history';
+  if (looksAccount(first)) return 'account_history';
+  if (looksListenBrainz(first)) return 'listenbrainz_listens';
+  if (looksLastfmTrack(first) || looksLastfmPage(first)) return 'lastfm_scrobbles';
+  return undefined;
+}
+
+/** A listens file measured: the listens are its records; refused ones are listed. */
+function listensMeasured(kind: ListensKind, listens: ListensCollector) {
+  return {
+    kind,
+    field_set: null,
+    media: null,
+    records: listens.listens.length,
+    first_at: listens.first,
+    last_at: listens.last,
+    content_types: listens.listens.length > 0 ? { track: listens.listens.length } : null,
+    refused: listens.refused,
+    listens,
+  };
+}
+
 async function inspectDocument(
   source: AsyncIterable<Uint8Array>,
   hint: ReturnType<typeof nameHint>,
   state: { recognised: boolean },
   baseName: string,
-): Promise<Measured> {
+  skipBad?: boolean,
+): Promise<Measured & { refused?: RefusedRecord[]; listens?: ListensCollector }> {
   if (hint && (hint.kind === 'extended_history' || hint.kind === 'account_history')) {
     throw new JsonShapeError('expected a JSON array of records, found an object', 0);
   }
   const doc = await readJsonDocument(source, MAX_DOCUMENT_BYTES);
+  if (
+    !hint &&
+    doc !== null &&
+    typeof doc === 'object' &&
+    looksLastfmPage(doc as Record<string, unknown>)
+  ) {
+    // One page of Last.fm's user.getRecentTracks, saved as it came.
+    state.recognised = true;
+    const listens = new ListensCollector(Boolean(skipBad), () => 'the page');
+    listens.take(lastfmJsonRecord(doc as Record<string, unknown>), 0, 0, () => '');
+    return { ...listensMeasured('lastfm_scrobbles', listens), field_set: 'lastfm-json' };
+  }
   const kind = (hint?.kind as DocumentKind | undefined) ?? documentKindByContent(doc);
   if (!kind) throw new Unrecognised('is a JSON object this product does not know');
   state.recognised = true;

@@ -29,7 +29,12 @@ export type FieldSet =
   | '2025-26'
   | 'account-music'
   | 'account-podcast'
-  | 'account-legacy';
+  | 'account-legacy'
+  | 'lastfm-csv'
+  | 'lastfm-csv-header'
+  | 'lastfm-json'
+  | 'listenbrainz-jsonl'
+  | 'listenbrainz-json';
 
 export interface NameHint {
   kind: ExportKind;

@@ -9,7 +9,11 @@ function describe(file: FileReport): string {
   const parts = [file.kind ?? ''];
   if (file.field_set) parts.push(file.field_set);
   if (file.media) parts.push(file.media);
-  if (file.records !== undefined) parts.push(`${n(file.records)} records`);
+  const unit =
+    file.kind === 'lastfm_scrobbles' || file.kind === 'listenbrainz_listens'
+      ? 'listens'
+      : 'records';
+  if (file.records !== undefined) parts.push(`${n(file.records)} ${unit}`);
   if (file.first_at) parts.push(`${day(file.first_at)} -> ${day(file.last_at)}`);
   return parts.filter(Boolean).join(', ');
 }

@@ -7,6 +7,7 @@ import { checkLakePath } from './paths.js';
  *
  * raw/spotify/<resource>/dt=YYYY-MM-DD/<load_id>.json   API responses in an envelope
  * raw/export/<import_id>/<relative path>                 export files as the user gave them
+ * raw/normalized/<import_id>/<relative path>.ndjson      Last.fm / ListenBrainz listens, one shape
  * bronze|silver|gold/<table>/...                         Parquet
  * _loads/<load_id>.json                                  the load ledger
  * _quarantine/<import_id>/<relative path>.refused.jsonl  what `import --skip-bad` left out, and why
@@ -44,6 +45,10 @@ export const layout = {
   rawExportPrefix: (importId: string) => `raw/export/${checkLoad(importId)}/`,
   rawExport: (importId: string, relativePath: string) =>
     checkLakePath(`raw/export/${checkLoad(importId)}/${relativePath}`),
+  /** The listens of a Last.fm or ListenBrainz file, read into one shape (importer/listens). */
+  rawNormalizedPrefix: (importId: string) => `raw/normalized/${checkLoad(importId)}/`,
+  rawNormalized: (importId: string, relativePath: string) =>
+    checkLakePath(`raw/normalized/${checkLoad(importId)}/${relativePath}.ndjson`),
   tablePrefix: (layer: Layer, table: string) => `${layer}/${checkName('table', table)}/`,
   quarantinePrefix: (importId: string) => `_quarantine/${checkLoad(importId)}/`,
   quarantine: (importId: string, relativePath: string) =>

@@ -86,6 +86,7 @@ export async function removeLoad(lake: Lake, loadId: string): Promise<LoadSummar
   for (const file of entry.files) await lake.delete(file.path);
   if (entry.kind === 'import') {
     await removeFolder(lake, layout.rawExportPrefix(loadId).slice(0, -1));
+    await removeFolder(lake, layout.rawNormalizedPrefix(loadId).slice(0, -1));
     await removeFolder(lake, layout.quarantinePrefix(loadId).slice(0, -1));
   }
   return summary(entry);
@@ -94,7 +95,7 @@ export async function removeLoad(lake: Lake, loadId: string): Promise<LoadSummar
 /** The load a raw or quarantine file belongs to, from its path. */
 function loadOfPath(path: string): string | undefined {
   const parts = path.split('/');
-  if (parts[0] === 'raw' && parts[1] === 'export') return parts[2];
+  if (parts[0] === 'raw' && (parts[1] === 'export' || parts[1] === 'normalized')) return parts[2];
   if (parts[0] === '_quarantine') return parts[1];
   if (parts[0] === 'raw' && parts[1] === 'spotify')
     return /^(.+?)(-\d{4})?\.json$/.exec(parts[parts.length - 1] ?? '')?.[1];

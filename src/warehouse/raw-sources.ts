@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { LISTEN_COLUMNS } from '../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../importer/natural-key.js';
 import type { Lake } from '../lake/lake.js';
 import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
@@ -16,6 +17,8 @@ interface RawSource {
   matches(entry: LedgerEntry, file: LedgerFile): boolean;
   /** SELECT over a list of absolute paths (a SQL list literal); must yield _load_id and _source_file. */
   select(files: string): string;
+  /** A file of the source's format that `select` reads (its rows are dropped): the empty source's shape. */
+  shapeFile?: string;
 }
 
 const envelopeColumns = "{load_id: 'VARCHAR', fetched_at: 'VARCHAR', body: 'JSON'}";
@@ -34,6 +37,15 @@ export const RAW_SOURCES: RawSource[] = [
     select: (files) =>
       `SELECT *, regexp_extract(filename, 'raw/export/([^/]+)/', 1) AS _load_id, filename AS _source_file
        FROM read_json(${files}, format = 'array', columns = ${ACCOUNT_COLUMNS}, filename = true)`,
+  },
+  {
+    // Last.fm and ListenBrainz listens, as the import read them into one shape (JSON lines).
+    name: 'raw_listens',
+    matches: (e, f) => e.kind === 'import' && f.kind === 'listens',
+    select: (files) =>
+      `SELECT *, regexp_extract(filename, 'raw/normalized/([^/]+)/', 1) AS _load_id, filename AS _source_file
+       FROM read_json(${files}, format = 'newline_delimited', columns = ${LISTEN_COLUMNS}, filename = true)`,
+    shapeFile: '{"listen_key":"x"}\n',
   },
   // The export's JSON documents (YourLibrary.json, PlaylistN.json, WrappedYYYY.json,
   // YourSoundCapsule.json), one row per file, the whole document as JSON: each is one object,
@@ -162,9 +174,10 @@ async function emptyShape(warehouse: Warehouse, source: RawSource): Promise<stri
   const file = join(dir, 'empty.json');
   await writeFile(
     file,
-    source.name.startsWith('raw_api_')
-      ? '{"load_id":"x","fetched_at":"1970-01-01T00:00:00Z","request":{"url":"/x"},"body":{"items":[]}}\n'
-      : '[]',
+    source.shapeFile ??
+      (source.name.startsWith('raw_api_')
+        ? '{"load_id":"x","fetched_at":"1970-01-01T00:00:00Z","request":{"url":"/x"},"body":{"items":[]}}\n'
+        : '[]'),
   );
   // Materialise the empty relation so the temporary file can go.
   const table = `${source.name}_empty`;

@@ -36,6 +36,7 @@ import { loadModels } from '../../src/warehouse/models.js';
 import { buildModels } from '../../src/warehouse/runner.js';
 import { compareLakes, publishedTables } from '../support/compare-lakes.js';
 import { BIN, queryRows, REPO, tempDir, wrapped } from '../support/helpers.js';
+import { lastfmCsv, musicStreams, scrobbledStreams } from '../support/lastfm-export.js';
 import { writeLimitsExport } from '../support/limits-export.js';
 import { loggedInHome, pollHourly } from '../support/sim-login.js';
 
@@ -186,6 +187,35 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         );
       }
     });
+
+  it("Last.fm and ListenBrainz listens beside an extended history: every table on Spark equals DuckDB's", async () => {
+    const dir = await tempDir();
+    const home = join(dir, 'home');
+    const folder = join(SAMPLES, 'extended-2022-endsong');
+    // The history's last 300 streams scrobbled to Last.fm (matched), and 50 a week after it (not).
+    const scrobbled = scrobbledStreams(musicStreams(folder)).slice(-300);
+    const later = scrobbled.slice(0, 50).map((r) => ({
+      ...r,
+      ts: new Date(Date.parse(r.ts) + 120 * 86_400_000).toISOString(),
+    }));
+    await writeFile(join(dir, 'scrobbles.csv'), lastfmCsv([...scrobbled, ...later]));
+    const imported = await wrapped(
+      [
+        'import',
+        folder,
+        join(dir, 'scrobbles.csv'),
+        join(REPO, 'test/fixtures/listens/listenbrainz.jsonl'),
+      ],
+      { env: env(home) },
+    );
+    assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+    const { sparkHome } = await bothEngines(home);
+    const [matched] = await queryRows(
+      "SELECT count(*) FILTER (WHERE source LIKE '%+lastfm') AS both, count(*) FILTER (WHERE source = 'lastfm') AS alone FROM silver.fct_play",
+      env(sparkHome),
+    );
+    assert.deepEqual([Number(matched?.both), Number(matched?.alone)], [300, 50]);
+  });
 
   it("records at every import limit build on Spark, and every table equals DuckDB's", async () => {
     const dir = await tempDir();

@@ -4,8 +4,13 @@ import { commandContext } from '../context.js';
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import your Spotify data export: my_spotify_data.zip, its folder, or JSON files')
-    .argument('<path...>', 'zip files, folders or JSON files')
+    .description(
+      'import your Spotify data export (my_spotify_data.zip, its folder, or JSON files), or a Last.fm or ListenBrainz history',
+    )
+    .argument(
+      '<path...>',
+      'zip files, folders or files: Spotify JSON, Last.fm CSV or JSON, ListenBrainz JSON lines',
+    )
     .option('--dry-run', 'check and report everything, land nothing')
     .option(
       '--skip-bad',
@@ -15,7 +20,9 @@ export function registerImport(program: Command): void {
       'after',
       '\nNo Spotify API call is made: the export carries names, URIs and real play time.\n' +
         'Files with personal details (Userdata, Payments, ...) are never landed.\n' +
-        'One bad record anywhere and nothing lands (exit 1), unless --skip-bad is given.',
+        'One bad record anywhere and nothing lands (exit 1), unless --skip-bad is given.\n' +
+        'Last.fm scrobbles and ListenBrainz listens become plays of their own only where no Spotify\n' +
+        'play of the same song began within minutes of them (README, "Other histories").',
     )
     .action(
       async (

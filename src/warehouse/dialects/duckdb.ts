@@ -26,7 +26,7 @@ export const duckdbDialect: Dialect = {
     utc_date: ([x]) => `CAST(${x} AT TIME ZONE 'UTC' AS DATE)`,
     utc_iso_ms: ([x]) => `strftime(${x} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g')`,
     epoch_ms: ([x]) => `epoch_ms(${x})`,
-    from_epoch_ms: ([x]) => `to_timestamp(${x} / 1000.0)`,
+    from_epoch_ms: ([x]) => `to_timestamp((${x}) / 1000.0)`,
     from_epoch_s: ([x]) => `to_timestamp(${x})`,
     iso_week: ([x]) => `strftime(${x}, '%G-W%V')`,
     year_month: ([x]) => `strftime(${x}, '%Y-%m')`,
@@ -53,6 +53,7 @@ export const duckdbDialect: Dialect = {
     },
     day_list: ([from, to]) => `generate_series(${from}, ${to}, INTERVAL 1 DAY)`,
     explode: ([list]) => `unnest(${list})`,
+    match_name: ([x]) => `trim(regexp_replace(lower(${x}), '[^\\p{L}\\p{N}]+', ' ', 'g'))`,
     decode_escapes: ([x = '']) => decodeUnicodeEscapesSql(x),
   },
 };

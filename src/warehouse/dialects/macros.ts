@@ -154,6 +154,12 @@ export const MACROS = {
     meaning: 'in a SELECT list: one row per element of the list',
     arity: 1,
   },
+  match_name: {
+    signature: 'match_name(text)',
+    meaning:
+      'a name as two histories are compared by: lower case, every run of what is not a letter or digit one space, trimmed',
+    arity: 1,
+  },
   decode_escapes: {
     signature: 'decode_escapes(column)',
     meaning:

@@ -84,6 +84,7 @@ export const sparkDialect: Dialect = {
       `inline(CASE WHEN ${jsonKind(document, path)} LIKE 'ARRAY%' THEN ${pairs(document, path, item, n)} ELSE array(named_struct('${item}', CAST(NULL AS STRING), '${n}', 1)) END)`,
     day_list: ([from, to]) => `sequence(${from}, ${to}, INTERVAL 1 DAY)`,
     explode: ([list]) => `explode(${list})`,
+    match_name: ([x]) => `trim(regexp_replace(lower(${x}), '[^\\p{L}\\p{N}]+', ' '))`,
     decode_escapes: ([x = '']) => decodeUnicodeEscapesSpark(x),
   },
 };

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { LISTEN_COLUMNS } from '../../../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../importer/natural-key.js';
 import { RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
 import { sparkString } from './sql.js';
@@ -58,6 +59,12 @@ const exportDocuments: SparkRawSource = {
 export const SPARK_RAW_SOURCES: Record<string, SparkRawSource> = {
   raw_export_extended: exportRows(EXTENDED_COLUMNS),
   raw_export_account: exportRows(ACCOUNT_COLUMNS),
+  raw_listens: {
+    reader: { format: 'json', schema: sparkSchema(LISTEN_COLUMNS), multiLine: false },
+    select: (files) =>
+      `SELECT *, regexp_extract(_file, 'raw/normalized/([^/]+)/', 1) AS _load_id, _file AS _source_file FROM ${files}`,
+    empty: `${sparkSchema(LISTEN_COLUMNS)}, _load_id STRING, _source_file STRING`,
+  },
   raw_export_library: exportDocuments,
   raw_export_playlists: exportDocuments,
   raw_export_wrapped: exportDocuments,

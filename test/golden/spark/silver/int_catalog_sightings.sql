@@ -9,6 +9,9 @@ SELECT 'track', NULL, track_name, artist_name, NULL, NULL, NULL, NULL, NULL, end
 FROM silver__int_account_streams
 WHERE NOT is_podcast AND track_name IS NOT NULL
 UNION ALL
+SELECT 'track', track_uri, track_name, artist_name, album_name, NULL, NULL, NULL, NULL, listened_at
+FROM bronze__stg_listens
+UNION ALL
 SELECT 'track', track_uri, track_name, artist_name, album_name,
   'spotify:artist:' || artist_id, 'spotify:album:' || album_id, duration_ms, image_url, played_at
 FROM bronze__stg_api_recently_played
