@@ -85,6 +85,18 @@ describe('other histories: Last.fm and ListenBrainz beside Spotify', () => {
     assert.equal(n('export_extended+lastfm'), overlap.length);
     assert.equal(n('lastfm'), after.length);
     assert.equal(n('export_extended'), music.length - overlap.length);
+    // Coverage: May is seen by the export and Last.fm, June by Last.fm alone.
+    const coverage = await queryRows(
+      "SELECT strftime(day, '%Y-%m') AS month, bool_or(has_export_extended) AS spotify, bool_or(has_lastfm) AS lastfm FROM gold.coverage_daily WHERE day >= DATE '2026-05-02' AND day < DATE '2026-07-01' AND minutes_real + minutes_estimated > 0 GROUP BY 1 ORDER BY 1",
+      env,
+    );
+    assert.deepEqual(
+      coverage.map((c) => [c.month, c.spotify, c.lastfm]),
+      [
+        ['2026-05', true, true],
+        ['2026-06', false, true],
+      ],
+    );
     // The figures a listener sees: plays per month, Spotify's alone until May, Last.fm's in
     // June (a Last.fm-only play ends 3.5 minutes after the minute it began).
     const expected = new Map<string, number>();

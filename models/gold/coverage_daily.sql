@@ -1,5 +1,6 @@
--- Per day (user's time zone): which sources saw plays, whether a recorded gap touches the day,
--- and how many minutes are real (from an export) or estimated (API only).
+-- Per day (user's time zone): which sources saw plays (Spotify's export and API, Last.fm and
+-- ListenBrainz), whether a recorded gap touches the day, and how many minutes are real (from
+-- an export) or estimated (API, or a scrobble nothing else saw).
 -- depends_on: silver.fct_play, bronze.stg_coverage_gaps
 -- materialized: partitioned
 -- event_time: day
@@ -14,6 +15,8 @@ days AS (
     bool_or(source LIKE '%api%') AS has_api,
     bool_or(source LIKE '%export_extended%') AS has_export_extended,
     bool_or(source LIKE '%export_account%') AS has_export_account,
+    bool_or(source LIKE '%lastfm%') AS has_lastfm,
+    bool_or(source LIKE '%listenbrainz%') AS has_listenbrainz,
     coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track' AND NOT ms_played_estimated)) }}, 0) AS minutes_real,
     coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track' AND ms_played_estimated)) }}, 0) AS minutes_estimated
   FROM plays GROUP BY day
@@ -30,6 +33,8 @@ SELECT
   coalesce(d.has_api, false) AS has_api,
   coalesce(d.has_export_extended, false) AS has_export_extended,
   coalesce(d.has_export_account, false) AS has_export_account,
+  coalesce(d.has_lastfm, false) AS has_lastfm,
+  coalesce(d.has_listenbrainz, false) AS has_listenbrainz,
   g.day IS NOT NULL AS has_gap,
   coalesce(d.minutes_real, 0) AS minutes_real,
   coalesce(d.minutes_estimated, 0) AS minutes_estimated

@@ -528,7 +528,7 @@ async function health(ctx: ApiContext) {
   const status = await collectStatus(ctx.config, ctx.lake, ctx.now(), 20, cachedLakeUsage);
   const coverage = ctx.tables.has('gold.coverage_daily')
     ? await ctx.tables.query(
-        'SELECT day::VARCHAR AS day, has_api, has_export_extended, has_export_account, has_gap, minutes_real, minutes_estimated FROM gold.coverage_daily WHERE day > ?::DATE - 366 ORDER BY day',
+        'SELECT day::VARCHAR AS day, has_api, has_export_extended, has_export_account, has_lastfm OR has_listenbrainz AS has_other_history, has_gap, minutes_real, minutes_estimated FROM gold.coverage_daily WHERE day > ?::DATE - 366 ORDER BY day',
         [today(ctx)],
       )
     : [];

@@ -53,6 +53,8 @@ const SOURCE_WORDS = {
   api: 'Spotify API',
   export_extended: 'extended history',
   export_account: 'account data',
+  lastfm: 'Last.fm',
+  listenbrainz: 'ListenBrainz',
 };
 
 /** `api+export_extended` as "Spotify API + extended history". */

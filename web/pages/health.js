@@ -16,7 +16,9 @@ export async function health() {
           ? '#15803d'
           : d.has_api
             ? '#86efac'
-            : '#e5e7eb';
+            : d.has_other_history
+              ? '#a78bfa'
+              : '#e5e7eb';
   const first = s.coverage[0]
     ? (new Date(`${s.coverage[0].day}T00:00:00Z`).getUTCDay() + 6) % 7
     : 0;
@@ -87,7 +89,7 @@ export async function health() {
               Array.from({ length: first }, () => h('div', { style: 'visibility:hidden' })),
               s.coverage.map((d) =>
                 h('div', {
-                  title: `${onDay(d.day)}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`,
+                  title: `${onDay(d.day)}: ${[d.has_export_extended && 'extended export', d.has_export_account && 'account data', d.has_api && 'API', d.has_other_history && 'Last.fm / ListenBrainz', d.has_gap && 'GAP'].filter(Boolean).join(', ')}`,
                   style: `background:${colour(d)}`,
                 }),
               ),
@@ -100,6 +102,7 @@ export async function health() {
             ['#14532d', 'extended export'],
             ['#15803d', 'account data'],
             ['#86efac', 'API only'],
+            ['#a78bfa', 'Last.fm / ListenBrainz only'],
             ['#b91c1c', 'gap recorded'],
             ['#e5e7eb', 'no listening'],
           ].map(([c, text]) => h('span', { style: `--c:${c}` }, text)),
