@@ -7,25 +7,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { TOKEN_FILE } from '../../src/spotify/token-store.js';
+import { freeCallbackPort } from '../support/free-port.js';
 import { BIN, wrapped } from '../support/helpers.js';
 import { control } from '../support/oauth.js';
 
 const SECRET = 'wrapped-demo-secret';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
 
 describe('wrapped auth and the API client against the simulator', () => {
   let sim: Simulator;
@@ -73,7 +64,7 @@ describe('wrapped auth and the API client against the simulator', () => {
       SPOTIFY_CLIENT_ID: 'wrapped-demo',
       SPOTIFY_ACCOUNTS_URL: sim.url,
       SPOTIFY_API_URL: `${sim.url}/v1`,
-      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/callback`,
+      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${await freeCallbackPort()}/callback`,
       ...extra,
     };
   }

@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startSimulator } from '../../src/simulator/server.js';
+import { freeCallbackPort } from '../support/free-port.js';
 import { BIN, tempDir, wrapped } from '../support/helpers.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
 
 const hasScript = (() => {
   try {
@@ -157,7 +149,7 @@ describe('wrapped init', () => {
     const sim = await startSimulator({ seed: 'init', start: new Date('2026-11-20T12:00:00Z') });
     try {
       const cwd = await tempDir();
-      const port = await freePort();
+      const port = await freeCallbackPort();
       const child = spawn(
         process.execPath,
         [BIN, 'init', '--client-id', 'wrapped-demo', '--port', String(port), '--yes', '--json'],

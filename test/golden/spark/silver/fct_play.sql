@@ -1,131 +1,7 @@
 -- silver.fct_play, rendered for Spark (lake /lake, time zone Europe/Berlin)
-WITH ext AS (
-  -- Rows sharing a natural key can differ in what the key leaves out (platform, reasons...):
-  -- the newest export wins, then every column this model keeps, so any build picks the same row.
-  SELECT * FROM bronze__stg_export_streams
+WITH spotify_plays AS (
+  SELECT * FROM silver__int_spotify_plays
   WHERE TRUE
-  QUALIFY row_number() OVER (
-    PARTITION BY stream_key
-    ORDER BY _load_id DESC, _source_file, content_type, track_name NULLS LAST,
-      artist_name NULLS LAST, album_name NULLS LAST, episode_uri NULLS LAST, show_name NULLS LAST,
-      episode_name NULLS LAST, reason_start NULLS LAST, reason_end NULLS LAST, skipped NULLS LAST,
-      shuffle NULLS LAST, offline NULLS LAST, incognito NULLS LAST, platform NULLS LAST,
-      conn_country NULLS LAST
-  ) = 1
-),
-acct AS (
-  SELECT * FROM silver__int_account_streams
-  WHERE TRUE
-  QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
-),
-api AS (
-  SELECT * FROM bronze__stg_api_recently_played
-  WHERE TRUE
-  QUALIFY row_number() OVER (PARTITION BY track_uri, played_at ORDER BY _load_id, _source_file) = 1
-),
-ext_k AS (
-  SELECT stream_key, date_trunc('minute', ended_at) AS minute,
-    coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
-    row_number() OVER (PARTITION BY date_trunc('minute', ended_at), coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
-  FROM ext
-),
-acct_k AS (
-  SELECT stream_key, ended_minute AS minute,
-    coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
-    row_number() OVER (PARTITION BY ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
-  FROM acct
-),
-acct_to_ext_named AS (
-  SELECT a.stream_key AS acct_key, e.stream_key AS ext_key
-  FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
-),
--- Spotify renames tracks between exports (case, "- Remastered"), so what the names left
--- unpaired pairs by the minute and `ms_played` alone: only above 0 ms, which is too common to
--- tell plays apart. Repeats in one minute pair in order.
-acct_rest AS (
-  SELECT stream_key, minute, ms_played,
-    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
-  FROM acct_k
-  WHERE ms_played > 0 AND stream_key NOT IN (SELECT acct_key FROM acct_to_ext_named)
-),
-ext_rest AS (
-  SELECT stream_key, minute, ms_played,
-    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
-  FROM ext_k
-  WHERE ms_played > 0 AND stream_key NOT IN (SELECT ext_key FROM acct_to_ext_named)
-),
-acct_to_ext AS (
-  SELECT * FROM acct_to_ext_named
-  UNION ALL
-  SELECT a.stream_key, e.stream_key
-  FROM acct_rest AS a JOIN ext_rest AS e USING (minute, ms_played, n)
-),
-api_ext AS (
-  SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs(unix_millis(a.played_at) - unix_millis(e.ended_at)) AS d
-  FROM api AS a
-  JOIN ext AS e ON e.track_uri = a.track_uri
-    AND e.ms_played >= 30000 AND NOT coalesce(e.incognito, false)
-    AND e.ended_at BETWEEN a.played_at - INTERVAL 10 SECOND AND a.played_at + INTERVAL 10 SECOND
-  QUALIFY row_number() OVER (PARTITION BY a.track_uri, a.played_at ORDER BY d, e.stream_key) = 1
-),
-api_to_ext AS (
-  SELECT * FROM api_ext QUALIFY row_number() OVER (PARTITION BY ext_key ORDER BY d, played_at) = 1
-),
-acct_free AS (
-  SELECT * FROM acct WHERE stream_key NOT IN (SELECT acct_key FROM acct_to_ext)
-),
-api_free AS (
-  SELECT a.* FROM api AS a
-  WHERE NOT EXISTS (SELECT 1 FROM api_to_ext AS m WHERE m.track_uri = a.track_uri AND m.played_at = a.played_at)
-),
-api_n AS (
-  SELECT track_uri, played_at, date_trunc('minute', played_at) AS minute, artist_name AS who, track_name AS what,
-    row_number() OVER (PARTITION BY date_trunc('minute', played_at), artist_name, track_name ORDER BY played_at) AS n
-  FROM api_free
-),
-acct_n AS (
-  SELECT stream_key, ended_minute AS minute, artist_name AS who, track_name AS what,
-    row_number() OVER (PARTITION BY ended_minute, artist_name, track_name ORDER BY ms_played, stream_key) AS n
-  FROM acct_free WHERE NOT is_podcast AND ms_played >= 30000
-),
-api_to_acct AS (
-  SELECT p.track_uri, p.played_at, c.stream_key AS acct_key
-  FROM api_n AS p JOIN acct_n AS c USING (minute, who, what, n)
-),
-spotify_plays AS (
-  SELECT
-    'ext|' || e.stream_key AS origin_key, e.ended_at, e.content_type,
-    e.track_uri, e.track_name, e.artist_name, e.album_name, e.episode_uri, e.show_name, e.episode_name,
-    e.ms_played, false AS ms_played_estimated,
-    concat_ws('+', CASE WHEN m.ext_key IS NOT NULL THEN 'api' END, CASE WHEN c.ext_key IS NOT NULL THEN 'export_account' END, 'export_extended') AS source,
-    e.reason_start, e.reason_end, e.skipped, e.shuffle, e.offline, e.incognito, e.platform, e.conn_country
-  FROM ext AS e
-  LEFT JOIN api_to_ext AS m ON m.ext_key = e.stream_key
-  LEFT JOIN acct_to_ext AS c ON c.ext_key = e.stream_key
-  UNION ALL
-  SELECT
-    'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
-    CASE
-      WHEN c.is_podcast THEN 'episode'
-      WHEN c.file_kind = 'audiobook' THEN 'audiobook'
-      WHEN c.is_unidentified THEN 'unknown'
-      ELSE 'track'
-    END,
-    p.track_uri, c.track_name, c.artist_name, NULL, NULL, c.show_name, c.episode_name,
-    c.ms_played, false,
-    concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  FROM acct_free AS c
-  LEFT JOIN api_to_acct AS p ON p.acct_key = c.stream_key
-  UNION ALL
-  SELECT
-    'api|' || a.track_uri || '|' || date_format(convert_timezone('Europe/Berlin', 'UTC', CAST(a.played_at AS TIMESTAMP_NTZ)), 'yyyy-MM-dd''T''HH:mm:ss.SSS'), a.played_at, 'track',
-    a.track_uri, a.track_name, a.artist_name, a.album_name, NULL, NULL, NULL,
-    CAST(least(a.duration_ms, coalesce(unix_millis(a.played_at) - unix_millis(lag(a.played_at) OVER (ORDER BY a.played_at)), a.duration_ms)) AS BIGINT),
-    true, 'api',
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  FROM api_free AS a
-  WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
 ),
 -- 5. Other histories.
 -- A listen in several exports (its key holds the minute): the time to the second wins over the
@@ -169,10 +45,16 @@ other_k AS (
     trim(regexp_replace(lower(artist_name), '[^\\p{L}\\p{N}]+', ' ')) AS who, trim(regexp_replace(lower(track_name), '[^\\p{L}\\p{N}]+', ' ')) AS what
   FROM other
 ),
+-- Only the Spotify plays a listen could match are named for matching (the names cost a regular
+-- expression each): none at all in a lake without other histories.
+listen_span AS (
+  SELECT min(listened_at) - INTERVAL 1 HOUR AS first_at, max(listened_at) + INTERVAL 2 DAY AS last_at FROM other
+),
 spotify_k AS (
   SELECT origin_key, ended_at, unix_millis(ended_at) - ms_played AS start_ms,
     trim(regexp_replace(lower(artist_name), '[^\\p{L}\\p{N}]+', ' ')) AS who, trim(regexp_replace(lower(track_name), '[^\\p{L}\\p{N}]+', ' ')) AS what
   FROM spotify_plays
+  JOIN listen_span ON ended_at BETWEEN listen_span.first_at AND listen_span.last_at
   WHERE content_type = 'track' AND ms_played >= 30000 AND track_name IS NOT NULL
 ),
 listen_spotify_pairs AS (
