@@ -5,7 +5,7 @@
  * different shapes (2024 and 2025 layouts).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
@@ -139,6 +139,30 @@ describe("Spotify's own Wrapped beside ours", () => {
     assert.ok(differences.length > 0);
     for (const d of differences)
       assert.ok(d.reason.includes(`your history here starts ${starts}`), d.reason);
+  });
+
+  it('minutes only Last.fm saw are named among the reasons the minutes differ', async () => {
+    const env = { WRAPPED_HOME: await tempDir(), WRAPPED_TIMEZONE: 'UTC' };
+    // Four scrobbles on New Year's Day, before the account data starts: no Spotify play is theirs.
+    const csv = join(env.WRAPPED_HOME, 'scrobbles.csv');
+    writeFileSync(
+      csv,
+      ['Song A', 'Song B', 'Song C', 'Song D']
+        .map((song, i) => `Artist X,Album,${song},01 Jan 2025 10:0${i * 2}\n`)
+        .join(''),
+    );
+    for (const input of [join(SAMPLES, 'account-2025-wrapped'), csv])
+      assert.equal((await wrapped(['import', input], { env })).code, 0);
+    assert.equal((await wrapped(['transform'], { env })).code, 0);
+    const recap = await wrapped(['recap', '--year', '2025', '--json'], { env });
+    const minutes = (JSON.parse(recap.stdout).differences as Difference[]).find(
+      (d) => d.figure === 'minutes',
+    );
+    // 4 scrobbles with no length: 4 x 3.5 minutes.
+    assert.match(
+      minutes?.reason ?? '',
+      /14 minutes here are plays only Last\.fm or ListenBrainz saw/,
+    );
   });
 
   it('a year with no Wrapped file in the export has no spotify block', async () => {

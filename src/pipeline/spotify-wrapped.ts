@@ -62,6 +62,8 @@ export interface OurYear {
   listening_days: number;
   longest_streak_days: number | null;
   new_artists: number | null;
+  /** Minutes of plays only Last.fm or ListenBrainz saw (no Spotify source): Spotify never counts them. */
+  other_history_minutes?: number;
   /** The same figures from 1 January to 15 November, Spotify's window. */
   in_window?: { minutes: number; listening_days: number; top_song_plays: number | null };
 }
@@ -161,6 +163,18 @@ export async function inSpotifyWindow(
   };
 }
 
+/** Music minutes of the year that no Spotify source saw: plays from Last.fm or ListenBrainz alone. */
+async function otherHistoryMinutes(query: Rows, timezone: string, year: string): Promise<number> {
+  const [row] = await query(
+    `SELECT coalesce(round(sum(ms_played)::DOUBLE / 600) / 100, 0) AS minutes
+       FROM silver.fct_play
+       WHERE content_type = 'track' AND source NOT LIKE '%api%' AND source NOT LIKE '%export%'
+         AND year(timezone(?, ended_at)) = ?`,
+    [timezone, Number(year)],
+  );
+  return Number(row?.minutes ?? 0);
+}
+
 /** Days of the year with a play (30 s or more of music), in the warehouse's time zone. */
 async function listeningDays(query: Rows, year: string): Promise<number> {
   const [row] = await query(
@@ -194,6 +208,7 @@ export async function spotifyBeside(
     listening_days: await listeningDays(query, year),
     longest_streak_days: num(yearRow.longest_streak_days),
     new_artists: num(yearRow.new_artists),
+    other_history_minutes: await otherHistoryMinutes(query, timezone, year),
     in_window: await inSpotifyWindow(query, timezone, year, spotify.top_tracks[0]?.uri),
   };
   return { spotify, differences: differences(ours, spotify) };
@@ -284,6 +299,10 @@ export function differences(ours: OurYear, spotify: SpotifyWrapped): Difference[
   if (ours.unidentified_minutes > 0)
     minuteNotes.push(
       `${Math.round(ours.unidentified_minutes).toLocaleString('en-US')} minutes here are unidentified listening, not counted as music`,
+    );
+  if ((ours.other_history_minutes ?? 0) > 0)
+    minuteNotes.push(
+      `${Math.round(ours.other_history_minutes ?? 0).toLocaleString('en-US')} minutes here are plays only Last.fm or ListenBrainz saw (3.5 minutes each where their file gives no length), which Spotify does not count`,
     );
   compare('minutes', ours.minutes, spotify.minutes, minuteNotes, 0.5, ours.in_window?.minutes);
   const counting =
