@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { makeZip } from '../src/simulator/zip-writer.js';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 import {
   lastfmCsv,
@@ -149,6 +150,39 @@ describe('other histories: Last.fm and ListenBrainz beside Spotify', () => {
     assert.equal((await wrapped(['transform'], { env })).code, 0);
     const [count] = await queryRows('SELECT count(*) AS n FROM bronze.stg_listens', env);
     assert.equal(Number(count?.n), 3);
+  });
+
+  it("a ListenBrainz export zip: its listens land, the export's other files are skipped", async () => {
+    const home = await tempDir();
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
+    const zip = join(home, 'listenbrainz_example.zip');
+    await writeFile(
+      zip,
+      makeZip([
+        { name: 'user.json', data: '{"user_id": 1, "username": "example"}' },
+        {
+          name: 'feedback.jsonl',
+          data: '{"recording_msid": "3d5e2a41-8a0e-4a53-b0a4-52c3e77c2b02", "score": 1, "created": 1780341000}\n',
+        },
+        { name: 'listens/2026/6.jsonl', data: readFileSync(join(LISTENS, 'listenbrainz.jsonl')) },
+      ]),
+    );
+    const imported = await wrapped(['import', zip, '--json'], { env });
+    assert.equal(imported.code, 0, imported.stdout);
+    const files = JSON.parse(imported.stdout).inputs[0].files as Array<{
+      path: string;
+      status: string;
+      kind?: string;
+      records?: number;
+    }>;
+    assert.deepEqual(
+      files.map((f) => [f.path, f.status, f.kind ?? null, f.records ?? null]).sort(),
+      [
+        ['feedback.jsonl', 'skipped', null, null],
+        ['listens/2026/6.jsonl', 'landed', 'listenbrainz_listens', 3],
+        ['user.json', 'skipped', null, null],
+      ],
+    );
   });
 
   it('a ListenBrainz export that repeats Last.fm scrobbles adds only the listens Last.fm lacks', async () => {
