@@ -198,6 +198,17 @@ describe('other histories: Last.fm and ListenBrainz beside Spotify', () => {
       { env },
     );
     assert.equal(again.code, 0, again.stderr);
+    // Each load counts the listens of the file given (not its normalized copy again).
+    const loads = JSON.parse((await wrapped(['loads', 'list', '--json'], { env })).stdout);
+    assert.deepEqual(
+      loads.map((l: { files: number; records: number }) => [l.files, l.records]),
+      [
+        [1, 4],
+        [1, 3],
+        [1, 4],
+        [1, 4],
+      ],
+    );
     assert.equal((await wrapped(['transform'], { env })).code, 0);
     assert.equal((await wrapped(['check'], { env })).code, 0);
     const plays = await queryRows(

@@ -299,6 +299,7 @@ async function importOne(
     files,
   };
   const quarantined = files.flatMap((f) => (f.quarantine ? [f.quarantine] : []));
+  const given = landed.filter((f) => f.kind !== 'listens');
   const commit = async () => {
     if (landed.length === 0 && quarantined.length === 0) return;
     // The ledger entry, written last among the load's files; then the content markers.
@@ -311,8 +312,9 @@ async function importOne(
       finished_at: new Date().toISOString(),
       files: landed,
       counts: {
-        files_landed: landed.length,
-        records: landed.reduce((n, f) => n + (f.records ?? 0), 0),
+        // The files the user gave: a listens file's normalized copy is not one more.
+        files_landed: given.length,
+        records: given.reduce((n, f) => n + (f.records ?? 0), 0),
         files_failed: failed.length,
         records_refused: refused,
       },

@@ -27,6 +27,9 @@ export interface LoadSummary {
 
 export class LoadNotFoundError extends WrappedError {}
 
+/** The files a load landed as given: a Last.fm or ListenBrainz file's normalized listens are a copy. */
+const givenFiles = (entry: LedgerEntry) => entry.files.filter((f) => f.kind !== 'listens');
+
 const summary = (entry: LedgerEntry): LoadSummary => ({
   load_id: entry.load_id,
   kind: entry.kind,
@@ -34,8 +37,8 @@ const summary = (entry: LedgerEntry): LoadSummary => ({
   status: entry.status,
   started_at: entry.started_at,
   finished_at: entry.finished_at,
-  files: entry.files.length,
-  records: entry.files.reduce((n, f) => n + (f.records ?? 0), 0),
+  files: givenFiles(entry).length,
+  records: givenFiles(entry).reduce((n, f) => n + (f.records ?? 0), 0),
   bytes: entry.files.reduce((n, f) => n + f.bytes, 0),
   input: typeof entry.details?.input === 'string' ? entry.details.input : null,
 });
