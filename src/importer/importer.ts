@@ -511,11 +511,10 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
       error: `could not be written to the lake: ${writeError.message}`,
     };
   }
-  if (listens && refused.length > 0 && !ctx.dryRun && report.status === 'landed') {
+  if (listens && refused.length > 0) {
     report.refused = refused.length;
-    report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, refused);
-  } else if (listens && refused.length > 0) {
-    report.refused = refused.length;
+    if (!ctx.dryRun && report.status === 'landed')
+      report.quarantine = await quarantineLines(ctx.lake, ctx.importId, file.path, refused);
   }
   if (listens && report.status === 'landed') {
     const normalized = layout.rawNormalized(ctx.importId, file.path);

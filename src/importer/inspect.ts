@@ -141,17 +141,18 @@ export async function inspectFile(
   // unreadable content means "not ours" (skipped); after it, it means a damaged file (failed).
   const state = { recognised: hint !== undefined };
   try {
-    if (CSV.test(base) || JSON_LINES.test(base)) {
+    const csv = CSV.test(base);
+    if (csv || JSON_LINES.test(base)) {
       // Recognised once the header or first line says so: a bad record after that fails the file.
       const recognised = () => {
         state.recognised = true;
       };
-      const { collector, fieldSet } = CSV.test(base)
+      const { collector, fieldSet } = csv
         ? await readLastfmCsv(stream, Boolean(options.skipBad), recognised)
         : await readListenBrainzLines(stream, Boolean(options.skipBad), recognised);
       return {
         status: 'ok',
-        ...listensMeasured(CSV.test(base) ? 'lastfm_scrobbles' : 'listenbrainz_listens', collector),
+        ...listensMeasured(csv ? 'lastfm_scrobbles' : 'listenbrainz_listens', collector),
         field_set: fieldSet,
         sha256: hash.digest('hex'),
         bytes,

@@ -143,7 +143,8 @@ const EXPECTED: Record<Rule, string> = {
   endTime: 'a UTC time like "2021-01-09 02:11"',
 };
 
-function show(value: unknown): string {
+/** A value as an error message quotes it: JSON, cut to 60 characters. */
+export function show(value: unknown): string {
   const short = typeof value === 'string' && value.length > 60 ? value.slice(0, 60) : value;
   const text = JSON.stringify(short) ?? String(short);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -260,7 +261,7 @@ export function endTimeIso(endTime: string): string {
 
 // ---- whole-document kinds ------------------------------------------------------------------
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -1,3 +1,4 @@
+import { isObject, show } from '../kinds.js';
 import type { CsvRow } from './csv.js';
 import {
   fromEpochSeconds,
@@ -8,7 +9,6 @@ import {
   looksLikeTimeText,
   optionalName,
   requiredName,
-  show,
 } from './listen.js';
 
 /**
@@ -22,15 +22,23 @@ import {
  *   returned (`{"recenttracks": {"track": [...]}}` or `{"track": [...]}`).
  * A scrobble's time is when the track began playing (Last.fm's API, track.scrobble).
  */
-export type LastfmCsvLayout =
-  | { kind: 'plain' }
-  | {
-      kind: 'header';
-      artist: number;
-      track: number;
-      album: number | undefined;
-      time: { column: number; name: string; unit: 'seconds' | 'text' };
-    };
+export interface LastfmCsvLayout {
+  artist: number;
+  track: number;
+  album: number | undefined;
+  time: { column: number; name: string; unit: 'seconds' | 'text' };
+  /** Without a header, every row has exactly this many columns. */
+  width?: number;
+}
+
+/** lastfm-to-csv's four columns, without a header. */
+const PLAIN: LastfmCsvLayout = {
+  artist: 0,
+  album: 1,
+  track: 2,
+  time: { column: 3, name: 'date', unit: 'text' },
+  width: 4,
+};
 
 const ARTIST = ['artist', 'artist_name', 'artist name', 'artistname'];
 const TRACK = ['track', 'track_name', 'track name', 'trackname', 'title', 'name', 'song'];
@@ -58,10 +66,10 @@ export function lastfmCsvLayout(first: CsvRow): LastfmCsvLayout | undefined {
       epoch !== undefined
         ? { column: epoch, name: header[epoch] as string, unit: 'seconds' as const }
         : { column: text as number, name: header[text as number] as string, unit: 'text' as const };
-    return { kind: 'header', artist, track, album: find(header, ALBUM), time };
+    return { artist, track, album: find(header, ALBUM), time };
   }
   // No header: lastfm-to-csv's four columns, recognised by a date in the fourth.
-  if (first.fields.length === 4 && looksLikeTimeText(first.fields[3])) return { kind: 'plain' };
+  if (first.fields.length === 4 && looksLikeTimeText(first.fields[3])) return PLAIN;
   return undefined;
 }
 
@@ -70,30 +78,19 @@ export const LASTFM_CSV_EXPECTED =
 
 export function lastfmCsvRow(row: CsvRow, layout: LastfmCsvLayout): ListenReading {
   const at = (i: number | undefined) => (i === undefined ? undefined : row.fields[i]);
-  const [artistCol, albumCol, trackCol, timeCol, timeName, unit] =
-    layout.kind === 'plain'
-      ? [0, 1, 2, 3, 'date', 'text' as const]
-      : [
-          layout.artist,
-          layout.album,
-          layout.track,
-          layout.time.column,
-          layout.time.name,
-          layout.time.unit,
-        ];
-  const width = layout.kind === 'plain' ? 4 : undefined;
+  const { width, time } = layout;
   if (width !== undefined && row.fields.length !== width)
     return { problem: `has ${row.fields.length} columns; expected ${width}` };
-  const rawTime = at(timeCol);
+  const rawTime = at(time.column);
   const listenedAt =
-    unit === 'seconds'
-      ? fromEpochSeconds(rawTime?.trim(), timeName)
-      : fromTimeText(rawTime, timeName);
+    time.unit === 'seconds'
+      ? fromEpochSeconds(rawTime?.trim(), time.name)
+      : fromTimeText(rawTime, time.name);
   const one = scrobble(
     listenedAt,
-    requiredName(at(artistCol), 'artist'),
-    requiredName(at(trackCol), 'track'),
-    optionalName(at(albumCol), 'album'),
+    requiredName(at(layout.artist), 'artist'),
+    requiredName(at(layout.track), 'track'),
+    optionalName(at(layout.album), 'album'),
   );
   return isProblem(one) ? one : { listens: [one] };
 }
@@ -118,9 +115,6 @@ function scrobble(
     track_uri: null,
   };
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Last.fm's `{"#text": ...}` (or, with extended=1, `{"name": ...}`) around a name, or a plain string. */
 const text = (v: unknown) => (isObject(v) ? (v['#text'] ?? v.name) : v);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { show } from '../kinds.js';
 import { calendarProblem, MAX_MS_PLAYED, stringProblem } from '../limits.js';
 
 /**
@@ -146,9 +147,3 @@ export function spotifyTrackUri(value: unknown): string | null {
 
 export const isProblem = (value: unknown): value is { problem: string } =>
   typeof value === 'object' && value !== null && 'problem' in value;
-
-export function show(value: unknown): string {
-  const short = typeof value === 'string' && value.length > 60 ? value.slice(0, 60) : value;
-  const text = JSON.stringify(short) ?? String(short);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

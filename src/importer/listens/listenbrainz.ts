@@ -1,3 +1,4 @@
+import { isObject, show } from '../kinds.js';
 import {
   durationMs,
   fromEpochSeconds,
@@ -5,7 +6,6 @@ import {
   type ListenReading,
   optionalName,
   requiredName,
-  show,
   spotifyTrackUri,
 } from './listen.js';
 
@@ -19,9 +19,6 @@ import {
 export function looksListenBrainz(r: Record<string, unknown>): boolean {
   return 'listened_at' in r && 'track_metadata' in r;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function listenBrainzRecord(r: Record<string, unknown>): ListenReading {
   if (!isObject(r)) return { problem: `is ${show(r)}; expected a listen object` };

@@ -91,9 +91,10 @@ export async function readLastfmCsv(
     throw error;
   }
   const collector = new ListensCollector(skipBad, (line) => `line ${line}`);
-  for (const row of layout.kind === 'header' ? rows.slice(1) : rows)
+  const header = layout.width === undefined;
+  for (const row of header ? rows.slice(1) : rows)
     collector.take(lastfmCsvRow(row, layout), row.line, 0, () => row.fields.join(','));
-  return { collector, fieldSet: layout.kind === 'header' ? 'lastfm-csv-header' : 'lastfm-csv' };
+  return { collector, fieldSet: header ? 'lastfm-csv-header' : 'lastfm-csv' };
 }
 
 function layoutOfFirstLine(text: string) {
