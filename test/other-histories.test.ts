@@ -4,6 +4,7 @@
  * stream), never from the product's SQL.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -183,6 +184,35 @@ describe('other histories: Last.fm and ListenBrainz beside Spotify', () => {
         ['user.json', 'skipped', null, null],
       ],
     );
+  });
+
+  it('two listens files imported together: each is marked imported under its own content hash', async () => {
+    const home = await tempDir();
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: 'UTC' };
+    const given = ['listenbrainz.jsonl', 'lastfm-header.csv'];
+    const result = await wrapped(['import', ...given.map((f) => join(LISTENS, f))], { env });
+    assert.equal(result.code, 0, result.stderr);
+    // Each marker is named by the sha-256 of a file as given and names where that file landed
+    // (its normalized copy is not a file the user gave, and has no marker of its own).
+    const markers = join(home, 'lake', '_state', 'export', 'imported');
+    const found = new Map<string, string>();
+    for (const name of await readdir(markers))
+      found.set(name, JSON.parse(readFileSync(join(markers, name), 'utf8')).path);
+    const sha = (file: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(LISTENS, file)))
+        .digest('hex');
+    assert.deepEqual(
+      [...found.entries()].sort(),
+      given
+        .map((file) => [`${sha(file)}.json`, found.get(`${sha(file)}.json`)] as [string, string])
+        .sort(),
+    );
+    for (const file of given)
+      assert.match(found.get(`${sha(file)}.json`) ?? '', new RegExp(`^raw/export/[^/]+/${file}$`));
+    // Importing one of them again is recognised.
+    const again = await wrapped(['import', join(LISTENS, 'lastfm-header.csv')], { env });
+    assert.match(again.stdout, /0 files landed|already imported/);
   });
 
   it('a ListenBrainz export that repeats Last.fm scrobbles adds only the listens Last.fm lacks', async () => {

@@ -212,7 +212,9 @@ async function importOne(
   }));
   const written: string[] = [];
   const landed: LedgerFile[] = [];
-  const sourceShas: string[] = [];
+  // Per landed file given by the user: the content marker that says it is in the lake (the
+  // sha of the file as given, even when only its good records landed).
+  const markers: Array<{ sha256: string; path: string }> = [];
   try {
     onProgress?.({
       type: 'input',
@@ -253,7 +255,10 @@ async function importOne(
       if (report.quarantine) written.push(report.quarantine);
       if (report.normalized) written.push(report.normalized.path);
       if (report.status === 'landed') {
-        sourceShas.push(report.source_sha256 ?? (report.sha256 as string));
+        markers.push({
+          sha256: report.source_sha256 ?? (report.sha256 as string),
+          path: report.lake_path as string,
+        });
         landed.push({
           path: report.lake_path as string,
           bytes: report.bytes ?? 0,
@@ -328,11 +333,11 @@ async function importOne(
       },
     });
     report.import_id = importId;
-    for (const [i, file] of landed.entries()) {
+    for (const marker of markers) {
       await lake
         .put(
-          markerPath(sourceShas[i] as string),
-          JSON.stringify({ import_id: importId, path: file.path }),
+          markerPath(marker.sha256),
+          JSON.stringify({ import_id: importId, path: marker.path }),
           { createOnly: true },
         )
         .catch(() => undefined); // already marked by a concurrent import: fine
