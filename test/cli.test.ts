@@ -69,6 +69,7 @@ describe('wrapped command line', () => {
       'home',
       'lake',
       'leftovers',
+      'listeners',
       'timezone',
       'spotify',
       'login',

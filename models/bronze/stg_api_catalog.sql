@@ -4,6 +4,7 @@
 -- check: accepted_values(kind: track, artist, album)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   {{ json_text(body, '$.type') }} AS kind,
   {{ json_text(body, '$.id') }} AS id,
   {{ json_text(body, '$.uri') }} AS uri,

@@ -6,6 +6,7 @@
 -- check: accepted_values(item_type: track, episode, local, unavailable)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   regexp_extract(request_url, '/playlists/([^/]+)/', 1) AS playlist_id,
   CAST(coalesce({{ json_text(request_params, '$.offset') }}, '0') AS INTEGER) + CAST(n AS INTEGER) - 1 AS position,
   {{ to_instant({{ json_text(entry, '$.added_at') }}) }} AS added_at,
@@ -27,7 +28,7 @@ FROM (
   -- The track or episode: `item` in the API since 2026, `track` before; null when unavailable.
   SELECT *, coalesce({{ json(entry, '$.item') }}, {{ json(entry, '$.track') }}) AS it
   FROM (
-    SELECT request_url, request_params, fetched_at, _load_id, _source_file,
+    SELECT _listener_id, request_url, request_params, fetched_at, _load_id, _source_file,
       {{ json_each(body, '$.items', entry, n) }}
     FROM raw_api_responses WHERE resource = 'playlist_items'
   ) AS entries

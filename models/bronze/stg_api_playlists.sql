@@ -3,6 +3,7 @@
 -- check: not_null(playlist_id, fetched_at)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   {{ json_text(item, '$.id') }} AS playlist_id,
   {{ json_text(item, '$.name') }} AS name,
   {{ json_text(item, '$.description') }} AS description,
@@ -17,6 +18,6 @@ SELECT
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
   {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT _load_id, _source_file, fetched_at, {{ json_each(body, '$.items', item, n) }}
+  SELECT _listener_id, _load_id, _source_file, fetched_at, {{ json_each(body, '$.items', item, n) }}
   FROM raw_api_responses WHERE resource = 'playlists'
 ) AS playlists

@@ -3,6 +3,7 @@
 -- check: not_null(user_id, fetched_at)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   {{ json_text(body, '$.id') }} AS user_id,
   {{ json_text(body, '$.display_name') }} AS display_name,
   {{ json_text(body, '$.product') }} AS product,

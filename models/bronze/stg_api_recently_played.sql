@@ -5,6 +5,7 @@
 -- materialized: incremental
 -- event_time: played_at
 SELECT
+  _listener_id AS listener_id,
   {{ to_instant({{ json_text(item, '$.played_at') }}) }} AS played_at,
   {{ json_text(item, '$.track.id') }} AS track_id,
   {{ json_text(item, '$.track.uri') }} AS track_uri,

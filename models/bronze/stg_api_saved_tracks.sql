@@ -3,6 +3,7 @@
 -- check: not_null(track_id, added_at, fetched_at)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   {{ to_instant({{ json_text(item, '$.added_at') }}) }} AS added_at,
   {{ json_text(item, '$.track.id') }} AS track_id,
   {{ json_text(item, '$.track.uri') }} AS track_uri,
@@ -18,6 +19,6 @@ SELECT
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
   {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT _load_id, _source_file, fetched_at, {{ json_each(body, '$.items', item, n) }}
+  SELECT _listener_id, _load_id, _source_file, fetched_at, {{ json_each(body, '$.items', item, n) }}
   FROM raw_api_responses WHERE resource = 'saved_tracks'
 ) AS saved

@@ -7,6 +7,7 @@
 -- check: accepted_values(time_range: short_term, medium_term, long_term)
 -- materialized: incremental
 SELECT
+  _listener_id AS listener_id,
   CASE resource WHEN 'top_artists' THEN 'artist' ELSE 'track' END AS kind,
   coalesce({{ json_text(request_params, '$.time_range') }}, 'medium_term') AS time_range,
   CAST(coalesce({{ json_text(request_params, '$.offset') }}, '0') AS INTEGER) + CAST(n AS INTEGER) AS rank,
@@ -21,7 +22,7 @@ SELECT
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
   {{ to_instant(fetched_at) }} AS _ingested_at
 FROM (
-  SELECT resource, request_params, _load_id, _source_file, fetched_at,
+  SELECT _listener_id, resource, request_params, _load_id, _source_file, fetched_at,
     {{ json_each(body, '$.items', item, n) }}
   FROM raw_api_responses WHERE resource IN ('top_artists', 'top_tracks')
 ) AS top_items

@@ -2,4 +2,4 @@
 -- no play between gap_from and gap_to could be seen through the API.
 -- key: id
 -- check: expression(gap_from <= gap_to)
-SELECT id, source, gap_from, gap_to, reason FROM raw_gaps
+SELECT listener_id, id, source, gap_from, gap_to, reason FROM raw_gaps

@@ -7,6 +7,7 @@
 -- materialized: incremental
 -- event_time: ended_minute
 SELECT
+  l._listener_id AS listener_id,
   {{ account_stream_key }} AS stream_key,
   {{ to_instant(replace("endTime", ' ', 'T') || ':00Z') }} AS ended_minute,
   "msPlayed" AS ms_played,

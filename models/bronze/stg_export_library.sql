@@ -14,6 +14,7 @@ WITH entries AS (
   UNION ALL SELECT 'banned_artist', e, _load_id, _source_file FROM (SELECT _load_id, _source_file, {{ json_each(doc, '$.bannedArtists', e, n) }} FROM raw_export_library) AS x
 )
 SELECT
+  l._listener_id AS listener_id,
   item_kind,
   CASE
     WHEN item_kind IN ('track', 'banned_track') THEN {{ json_text(e, '$.track') }}

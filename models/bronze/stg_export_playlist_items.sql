@@ -16,6 +16,7 @@ items AS (
   FROM playlists
 )
 SELECT
+  l._listener_id AS listener_id,
   {{ json_text(p, '$.name') }} AS playlist_name,
   CAST(playlist_position AS INTEGER) AS playlist_position,
   TRY_CAST({{ json_text(p, '$.lastModifiedDate') }} AS DATE) AS last_modified_date,

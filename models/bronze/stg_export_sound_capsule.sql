@@ -9,6 +9,7 @@ WITH days AS (
   FROM raw_export_sound_capsule AS r
 )
 SELECT
+  l._listener_id AS listener_id,
   try_cast({{ json_text(item, '$.date') }} AS DATE) AS day,
   try_cast({{ json_text(item, '$.streamCount') }} AS BIGINT) AS streams,
   try_cast({{ json_text(item, '$.secondsPlayed') }} AS BIGINT) AS seconds_played,

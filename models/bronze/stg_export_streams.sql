@@ -7,6 +7,7 @@
 -- materialized: incremental
 -- event_time: ended_at
 SELECT
+  l._listener_id AS listener_id,
   {{ extended_stream_key }} AS stream_key,
   {{ to_instant(ts) }} AS ended_at,
   ms_played,

@@ -4,6 +4,7 @@
 -- check: not_null(year, document)
 -- materialized: incremental
 SELECT
+  l._listener_id AS listener_id,
   CAST(regexp_extract(r._source_file, 'Wrapped(\d{4})\.json$', 1) AS INTEGER) AS year,
   r.doc AS document,
   r._load_id,

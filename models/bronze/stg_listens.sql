@@ -9,6 +9,7 @@
 -- materialized: incremental
 -- event_time: listened_at
 SELECT
+  l._listener_id AS listener_id,
   r.listen_key,
   r.source,
   {{ to_instant(r.listened_at) }} AS listened_at,

@@ -4,9 +4,10 @@
 -- depends_on: silver.fct_play
 -- materialized: partitioned
 -- event_time: day
--- key: day
+-- key: listener_id, day
 -- check: expression(minutes <= 1440)
 SELECT
+  listener_id,
   CAST({{ local_time(ended_at) }} AS DATE) AS day,
   count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
   coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track')) }}, 0) AS minutes,
@@ -17,4 +18,4 @@ SELECT
   {{ distinct_list(source, ',') }} AS sources
 FROM silver.fct_play
 WHERE {{ partition_window(ended_at) }}
-GROUP BY 1
+GROUP BY 1, 2

@@ -6,25 +6,25 @@
 -- was discovered in (gold.wrapped_year reads this table by that year).
 -- depends_on: silver.fct_play, silver.int_track_names
 -- event_time: first_day
--- key: kind, item_key
+-- key: listener_id, kind, item_key
 -- check: not_null(first_played_at, first_day, name)
 -- check: accepted_values(kind: artist, track)
 WITH music AS (
-  SELECT ended_at, artist_name, track_name,
+  SELECT listener_id, ended_at, artist_name, track_name,
     track_key
   FROM silver.fct_play
   WHERE content_type = 'track' AND counts_as_play
 ),
 firsts AS (
-  SELECT 'artist' AS kind, artist_name AS item_key, artist_name AS name, CAST(NULL AS STRING) AS artist_name,
+  SELECT listener_id, 'artist' AS kind, artist_name AS item_key, artist_name AS name, CAST(NULL AS STRING) AS artist_name,
     min(ended_at) AS first_played_at
-  FROM music WHERE artist_name IS NOT NULL GROUP BY artist_name
+  FROM music WHERE artist_name IS NOT NULL GROUP BY listener_id, artist_name
   UNION ALL
-  SELECT 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
+  SELECT m.listener_id, 'track', m.track_key, any_value(d.track_name), any_value(d.artist_name),
     min(m.ended_at)
   FROM music AS m JOIN silver.int_track_names AS d USING (track_key)
-  WHERE m.track_name IS NOT NULL GROUP BY m.track_key
+  WHERE m.track_name IS NOT NULL GROUP BY m.listener_id, m.track_key
 )
-SELECT kind, item_key, name, artist_name, first_played_at,
+SELECT listener_id, kind, item_key, name, artist_name, first_played_at,
   CAST({{ local_time(first_played_at) }} AS DATE) AS first_day
 FROM firsts

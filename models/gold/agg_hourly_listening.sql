@@ -3,9 +3,10 @@
 -- depends_on: silver.fct_play
 -- materialized: partitioned
 -- event_time: day
--- key: day, hour
+-- key: listener_id, day, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 SELECT
+  listener_id,
   CAST({{ local_time(ended_at) }} AS DATE) AS day,
   CAST(hour({{ local_time(ended_at) }}) AS INTEGER) AS hour,
   count(*) FILTER (WHERE counts_as_play) AS plays,

@@ -7,7 +7,7 @@
 -- depends_on: gold.agg_hourly_listening
 -- materialized: partitioned
 -- event_time: period_start
--- key: period, weekday, hour
+-- key: listener_id, period, weekday, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 -- check: expression(weekday BETWEEN 1 AND 7)
 WITH periods AS (
@@ -17,6 +17,7 @@ WITH periods AS (
   SELECT 'all', CAST(NULL AS DATE), * FROM gold.agg_hourly_listening
 )
 SELECT
+  listener_id,
   period,
   period_start,
   CAST({{ iso_weekday(day) }} AS INTEGER) AS weekday,
@@ -24,4 +25,4 @@ SELECT
   sum(plays) AS plays,
   {{ minutes(sum(ms_played)) }} AS minutes
 FROM periods
-GROUP BY period, period_start, weekday, hour
+GROUP BY listener_id, period, period_start, weekday, hour

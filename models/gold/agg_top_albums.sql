@@ -8,24 +8,25 @@
 -- materialized: partitioned
 -- event_time: period_start
 -- lookup: silver.int_album_names (album_key)
--- key: period, album_key
+-- key: listener_id, period, album_key
 -- check: not_null(period_type, rank, rank_by_minutes, plays, album_name)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH ranked AS (
   SELECT
+    listener_id,
     period_type,
     period,
     any_value(period_start) AS period_start,
     album_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     {{ minutes(sum(ms_played)) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, album_key) AS BIGINT) AS rank_by_minutes
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, album_key) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, album_key) AS BIGINT) AS rank_by_minutes
   FROM silver.int_play_periods
   WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND album_key IS NOT NULL
-  GROUP BY period_type, period, album_key
+  GROUP BY listener_id, period_type, period, album_key
 )
-SELECT r.period_type, r.period, r.period_start, r.album_key, a.album_name, a.artist_name,
+SELECT r.listener_id, r.period_type, r.period, r.period_start, r.album_key, a.album_name, a.artist_name,
   r.plays, r.minutes, r.rank, r.rank_by_minutes
 FROM ranked AS r
 JOIN silver.int_album_names AS a USING (album_key)

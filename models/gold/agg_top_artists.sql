@@ -6,18 +6,19 @@
 -- any change (runner.ts). A week belongs to the year it starts in.
 -- materialized: partitioned
 -- event_time: period_start
--- key: period, artist_name
+-- key: listener_id, period, artist_name
 -- check: not_null(period_type, rank, rank_by_minutes, plays, minutes)
 -- check: accepted_values(period_type: week, month, year, all)
 SELECT
+  listener_id,
   period_type,
   period,
   any_value(period_start) AS period_start,
   artist_name,
   count(*) FILTER (WHERE counts_as_play) AS plays,
   {{ minutes(sum(ms_played)) }} AS minutes,
-  CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, artist_name) AS BIGINT) AS rank_by_minutes
+  CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, artist_name) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, artist_name) AS BIGINT) AS rank_by_minutes
 FROM silver.int_play_periods
 WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND artist_name IS NOT NULL
-GROUP BY period_type, period, artist_name
+GROUP BY listener_id, period_type, period, artist_name

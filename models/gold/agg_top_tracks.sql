@@ -8,24 +8,25 @@
 -- materialized: partitioned
 -- event_time: period_start
 -- lookup: silver.int_track_names (track_key)
--- key: period, track_key
+-- key: listener_id, period, track_key
 -- check: not_null(period_type, rank, rank_by_minutes, plays, track_name)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH ranked AS (
   SELECT
+    listener_id,
     period_type,
     period,
     any_value(period_start) AS period_start,
     track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     {{ minutes(sum(ms_played)) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, track_key) AS BIGINT) AS rank_by_minutes
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, track_key) AS BIGINT) AS rank_by_minutes
   FROM silver.int_play_periods
   WHERE (period_type = 'all' OR {{ partition_window(ended_at) }}) AND content_type = 'track' AND track_name IS NOT NULL
-  GROUP BY period_type, period, track_key
+  GROUP BY listener_id, period_type, period, track_key
 )
-SELECT r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
+SELECT r.listener_id, r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
   d.artist_name, r.plays, r.minutes, r.rank, r.rank_by_minutes
 FROM ranked AS r
 JOIN silver.int_track_names AS d USING (track_key)

@@ -8,11 +8,12 @@
 -- event_time: day
 -- lookup: silver.int_track_names (track_key)
 -- lookup: silver.int_album_names (album_key)
--- check: unique(day, track_key, artist_name)
+-- check: unique(listener_id, day, track_key, artist_name)
 -- check: not_null(day, track_key)
 -- check: not_null(plays, minutes, track_name)
 WITH daily AS (
   SELECT
+    listener_id,
     CAST({{ local_time(ended_at) }} AS DATE) AS day,
     track_key,
     coalesce(artist_name, '') AS artist_name,
@@ -23,7 +24,7 @@ WITH daily AS (
   WHERE content_type = 'track' AND track_name IS NOT NULL AND {{ partition_window(ended_at) }}
   GROUP BY ALL
 )
-SELECT d.day, d.track_key, t.track_name, nullif(d.artist_name, '') AS artist_name, t.album_key,
+SELECT d.listener_id, d.day, d.track_key, t.track_name, nullif(d.artist_name, '') AS artist_name, t.album_key,
   a.album_name, d.plays, d.ms_played, d.minutes
 FROM daily AS d
 JOIN silver.int_track_names AS t USING (track_key)

@@ -12,40 +12,41 @@
 -- lookup: gold.agg_top_tracks
 -- lookup: gold.agg_top_albums
 -- lookup: gold.agg_listening_clock
--- key: year
+-- key: listener_id, year
 WITH base AS (
   SELECT CAST(year({{ local_time(ended_at) }}) AS STRING) AS year, * FROM silver.fct_play
   WHERE {{ partition_window(ended_at) }}
 ),
 hour_minutes AS (
-  SELECT period AS year, hour, sum(minutes) AS minutes FROM gold.agg_listening_clock
+  SELECT listener_id, period AS year, hour, sum(minutes) AS minutes FROM gold.agg_listening_clock
   WHERE period <> 'all'
-  GROUP BY period, hour
+  GROUP BY listener_id, period, hour
 ),
 peak_hour AS (
-  SELECT year, hour FROM hour_minutes
-  QUALIFY row_number() OVER (PARTITION BY year ORDER BY minutes DESC, hour) = 1
+  SELECT listener_id, year, hour FROM hour_minutes
+  QUALIFY row_number() OVER (PARTITION BY listener_id, year ORDER BY minutes DESC, hour) = 1
 ),
 peak_day AS (
-  SELECT CAST(year(day) AS STRING) AS year, day, minutes FROM gold.agg_daily_listening
-  QUALIFY row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY minutes DESC, day) = 1
+  SELECT listener_id, CAST(year(day) AS STRING) AS year, day, minutes FROM gold.agg_daily_listening
+  QUALIFY row_number() OVER (PARTITION BY listener_id, CAST(year(day) AS STRING) ORDER BY minutes DESC, day) = 1
 ),
 -- Streaks are cut at year boundaries here: a year's longest streak counts its own days only.
 streak_days AS (
-  SELECT CAST(year(day) AS STRING) AS year, day,
-    day - CAST(row_number() OVER (PARTITION BY CAST(year(day) AS STRING) ORDER BY day) AS INTEGER) AS island
+  SELECT listener_id, CAST(year(day) AS STRING) AS year, day,
+    day - CAST(row_number() OVER (PARTITION BY listener_id, CAST(year(day) AS STRING) ORDER BY day) AS INTEGER) AS island
   FROM gold.agg_daily_listening WHERE plays > 0
 ),
 longest_streak AS (
-  SELECT year, max(days) AS days FROM (
-    SELECT year, count(*) AS days FROM streak_days GROUP BY year, island
-  ) GROUP BY year
+  SELECT listener_id, year, max(days) AS days FROM (
+    SELECT listener_id, year, count(*) AS days FROM streak_days GROUP BY listener_id, year, island
+  ) GROUP BY listener_id, year
 ),
 discovered AS (
-  SELECT CAST(year(first_day) AS STRING) AS year, count(*) AS new_artists
-  FROM gold.agg_discovery WHERE kind = 'artist' GROUP BY 1
+  SELECT listener_id, CAST(year(first_day) AS STRING) AS year, count(*) AS new_artists
+  FROM gold.agg_discovery WHERE kind = 'artist' GROUP BY 1, 2
 )
 SELECT
+  b.listener_id,
   b.year,
   coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'track')) }}, 0) AS minutes,
   count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
@@ -68,11 +69,11 @@ SELECT
   max(b.ended_at) AS last_play_at,
   bool_or(b.ms_played_estimated) AS has_estimated_minutes
 FROM base AS b
-LEFT JOIN gold.agg_top_artists AS ta ON ta.period = b.year AND ta.rank = 1
-LEFT JOIN gold.agg_top_tracks AS tt ON tt.period = b.year AND tt.rank = 1
-LEFT JOIN gold.agg_top_albums AS tb ON tb.period = b.year AND tb.rank = 1
-LEFT JOIN peak_hour AS ph ON ph.year = b.year
-LEFT JOIN peak_day AS pd ON pd.year = b.year
-LEFT JOIN longest_streak AS ls ON ls.year = b.year
-LEFT JOIN discovered AS d ON d.year = b.year
-GROUP BY b.year
+LEFT JOIN gold.agg_top_artists AS ta ON ta.listener_id = b.listener_id AND ta.period = b.year AND ta.rank = 1
+LEFT JOIN gold.agg_top_tracks AS tt ON tt.listener_id = b.listener_id AND tt.period = b.year AND tt.rank = 1
+LEFT JOIN gold.agg_top_albums AS tb ON tb.listener_id = b.listener_id AND tb.period = b.year AND tb.rank = 1
+LEFT JOIN peak_hour AS ph ON ph.listener_id = b.listener_id AND ph.year = b.year
+LEFT JOIN peak_day AS pd ON pd.listener_id = b.listener_id AND pd.year = b.year
+LEFT JOIN longest_streak AS ls ON ls.listener_id = b.listener_id AND ls.year = b.year
+LEFT JOIN discovered AS d ON d.listener_id = b.listener_id AND d.year = b.year
+GROUP BY b.listener_id, b.year

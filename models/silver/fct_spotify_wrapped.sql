@@ -5,13 +5,14 @@
 -- clubs) and is NULL when the year's file has none, or holds something that is not a number.
 -- Spotify counts from 1 January to about mid-November of its year.
 -- depends_on: bronze.stg_export_wrapped
--- key: year
+-- key: listener_id, year
 -- check: not_null(year)
 WITH latest AS (
   SELECT * FROM bronze.stg_export_wrapped
-  QUALIFY row_number() OVER (PARTITION BY year ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, year ORDER BY _load_id DESC, _source_file) = 1
 )
 SELECT
+  listener_id,
   year,
   {{ minutes(try_cast({{ json_text(document, '$.yearlyMetrics.totalMsListened') }} AS BIGINT)) }} AS minutes,
   {{ minutes(try_cast({{ json_text(document, '$.topPodcasts.totalPodcastMilliseconds') }} AS BIGINT)) }} AS podcast_minutes,

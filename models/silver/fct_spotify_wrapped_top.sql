@@ -4,36 +4,37 @@
 -- (`trackUri`, `artistUri`, `uri`), depending on the year. Names come from the catalogue this
 -- lake holds (silver.dim_*), when it saw the URI.
 -- depends_on: bronze.stg_export_wrapped, silver.dim_track, silver.dim_artist, silver.dim_album
--- key: year, kind, rank
+-- key: listener_id, year, kind, rank
 -- check: not_null(year, kind, rank, uri)
 -- check: accepted_values(kind: track, artist, album, genre)
 WITH latest AS (
   SELECT * FROM bronze.stg_export_wrapped
-  QUALIFY row_number() OVER (PARTITION BY year ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, year ORDER BY _load_id DESC, _source_file) = 1
 ),
 lists AS (
-  SELECT year, 'track' AS kind, item, n FROM (
-    SELECT year, {{ json_each(document, '$.topTracks.topTracks', item, n) }} FROM latest
+  SELECT listener_id, year, 'track' AS kind, item, n FROM (
+    SELECT listener_id, year, {{ json_each(document, '$.topTracks.topTracks', item, n) }} FROM latest
   ) AS t
   UNION ALL
-  SELECT year, 'artist', item, n FROM (
-    SELECT year, {{ json_each(document, '$.topArtists.topArtistUris', item, n) }} FROM latest
+  SELECT listener_id, year, 'artist', item, n FROM (
+    SELECT listener_id, year, {{ json_each(document, '$.topArtists.topArtistUris', item, n) }} FROM latest
   ) AS a
   UNION ALL
-  SELECT year, 'artist', item, n FROM (
-    SELECT year, {{ json_each(document, '$.topArtists.topArtists', item, n) }} FROM latest
+  SELECT listener_id, year, 'artist', item, n FROM (
+    SELECT listener_id, year, {{ json_each(document, '$.topArtists.topArtists', item, n) }} FROM latest
   ) AS a2
   UNION ALL
-  SELECT year, 'album', item, n FROM (
-    SELECT year, {{ json_each(document, '$.topAlbums.topAlbums', item, n) }} FROM latest
+  SELECT listener_id, year, 'album', item, n FROM (
+    SELECT listener_id, year, {{ json_each(document, '$.topAlbums.topAlbums', item, n) }} FROM latest
   ) AS b
   UNION ALL
-  SELECT year, 'genre', item, n FROM (
-    SELECT year, {{ json_each(document, '$.topGenres.topGenres', item, n) }} FROM latest
+  SELECT listener_id, year, 'genre', item, n FROM (
+    SELECT listener_id, year, {{ json_each(document, '$.topGenres.topGenres', item, n) }} FROM latest
   ) AS g
 ),
 items AS (
   SELECT
+    listener_id,
     year,
     kind,
     CAST(n AS BIGINT) AS rank,
@@ -49,6 +50,7 @@ items AS (
   FROM lists
 )
 SELECT
+  i.listener_id,
   i.year,
   i.kind,
   i.rank,

@@ -24,6 +24,8 @@
 -- music (gold filters on `content_type = 'track'`).
 -- `ms_played` is real whenever an export saw the play; for API-only plays it is estimated as
 -- the track's duration, capped by the time since the previous play ended, and flagged.
+-- Each listener's sources are matched with each other only: every rule holds within one
+-- `listener_id`, and the row keys below (`skey`, `origin_key`) hold the listener.
 -- Partitioned by the year of `ended_at` (WRAPPED_TIMEZONE): a build rebuilds the years whose
 -- inputs changed, reading its inputs 8 days either side (every rule above looks at most 10 s,
 -- a minute, or the previous API play away; a predecessor further back than that changes no
@@ -32,14 +34,14 @@
 -- event_time: ended_at
 -- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played
 -- key: origin_key
--- check: not_null(origin_key, ended_at, content_type, source, ms_played, ms_played_estimated)
+-- check: not_null(listener_id, origin_key, ended_at, content_type, source, ms_played, ms_played_estimated)
 WITH ext AS (
   -- Rows sharing a natural key can differ in what the key leaves out (platform, reasons...):
   -- the newest export wins, then every column this model keeps, so any build picks the same row.
-  SELECT * FROM bronze.stg_export_streams
+  SELECT *, listener_id || '|' || stream_key AS skey FROM bronze.stg_export_streams
   WHERE {{ partition_window(ended_at) }}
   QUALIFY row_number() OVER (
-    PARTITION BY stream_key
+    PARTITION BY listener_id, stream_key
     ORDER BY _load_id DESC, _source_file, content_type, track_name NULLS LAST,
       artist_name NULLS LAST, album_name NULLS LAST, episode_uri NULLS LAST, show_name NULLS LAST,
       episode_name NULLS LAST, reason_start NULLS LAST, reason_end NULLS LAST, skipped NULLS LAST,
@@ -48,96 +50,99 @@ WITH ext AS (
   ) = 1
 ),
 acct AS (
-  SELECT * FROM silver.int_account_streams
+  SELECT *, listener_id || '|' || stream_key AS skey FROM silver.int_account_streams
   WHERE {{ partition_window(ended_minute) }}
-  QUALIFY row_number() OVER (PARTITION BY stream_key ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, stream_key ORDER BY _load_id DESC, _source_file) = 1
 ),
 api AS (
   SELECT * FROM bronze.stg_api_recently_played
   WHERE {{ partition_window(played_at) }}
-  QUALIFY row_number() OVER (PARTITION BY track_uri, played_at ORDER BY _load_id, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, track_uri, played_at ORDER BY _load_id, _source_file) = 1
 ),
 ext_k AS (
-  SELECT stream_key, date_trunc('minute', ended_at) AS minute,
+  SELECT listener_id, skey, date_trunc('minute', ended_at) AS minute,
     coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
-    row_number() OVER (PARTITION BY date_trunc('minute', ended_at), coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
+    row_number() OVER (PARTITION BY listener_id, date_trunc('minute', ended_at), coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY skey) AS n
   FROM ext
 ),
 acct_k AS (
-  SELECT stream_key, ended_minute AS minute,
+  SELECT listener_id, skey, ended_minute AS minute,
     coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
-    row_number() OVER (PARTITION BY ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY stream_key) AS n
+    row_number() OVER (PARTITION BY listener_id, ended_minute, coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY skey) AS n
   FROM acct
 ),
 acct_to_ext_named AS (
-  SELECT a.stream_key AS acct_key, e.stream_key AS ext_key
-  FROM acct_k AS a JOIN ext_k AS e USING (minute, who, what, ms_played, n)
+  SELECT a.skey AS acct_key, e.skey AS ext_key
+  FROM acct_k AS a JOIN ext_k AS e USING (listener_id, minute, who, what, ms_played, n)
 ),
 -- Spotify renames tracks between exports (case, "- Remastered"), so what the names left
 -- unpaired pairs by the minute and `ms_played` alone: only above 0 ms, which is too common to
 -- tell plays apart. Repeats in one minute pair in order.
 acct_rest AS (
-  SELECT stream_key, minute, ms_played,
-    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  SELECT listener_id, skey, minute, ms_played,
+    row_number() OVER (PARTITION BY listener_id, minute, ms_played ORDER BY skey) AS n
   FROM acct_k
-  WHERE ms_played > 0 AND stream_key NOT IN (SELECT acct_key FROM acct_to_ext_named)
+  WHERE ms_played > 0 AND skey NOT IN (SELECT acct_key FROM acct_to_ext_named)
 ),
 ext_rest AS (
-  SELECT stream_key, minute, ms_played,
-    row_number() OVER (PARTITION BY minute, ms_played ORDER BY stream_key) AS n
+  SELECT listener_id, skey, minute, ms_played,
+    row_number() OVER (PARTITION BY listener_id, minute, ms_played ORDER BY skey) AS n
   FROM ext_k
-  WHERE ms_played > 0 AND stream_key NOT IN (SELECT ext_key FROM acct_to_ext_named)
+  WHERE ms_played > 0 AND skey NOT IN (SELECT ext_key FROM acct_to_ext_named)
 ),
 acct_to_ext AS (
   SELECT * FROM acct_to_ext_named
   UNION ALL
-  SELECT a.stream_key, e.stream_key
-  FROM acct_rest AS a JOIN ext_rest AS e USING (minute, ms_played, n)
+  SELECT a.skey, e.skey
+  FROM acct_rest AS a JOIN ext_rest AS e USING (listener_id, minute, ms_played, n)
 ),
 api_ext AS (
-  SELECT a.track_uri, a.played_at, e.stream_key AS ext_key, abs({{ epoch_ms(a.played_at) }} - {{ epoch_ms(e.ended_at) }}) AS d
+  SELECT a.listener_id, a.track_uri, a.played_at, e.skey AS ext_key, abs({{ epoch_ms(a.played_at) }} - {{ epoch_ms(e.ended_at) }}) AS d
   FROM api AS a
-  JOIN ext AS e ON e.track_uri = a.track_uri
+  JOIN ext AS e ON e.listener_id = a.listener_id AND e.track_uri = a.track_uri
     AND e.ms_played >= 30000 AND NOT coalesce(e.incognito, false)
     AND e.ended_at BETWEEN a.played_at - INTERVAL 10 SECOND AND a.played_at + INTERVAL 10 SECOND
-  QUALIFY row_number() OVER (PARTITION BY a.track_uri, a.played_at ORDER BY d, e.stream_key) = 1
+  QUALIFY row_number() OVER (PARTITION BY a.listener_id, a.track_uri, a.played_at ORDER BY d, e.skey) = 1
 ),
 api_to_ext AS (
   SELECT * FROM api_ext QUALIFY row_number() OVER (PARTITION BY ext_key ORDER BY d, played_at) = 1
 ),
 acct_free AS (
-  SELECT * FROM acct WHERE stream_key NOT IN (SELECT acct_key FROM acct_to_ext)
+  SELECT * FROM acct WHERE skey NOT IN (SELECT acct_key FROM acct_to_ext)
 ),
 api_free AS (
   SELECT a.* FROM api AS a
-  WHERE NOT EXISTS (SELECT 1 FROM api_to_ext AS m WHERE m.track_uri = a.track_uri AND m.played_at = a.played_at)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM api_to_ext AS m
+    WHERE m.listener_id = a.listener_id AND m.track_uri = a.track_uri AND m.played_at = a.played_at
+  )
 ),
 api_n AS (
-  SELECT track_uri, played_at, date_trunc('minute', played_at) AS minute, artist_name AS who, track_name AS what,
-    row_number() OVER (PARTITION BY date_trunc('minute', played_at), artist_name, track_name ORDER BY played_at) AS n
+  SELECT listener_id, track_uri, played_at, date_trunc('minute', played_at) AS minute, artist_name AS who, track_name AS what,
+    row_number() OVER (PARTITION BY listener_id, date_trunc('minute', played_at), artist_name, track_name ORDER BY played_at) AS n
   FROM api_free
 ),
 acct_n AS (
-  SELECT stream_key, ended_minute AS minute, artist_name AS who, track_name AS what,
-    row_number() OVER (PARTITION BY ended_minute, artist_name, track_name ORDER BY ms_played, stream_key) AS n
+  SELECT listener_id, skey, ended_minute AS minute, artist_name AS who, track_name AS what,
+    row_number() OVER (PARTITION BY listener_id, ended_minute, artist_name, track_name ORDER BY ms_played, skey) AS n
   FROM acct_free WHERE NOT is_podcast AND ms_played >= 30000
 ),
 api_to_acct AS (
-  SELECT p.track_uri, p.played_at, c.stream_key AS acct_key
-  FROM api_n AS p JOIN acct_n AS c USING (minute, who, what, n)
+  SELECT p.listener_id, p.track_uri, p.played_at, c.skey AS acct_key
+  FROM api_n AS p JOIN acct_n AS c USING (listener_id, minute, who, what, n)
 )
 SELECT
-  'ext|' || e.stream_key AS origin_key, e.ended_at, e.content_type,
+  e.listener_id, 'ext|' || e.skey AS origin_key, e.ended_at, e.content_type,
   e.track_uri, e.track_name, e.artist_name, e.album_name, e.episode_uri, e.show_name, e.episode_name,
   e.ms_played, false AS ms_played_estimated,
   concat_ws('+', CASE WHEN m.ext_key IS NOT NULL THEN 'api' END, CASE WHEN c.ext_key IS NOT NULL THEN 'export_account' END, 'export_extended') AS source,
   e.reason_start, e.reason_end, e.skipped, e.shuffle, e.offline, e.incognito, e.platform, e.conn_country
 FROM ext AS e
-LEFT JOIN api_to_ext AS m ON m.ext_key = e.stream_key
-LEFT JOIN acct_to_ext AS c ON c.ext_key = e.stream_key
+LEFT JOIN api_to_ext AS m ON m.ext_key = e.skey
+LEFT JOIN acct_to_ext AS c ON c.ext_key = e.skey
 UNION ALL
 SELECT
-  'acct|' || c.stream_key, coalesce(p.played_at, c.ended_minute),
+  c.listener_id, 'acct|' || c.skey, coalesce(p.played_at, c.ended_minute),
   CASE
     WHEN c.is_podcast THEN 'episode'
     WHEN c.file_kind = 'audiobook' THEN 'audiobook'
@@ -149,13 +154,16 @@ SELECT
   concat_ws('+', CASE WHEN p.acct_key IS NOT NULL THEN 'api' END, 'export_account'),
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM acct_free AS c
-LEFT JOIN api_to_acct AS p ON p.acct_key = c.stream_key
+LEFT JOIN api_to_acct AS p ON p.acct_key = c.skey
 UNION ALL
 SELECT
-  'api|' || a.track_uri || '|' || {{ utc_iso_ms(a.played_at) }}, a.played_at, 'track',
+  a.listener_id, 'api|' || a.listener_id || '|' || a.track_uri || '|' || {{ utc_iso_ms(a.played_at) }}, a.played_at, 'track',
   a.track_uri, a.track_name, a.artist_name, a.album_name, NULL, NULL, NULL,
-  CAST(least(a.duration_ms, coalesce({{ epoch_ms(a.played_at) }} - {{ epoch_ms(lag(a.played_at) OVER (ORDER BY a.played_at)) }}, a.duration_ms)) AS BIGINT),
+  CAST(least(a.duration_ms, coalesce({{ epoch_ms(a.played_at) }} - {{ epoch_ms(lag(a.played_at) OVER (PARTITION BY a.listener_id ORDER BY a.played_at)) }}, a.duration_ms)) AS BIGINT),
   true, 'api',
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM api_free AS a
-WHERE NOT EXISTS (SELECT 1 FROM api_to_acct AS p WHERE p.track_uri = a.track_uri AND p.played_at = a.played_at)
+WHERE NOT EXISTS (
+  SELECT 1 FROM api_to_acct AS p
+  WHERE p.listener_id = a.listener_id AND p.track_uri = a.track_uri AND p.played_at = a.played_at
+)

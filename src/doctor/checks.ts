@@ -40,6 +40,7 @@ export async function runDoctor(
     await checkHome(config),
     await checkLake(config),
     await checkLeftovers(config, Boolean(options.fix)),
+    await checkListeners(config, Boolean(options.fix)),
     checkTimezone(config),
     checkCredentials(config),
     await checkLogin(config),
@@ -193,6 +194,48 @@ async function checkLeftovers(config: Config, fix: boolean): Promise<DoctorCheck
       name: 'leftovers',
       status: 'warn',
       summary: `could not look: ${(error as Error).message}`,
+    };
+  }
+}
+
+/**
+ * Whose data the lake holds. A lake made before listeners has no registry: its data is all
+ * `me`'s and is read that way; `--fix` writes the registry down (src/listeners/migrate.ts).
+ */
+async function checkListeners(config: Config, fix: boolean): Promise<DoctorCheck> {
+  try {
+    const lake = openLake(config.settings);
+    if (lake.localRoot !== undefined && !(await stat(lake.localRoot).catch(() => undefined)))
+      return { name: 'listeners', status: 'ok', summary: 'me (the lake is empty)' };
+    const { readListeners } = await import('../listeners/registry.js');
+    const { listeners, stored } = await readListeners(lake);
+    if (stored)
+      return {
+        name: 'listeners',
+        status: 'ok',
+        summary: listeners.map((l) => l.id).join(', '),
+      };
+    if (fix) {
+      const { writeRegistryOfOldLake } = await import('../listeners/migrate.js');
+      const { account } = await writeRegistryOfOldLake(lake);
+      return {
+        name: 'listeners',
+        status: 'ok',
+        summary: `wrote _state/listeners.json: me${account ? ` (Spotify account ${account})` : ''}; every table gains listener_id at the next wrapped transform`,
+      };
+    }
+    return {
+      name: 'listeners',
+      status: 'warn',
+      summary:
+        "me (no listener registry yet, as in a lake made before listeners: all its data is one listener's)",
+      hint: 'Write the listener registry with `wrapped doctor --fix`; nothing else in the lake changes.',
+    };
+  } catch (error) {
+    return {
+      name: 'listeners',
+      status: 'warn',
+      summary: `could not read the listeners: ${(error as Error).message}`,
     };
   }
 }

@@ -36,6 +36,8 @@ export interface SourceResult {
 export interface Gap {
   id: string;
   source: string;
+  /** Whose listening the gap is in (absent in gaps recorded before listeners: `me`). */
+  listener_id?: string;
   /** No play between these times could be seen: the newest landed before, the oldest seen after. */
   from: string;
   to: string;

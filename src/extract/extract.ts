@@ -5,6 +5,7 @@ import { layout } from '../lake/layout.js';
 import type { LedgerFile } from '../lake/ledger.js';
 import { LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import type { BlockStorage } from '../spotify/block-store.js';
 import type { SpotifyClient } from '../spotify/client.js';
 import { LoginStoreFailed, NotLoggedIn, RateLimited, ReauthRequired } from '../spotify/errors.js';
@@ -32,6 +33,8 @@ export const SOURCE_NAMES = SOURCES.map((s) => s.name);
 
 export interface SourceReport {
   source: string;
+  /** Whose pull it was, in a lake of several listeners. */
+  listener?: string;
   status: 'ok' | 'failed' | 'skipped';
   load_id?: string;
   files?: number;
@@ -65,6 +68,8 @@ export interface ExtractOptions {
   /** Run selected sources even when not due. */
   force?: boolean;
   catalogBudget?: number;
+  /** Whose login the client holds (src/listeners): named in every envelope and ledger entry. */
+  listener?: string;
 }
 
 /**
@@ -78,6 +83,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
   const now = options.now ?? new Date();
   const { lake, client } = options;
   const ledger = new LoadLedger(lake);
+  const listener = options.listener ?? DEFAULT_LISTENER;
   const chosen = options.only ? SOURCES.filter((s) => options.only?.includes(s.name)) : SOURCES;
   const reports: SourceReport[] = [];
   let blocked = await options.blocks
@@ -89,7 +95,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
       reports.push({ source: source.name, status: 'skipped', reason: blocked.message });
       continue;
     }
-    const state = await readSourceState(lake, source.name);
+    const state = await readSourceState(lake, source.name, listener);
     if (!options.force && !source.due(state, now)) {
       reports.push({ source: source.name, status: 'skipped', reason: 'not due' });
       continue;
@@ -107,6 +113,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
         part++;
         const envelope = {
           load_id: loadId,
+          listener_id: listener,
           fetched_at: now.toISOString(),
           request: { method: 'GET', url: request.path, params: request.params ?? {} },
           status: 200,
@@ -130,6 +137,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
           load_id: loadId,
           kind: 'extract',
           source: source.name,
+          listener_id: listener,
           status: result.blocked ? 'partial' : 'ok',
           started_at: now.toISOString(),
           finished_at: new Date(now.getTime() + (Date.now() - started.getTime())).toISOString(),
@@ -137,12 +145,17 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractReport
           counts: { ...result.counts, requests: client.counts.requests - requestsBefore },
         });
       }
-      for (const gap of result.gaps ?? []) await recordGap(lake, gap);
-      await writeSourceState(lake, source.name, {
-        ...result.state,
-        last_success_at: now.toISOString(),
-        last_load_id: result.files.length > 0 ? loadId : (state?.last_load_id ?? null),
-      });
+      for (const gap of result.gaps ?? []) await recordGap(lake, { ...gap, listener_id: listener });
+      await writeSourceState(
+        lake,
+        source.name,
+        {
+          ...result.state,
+          last_success_at: now.toISOString(),
+          last_load_id: result.files.length > 0 ? loadId : (state?.last_load_id ?? null),
+        },
+        listener,
+      );
       reports.push({
         source: source.name,
         status: 'ok',

@@ -1,13 +1,23 @@
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import type { Gap } from './context.js';
 
-/** Per-source state in the lake (`_state/extract/<source>.json`): cursors, snapshots, due times. */
+/**
+ * Per-source state in the lake (`_state/extract/<source>.json`): cursors, snapshots, due times.
+ * Each listener pulls on their own: another listener's is `_state/extract/<name>/<source>.json`.
+ */
+const statePath = (source: string, listener: string) =>
+  layout.state(
+    listener === DEFAULT_LISTENER ? `extract/${source}.json` : `extract/${listener}/${source}.json`,
+  );
+
 export async function readSourceState(
   lake: Lake,
   source: string,
+  listener: string = DEFAULT_LISTENER,
 ): Promise<Record<string, unknown> | undefined> {
-  const path = layout.state(`extract/${source}.json`);
+  const path = statePath(source, listener);
   if (!(await lake.exists(path))) return undefined;
   return JSON.parse((await lake.get(path)).toString('utf8')) as Record<string, unknown>;
 }
@@ -16,8 +26,9 @@ export async function writeSourceState(
   lake: Lake,
   source: string,
   state: Record<string, unknown>,
+  listener: string = DEFAULT_LISTENER,
 ): Promise<void> {
-  await lake.put(layout.state(`extract/${source}.json`), `${JSON.stringify(state, null, 2)}\n`);
+  await lake.put(statePath(source, listener), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Each gap is its own create-only file: recorded once, never rewritten. */

@@ -4,6 +4,7 @@ import { layout } from '../lake/layout.js';
 import { type LedgerFile, LoadLedger } from '../lake/ledger.js';
 import { newLoadId } from '../lake/load-id.js';
 import { checkLakePath } from '../lake/paths.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { ByteChannel } from './channel.js';
 import { type ExportInput, openInput } from './inputs.js';
 import {
@@ -99,10 +100,21 @@ export interface ImportOptions {
   skipBad?: boolean;
   zipLimits?: ZipLimits;
   onProgress?: (event: ImportProgress) => void;
+  /** Whose export this is (src/listeners; default `me`): named in the ledger entry. */
+  listener?: string;
 }
 
-/** Marks content already landed, by sha-256: importing the same file again lands nothing. */
-const markerPath = (sha256: string) => layout.state(`export/imported/${sha256}.json`);
+/**
+ * Marks content already landed, by sha-256: importing the same file again lands nothing. Per
+ * listener (two people may import the same file, each as theirs); `me`'s markers are where a
+ * lake made before listeners keeps them.
+ */
+const markerPath = (sha256: string, listener: string) =>
+  layout.state(
+    listener === DEFAULT_LISTENER
+      ? `export/imported/${sha256}.json`
+      : `export/imported/${listener}/${sha256}.json`,
+  );
 
 /**
  * `wrapped import`: each PATH is one import with its own id. Each file is read once and checked
@@ -188,6 +200,7 @@ async function importOne(
   checkOnly: boolean,
 ): Promise<StagedInput> {
   const { lake, onProgress } = options;
+  const listener = options.listener ?? DEFAULT_LISTENER;
   let input: ExportInput;
   try {
     input = await openInput(inputPath, options.zipLimits);
@@ -244,6 +257,7 @@ async function importOne(
         skipBad: Boolean(options.skipBad),
         seenThisImport,
         onProgress,
+        listener,
       });
       if (dryRun && report.status === 'would_land' && !options.dryRun) {
         report.status = 'held_back';
@@ -312,6 +326,7 @@ async function importOne(
       load_id: importId,
       kind: 'import',
       source: 'export',
+      listener_id: listener,
       status: failed.length > 0 || refused > 0 ? 'partial' : 'ok',
       started_at: startedAt,
       finished_at: new Date().toISOString(),
@@ -336,7 +351,7 @@ async function importOne(
     for (const marker of markers) {
       await lake
         .put(
-          markerPath(marker.sha256),
+          markerPath(marker.sha256, listener),
           JSON.stringify({ import_id: importId, path: marker.path }),
           { createOnly: true },
         )
@@ -367,8 +382,12 @@ function landingPath(importId: string, path: string): string | undefined {
   }
 }
 
-async function importedBefore(lake: Lake, sha256: string): Promise<string | undefined> {
-  const path = markerPath(sha256);
+async function importedBefore(
+  lake: Lake,
+  sha256: string,
+  listener: string,
+): Promise<string | undefined> {
+  const path = markerPath(sha256, listener);
   if (!(await lake.exists(path))) return undefined;
   try {
     const marker = JSON.parse((await lake.get(path)).toString()) as {
@@ -391,6 +410,7 @@ interface CheckAndLandContext {
   skipBad: boolean;
   seenThisImport: Map<string, string>;
   onProgress: ImportOptions['onProgress'];
+  listener: string;
 }
 
 async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise<FileReport> {
@@ -439,7 +459,7 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
   if (inspection.status === 'ok') {
     const earlier =
       ctx.seenThisImport.get(inspection.sha256) ??
-      (await importedBefore(ctx.lake, inspection.sha256));
+      (await importedBefore(ctx.lake, inspection.sha256, ctx.listener));
     if (earlier) {
       Object.assign(report, {
         status: 'already_imported',

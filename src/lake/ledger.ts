@@ -33,6 +33,8 @@ export interface LedgerEntry {
   kind: LoadKind;
   /** Which source or command made the load: `recently_played`, `export`, `transform`... */
   source: string;
+  /** Whose data the load holds (src/listeners); absent in loads made before listeners: `me`. */
+  listener_id?: string;
   status: LoadStatus;
   started_at: string;
   finished_at: string;

@@ -1,6 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { type Delivery, Notifier } from '../notify/notifier.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildWeeklySummary, type WeeklySummary, weeklySummaryMessage } from './weekly-summary.js';
@@ -35,7 +36,8 @@ export async function sendWeeklySummary(options: {
   send?: boolean;
 }): Promise<SummaryResult> {
   const { config, lake } = options;
-  const warehouse = await openWarehouse(config, lake);
+  // One listener's week (`me`'s until a lake has more: src/listeners).
+  const warehouse = await openWarehouse(config, lake, { listener: DEFAULT_LISTENER });
   let summary: WeeklySummary;
   try {
     summary = await buildWeeklySummary(warehouse, {

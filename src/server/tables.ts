@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Lake } from '../lake/lake.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import {
   attachPublishedTables,
   LakeMirror,
@@ -52,17 +53,27 @@ export class ServedTables {
     private readonly warehouse: Warehouse,
     private readonly lake: Lake,
     private readonly mirror: LakeMirror | undefined,
+    /** Whose dashboard this is: the tables hold their rows only (src/listeners); null: all. */
+    readonly listener: string | null,
   ) {}
 
   static async open(
     lake: Lake,
-    options: { home: string; timezone: string; readers?: number },
+    options: {
+      home: string;
+      timezone: string;
+      readers?: number;
+      /** Whose rows (default `me`); null: every listener's, for the household page. */
+      listener?: string | null;
+    },
   ): Promise<ServedTables> {
     const { timezone, readers = 3 } = options;
+    const listener = options.listener === undefined ? DEFAULT_LISTENER : options.listener;
     const served = new ServedTables(
       await Warehouse.open({ file: ':memory:', timezone }),
       lake,
       LakeMirror.forLake(options.home, lake),
+      listener,
     );
     for (let i = 0; i < readers; i++)
       served.readers.push({ warehouse: await served.warehouse.fork(), queue: Promise.resolve() });
@@ -202,6 +213,7 @@ export class ServedTables {
     this.tables = await attachPublishedTables(this.warehouse, this.mirror?.local ?? this.lake, {
       copy: (table) =>
         table.startsWith('gold.') || /^silver\.dim_(track|artist|album)$/.test(table),
+      listener: this.listener ?? undefined,
     });
     this.names = this.tables.includes('gold.agg_track_daily')
       ? await this.numberTrackDays()

@@ -26,7 +26,11 @@ export const WAREHOUSE_FILE = 'warehouse.duckdb';
 export async function openWarehouse(
   config: Config,
   lake: Lake,
-  options: { pull?: boolean } = {},
+  options: {
+    pull?: boolean;
+    /** Show one listener's rows only (without `listener_id`): for readers of one person's figures. */
+    listener?: string;
+  } = {},
 ): Promise<Warehouse> {
   const mirror = LakeMirror.forLake(config.settings.home, lake);
   if (mirror && options.pull !== false) await mirror.pullPublished();
@@ -35,7 +39,7 @@ export async function openWarehouse(
     timezone: config.settings.timezone,
   });
   try {
-    await attachPublishedTables(warehouse, mirror?.local ?? lake);
+    await attachPublishedTables(warehouse, mirror?.local ?? lake, { listener: options.listener });
   } catch (error) {
     warehouse.close();
     throw error;

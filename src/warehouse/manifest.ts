@@ -95,14 +95,21 @@ export async function exposeTable(
   lakeRoot: string,
   manifest: TableManifest,
   copy = false,
+  listener?: string,
 ): Promise<void> {
   const [layer, name] = manifest.table.split('.') as [string, string];
   const target = `${layer}.${sqlIdentifier(name)}`;
   // A table with no part (a partitioned one with no row) is an empty table of its columns.
-  const source =
+  const all =
     manifest.files.length > 0
       ? `SELECT * FROM ${readParts(lakeRoot, manifest.files)}`
       : `SELECT ${manifest.columns.map((c) => `NULL::${c.type} AS ${sqlIdentifier(c.name)}`).join(', ')} LIMIT 0`;
+  // Seen as one listener: their rows only, without the column that says whose they are, so a
+  // reader written for one listener reads one (src/listeners). The catalogue has no listener.
+  const source =
+    listener !== undefined && manifest.columns.some((c) => c.name === 'listener_id')
+      ? `SELECT * EXCLUDE (listener_id) FROM (${all}) WHERE listener_id = ${sqlString(listener)}`
+      : all;
   if (!copy) {
     await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${source}`);
     return;

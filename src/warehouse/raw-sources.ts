@@ -3,6 +3,7 @@ import { LISTEN_COLUMNS } from '../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../importer/natural-key.js';
 import type { Lake } from '../lake/lake.js';
 import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { lakeLocation } from './dialects/dialect.js';
 import { sqlString, type Warehouse } from './engine.js';
 
@@ -89,6 +90,29 @@ export interface RawCatalog {
   gapFiles: string[];
   /** The extract and import loads: what an incremental model keeps track of. */
   dataLoads: Set<string>;
+  /** The loads of listeners other than `me`, by listener (a load naming nobody is `me`'s). */
+  listenerLoads?: Map<string, string[]>;
+}
+
+/**
+ * SQL naming the listener of a row from its load id: `'me'` in a one-listener lake (nothing
+ * to compute), else a CASE over the loads of the other listeners. `quote` is the engine's
+ * string literal.
+ */
+export function listenerOfLoad(
+  catalog: RawCatalog,
+  loadIdColumn: string,
+  quote: (value: string) => string,
+): string {
+  const others = [...(catalog.listenerLoads ?? new Map<string, string[]>()).entries()].filter(
+    ([, loads]) => loads.length > 0,
+  );
+  if (others.length === 0) return quote(DEFAULT_LISTENER);
+  const cases = others.map(
+    ([listener, loads]) =>
+      `WHEN ${loadIdColumn} IN (${loads.map(quote).join(', ')}) THEN ${quote(listener)}`,
+  );
+  return `CASE ${cases.join(' ')} ELSE ${quote(DEFAULT_LISTENER)} END`;
 }
 
 export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawCatalog> {
@@ -97,8 +121,12 @@ export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawC
   );
   const ingestedAt = new Map<string, string>();
   const dataLoads = new Set<string>();
+  const listenerLoads = new Map<string, string[]>();
   for await (const entry of new LoadLedger(lake).entries()) {
     ingestedAt.set(entry.load_id, entry.finished_at);
+    const listener = entry.listener_id ?? DEFAULT_LISTENER;
+    if (listener !== DEFAULT_LISTENER)
+      listenerLoads.set(listener, [...(listenerLoads.get(listener) ?? []), entry.load_id]);
     if (entry.kind === 'extract' || entry.kind === 'import') dataLoads.add(entry.load_id);
     for (const file of entry.files) {
       for (const source of RAW_SOURCES) {
@@ -112,7 +140,7 @@ export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawC
   const gapFiles: string[] = [];
   for await (const entry of lake.list('_state/gaps/'))
     if (entry.path.endsWith('.json')) gapFiles.push(lakeLocation(lakeRoot, entry.path));
-  return { files, ingestedAt, gapFiles, dataLoads };
+  return { files, ingestedAt, gapFiles, dataLoads, listenerLoads };
 }
 
 /** The absolute paths of a raw source's ledgered files (of some loads only, with `onlyLoads`). */
@@ -146,22 +174,25 @@ export async function registerRawViews(
       paths.length > 0
         ? source.select(`[${paths.map(sqlString).join(', ')}]`)
         : await emptyShape(warehouse, source);
-    await warehouse.run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${body}`);
+    // Every raw row names its listener, by its load.
+    await warehouse.run(
+      `CREATE OR REPLACE TEMP VIEW ${source.name} AS SELECT *, ${listenerOfLoad(catalog, '_load_id', sqlString)} AS _listener_id FROM (${body})`,
+    );
   }
   const gapFiles = catalog.gapFiles;
   counts.raw_gaps = gapFiles.length;
   await warehouse.run(
     `CREATE OR REPLACE TEMP VIEW raw_gaps AS ${
       gapFiles.length > 0
-        ? `SELECT id, source, CAST("from" AS TIMESTAMPTZ) AS gap_from, CAST("to" AS TIMESTAMPTZ) AS gap_to, reason FROM read_json([${gapFiles.map(sqlString).join(', ')}], columns = {id: 'VARCHAR', source: 'VARCHAR', "from": 'VARCHAR', "to": 'VARCHAR', reason: 'VARCHAR'})`
-        : 'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS source, NULL::TIMESTAMPTZ AS gap_from, NULL::TIMESTAMPTZ AS gap_to, NULL::VARCHAR AS reason WHERE false'
+        ? `SELECT coalesce(listener_id, '${DEFAULT_LISTENER}') AS listener_id, id, source, CAST("from" AS TIMESTAMPTZ) AS gap_from, CAST("to" AS TIMESTAMPTZ) AS gap_to, reason FROM read_json([${gapFiles.map(sqlString).join(', ')}], columns = {listener_id: 'VARCHAR', id: 'VARCHAR', source: 'VARCHAR', "from": 'VARCHAR', "to": 'VARCHAR', reason: 'VARCHAR'})`
+        : 'SELECT NULL::VARCHAR AS listener_id, NULL::VARCHAR AS id, NULL::VARCHAR AS source, NULL::TIMESTAMPTZ AS gap_from, NULL::TIMESTAMPTZ AS gap_to, NULL::VARCHAR AS reason WHERE false'
     }`,
   );
   const loads = [...catalog.ingestedAt.entries()].map(
     ([id, at]) => `(${sqlString(id)}, ${sqlString(at)}::TIMESTAMPTZ)`,
   );
   await warehouse.run(
-    `CREATE OR REPLACE TEMP VIEW raw_loads AS SELECT * FROM (VALUES ${loads.length > 0 ? loads.join(', ') : '(NULL, NULL::TIMESTAMPTZ)'}) AS t(_load_id, _ingested_at) WHERE _load_id IS NOT NULL`,
+    `CREATE OR REPLACE TEMP VIEW raw_loads AS SELECT *, ${listenerOfLoad(catalog, '_load_id', sqlString)} AS _listener_id FROM (VALUES ${loads.length > 0 ? loads.join(', ') : '(NULL, NULL::TIMESTAMPTZ)'}) AS t(_load_id, _ingested_at) WHERE _load_id IS NOT NULL`,
   );
   return counts;
 }

@@ -268,7 +268,7 @@ class RawViews implements RawViewsShown {
 export async function attachPublishedTables(
   warehouse: Warehouse,
   lake: Lake,
-  options: { copy?: (table: string) => boolean } = {},
+  options: { copy?: (table: string) => boolean; listener?: string } = {},
 ): Promise<string[]> {
   const lakeRoot = requireLocalRoot(lake);
   await ensureSchemas(warehouse);
@@ -280,7 +280,13 @@ export async function attachPublishedTables(
       !Array.isArray(manifest.files)
     )
       continue;
-    await exposeTable(warehouse, lakeRoot, manifest, options.copy?.(manifest.table) ?? false);
+    await exposeTable(
+      warehouse,
+      lakeRoot,
+      manifest,
+      options.copy?.(manifest.table) ?? false,
+      options.listener,
+    );
     attached.push(manifest.table);
   }
   return attached;

@@ -12,6 +12,7 @@ export function registerImport(program: Command): void {
       'zip files, folders or files: Spotify JSON, Last.fm CSV or JSON, ListenBrainz JSON lines',
     )
     .option('--dry-run', 'check and report everything, land nothing')
+    .option('--listener <name>', "whose history this is (default: me; see the lake's listeners)")
     .option(
       '--skip-bad',
       "land the good records and files; keep the bad ones, with reasons, in the lake's _quarantine/",
@@ -27,7 +28,7 @@ export function registerImport(program: Command): void {
     .action(
       async (
         paths: string[],
-        options: { dryRun?: boolean; skipBad?: boolean },
+        options: { dryRun?: boolean; skipBad?: boolean; listener?: string },
         command: Command,
       ) => {
         const { config, out } = commandContext(command);
@@ -36,6 +37,8 @@ export function registerImport(program: Command): void {
         const { renderImportReport } = await import('../../importer/report.js');
         const { createProgressBar } = await import('../progress.js');
         const lake = openLake(config.settings);
+        const { resolveListener } = await import('../../listeners/registry.js');
+        const listener = await resolveListener(lake, options.listener);
         let done = 0;
         let records = 0;
         let current = '';
@@ -46,6 +49,7 @@ export function registerImport(program: Command): void {
           inputs: paths,
           dryRun: options.dryRun,
           skipBad: options.skipBad,
+          listener,
           onProgress: (event) => {
             switch (event.type) {
               case 'input':

@@ -27,7 +27,11 @@ export function registerRecap(program: Command): void {
       const { rangeRecap, recapYears, warehouseSource, yearRecap } = await import(
         '../../pipeline/recap.js'
       );
-      const warehouse = await openWarehouse(config, openLake(config.settings));
+      const { DEFAULT_LISTENER } = await import('../../listeners/registry.js');
+      // One listener's recap (`me`'s until a lake has more: src/listeners).
+      const warehouse = await openWarehouse(config, openLake(config.settings), {
+        listener: DEFAULT_LISTENER,
+      });
       try {
         let recap: Awaited<ReturnType<typeof yearRecap>>;
         if (span) {

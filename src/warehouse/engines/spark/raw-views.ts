@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import { LISTEN_COLUMNS } from '../../../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../importer/natural-key.js';
-import { RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
+import { DEFAULT_LISTENER } from '../../../listeners/registry.js';
+import { listenerOfLoad, RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
 import { sparkString } from './sql.js';
 
 /**
@@ -123,21 +124,25 @@ export async function registerSparkRawViews(
   onlyLoads?: ReadonlySet<string>,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  // Every raw row names its listener, by its load (raw-sources.ts).
+  const listener = listenerOfLoad(catalog, '_load_id', sparkString);
   for (const source of RAW_SOURCES) {
     const spark = SPARK_RAW_SOURCES[source.name];
     if (spark === undefined) throw new Error(`No Spark reading of raw source ${source.name}`);
     const paths = sourceFiles(catalog, source.name, onlyLoads);
     counts[source.name] = paths.length;
     if (paths.length === 0) {
-      await run(`CREATE OR REPLACE TEMP VIEW ${source.name} AS ${emptyRelation(spark.empty)}`);
+      await run(
+        `CREATE OR REPLACE TEMP VIEW ${source.name} AS ${emptyRelation(`${spark.empty}, _listener_id STRING`)}`,
+      );
       continue;
     }
     const files = `${source.name}__files`;
     await run(readerView(files, spark.reader, sparkPathList(lakeRoot, paths)));
     await run(
-      `CREATE OR REPLACE TEMP VIEW ${source.name} AS ${spark.select(
+      `CREATE OR REPLACE TEMP VIEW ${source.name} AS SELECT *, ${listener} AS _listener_id FROM (${spark.select(
         `(SELECT *, ${fileOfRow} AS _file FROM ${files}) AS f`,
-      )}`,
+      )}) AS r`,
     );
   }
   counts.raw_gaps = catalog.gapFiles.length;
@@ -147,18 +152,19 @@ export async function registerSparkRawViews(
         'raw_gaps__files',
         {
           format: 'json',
-          schema: 'id STRING, source STRING, `from` STRING, `to` STRING, reason STRING',
+          schema:
+            'listener_id STRING, id STRING, source STRING, `from` STRING, `to` STRING, reason STRING',
           multiLine: true,
         },
         sparkPathList(lakeRoot, catalog.gapFiles),
       ),
     );
     await run(
-      'CREATE OR REPLACE TEMP VIEW raw_gaps AS SELECT id, source, CAST(`from` AS TIMESTAMP) AS gap_from, CAST(`to` AS TIMESTAMP) AS gap_to, reason FROM raw_gaps__files',
+      `CREATE OR REPLACE TEMP VIEW raw_gaps AS SELECT coalesce(listener_id, '${DEFAULT_LISTENER}') AS listener_id, id, source, CAST(\`from\` AS TIMESTAMP) AS gap_from, CAST(\`to\` AS TIMESTAMP) AS gap_to, reason FROM raw_gaps__files`,
     );
   } else {
     await run(
-      `CREATE OR REPLACE TEMP VIEW raw_gaps AS ${emptyRelation('id STRING, source STRING, gap_from TIMESTAMP, gap_to TIMESTAMP, reason STRING')}`,
+      `CREATE OR REPLACE TEMP VIEW raw_gaps AS ${emptyRelation('listener_id STRING, id STRING, source STRING, gap_from TIMESTAMP, gap_to TIMESTAMP, reason STRING')}`,
     );
   }
   const loads = [...catalog.ingestedAt.entries()].map(
@@ -166,8 +172,8 @@ export async function registerSparkRawViews(
   );
   await run(
     loads.length > 0
-      ? `CREATE OR REPLACE TEMP VIEW raw_loads AS SELECT * FROM VALUES ${loads.join(', ')} AS t(_load_id, _ingested_at)`
-      : `CREATE OR REPLACE TEMP VIEW raw_loads AS ${emptyRelation('_load_id STRING, _ingested_at TIMESTAMP')}`,
+      ? `CREATE OR REPLACE TEMP VIEW raw_loads AS SELECT *, ${listener} AS _listener_id FROM VALUES ${loads.join(', ')} AS t(_load_id, _ingested_at)`
+      : `CREATE OR REPLACE TEMP VIEW raw_loads AS ${emptyRelation('_load_id STRING, _ingested_at TIMESTAMP, _listener_id STRING')}`,
   );
   return counts;
 }

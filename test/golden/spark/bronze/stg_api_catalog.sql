@@ -1,5 +1,6 @@
 -- bronze.stg_api_catalog, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   get_json_object(body, '$.type') AS kind,
   get_json_object(body, '$.id') AS id,
   get_json_object(body, '$.uri') AS uri,

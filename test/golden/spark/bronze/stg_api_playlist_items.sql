@@ -1,5 +1,6 @@
 -- bronze.stg_api_playlist_items, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   regexp_extract(request_url, '/playlists/([^/]+)/', 1) AS playlist_id,
   CAST(coalesce(get_json_object(request_params, '$.offset'), '0') AS INTEGER) + CAST(n AS INTEGER) - 1 AS position,
   CAST(get_json_object(entry, '$.added_at') AS TIMESTAMP) AS added_at,
@@ -21,7 +22,7 @@ FROM (
   -- The track or episode: `item` in the API since 2026, `track` before; null when unavailable.
   SELECT *, coalesce(get_json_object(entry, '$.item'), get_json_object(entry, '$.track')) AS it
   FROM (
-    SELECT request_url, request_params, fetched_at, _load_id, _source_file,
+    SELECT _listener_id, request_url, request_params, fetched_at, _load_id, _source_file,
       inline(transform(try_variant_get(try_parse_json(body), '$.items', 'array<variant>'), (v, i) -> named_struct('entry', to_json(v), 'n', i + 1)))
     FROM raw_api_responses WHERE resource = 'playlist_items'
   ) AS entries

@@ -1,5 +1,6 @@
 -- bronze.stg_api_profile, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   get_json_object(body, '$.id') AS user_id,
   get_json_object(body, '$.display_name') AS display_name,
   get_json_object(body, '$.product') AS product,

@@ -1,5 +1,6 @@
 -- bronze.stg_api_recently_played, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   CAST(get_json_object(item, '$.played_at') AS TIMESTAMP) AS played_at,
   get_json_object(item, '$.track.id') AS track_id,
   get_json_object(item, '$.track.uri') AS track_uri,

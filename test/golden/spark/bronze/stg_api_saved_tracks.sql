@@ -1,5 +1,6 @@
 -- bronze.stg_api_saved_tracks, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   CAST(get_json_object(item, '$.added_at') AS TIMESTAMP) AS added_at,
   get_json_object(item, '$.track.id') AS track_id,
   get_json_object(item, '$.track.uri') AS track_uri,
@@ -15,6 +16,6 @@ SELECT
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
   CAST(fetched_at AS TIMESTAMP) AS _ingested_at
 FROM (
-  SELECT _load_id, _source_file, fetched_at, inline(transform(try_variant_get(try_parse_json(body), '$.items', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1)))
+  SELECT _listener_id, _load_id, _source_file, fetched_at, inline(transform(try_variant_get(try_parse_json(body), '$.items', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1)))
   FROM raw_api_responses WHERE resource = 'saved_tracks'
 ) AS saved

@@ -1,5 +1,6 @@
 -- bronze.stg_api_top_items, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  _listener_id AS listener_id,
   CASE resource WHEN 'top_artists' THEN 'artist' ELSE 'track' END AS kind,
   coalesce(get_json_object(request_params, '$.time_range'), 'medium_term') AS time_range,
   CAST(coalesce(get_json_object(request_params, '$.offset'), '0') AS INTEGER) + CAST(n AS INTEGER) AS rank,
@@ -14,7 +15,7 @@ SELECT
   regexp_extract(_source_file, '(raw/spotify/.*)$', 1) AS _source_file,
   CAST(fetched_at AS TIMESTAMP) AS _ingested_at
 FROM (
-  SELECT resource, request_params, _load_id, _source_file, fetched_at,
+  SELECT _listener_id, resource, request_params, _load_id, _source_file, fetched_at,
     inline(transform(try_variant_get(try_parse_json(body), '$.items', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1)))
   FROM raw_api_responses WHERE resource IN ('top_artists', 'top_tracks')
 ) AS top_items

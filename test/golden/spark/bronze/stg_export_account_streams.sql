@@ -1,5 +1,6 @@
 -- bronze.stg_export_account_streams, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  l._listener_id AS listener_id,
   md5(concat('acct|', coalesce(`endTime`, ''), '|',
   coalesce(`artistName`, `podcastName`, ''), '|', coalesce(`trackName`, `episodeName`, ''), '|',
   coalesce(CAST(`msPlayed` AS STRING), ''))) AS stream_key,

@@ -9,6 +9,7 @@ WITH entries AS (
   UNION ALL SELECT 'banned_artist', e, _load_id, _source_file FROM (SELECT _load_id, _source_file, inline(transform(try_variant_get(try_parse_json(doc), '$.bannedArtists', 'array<variant>'), (v, i) -> named_struct('e', to_json(v), 'n', i + 1))) FROM raw_export_library) AS x
 )
 SELECT
+  l._listener_id AS listener_id,
   item_kind,
   CASE
     WHEN item_kind IN ('track', 'banned_track') THEN get_json_object(e, '$.track')

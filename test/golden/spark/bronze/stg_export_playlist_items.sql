@@ -10,6 +10,7 @@ items AS (
   FROM playlists
 )
 SELECT
+  l._listener_id AS listener_id,
   get_json_object(p, '$.name') AS playlist_name,
   CAST(playlist_position AS INTEGER) AS playlist_position,
   TRY_CAST(get_json_object(p, '$.lastModifiedDate') AS DATE) AS last_modified_date,

@@ -4,6 +4,7 @@ WITH days AS (
   FROM raw_export_sound_capsule AS r
 )
 SELECT
+  l._listener_id AS listener_id,
   try_cast(get_json_object(item, '$.date') AS DATE) AS day,
   try_cast(get_json_object(item, '$.streamCount') AS BIGINT) AS streams,
   try_cast(get_json_object(item, '$.secondsPlayed') AS BIGINT) AS seconds_played,

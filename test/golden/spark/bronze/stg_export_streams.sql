@@ -1,5 +1,6 @@
 -- bronze.stg_export_streams, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  l._listener_id AS listener_id,
   md5(concat('ext|', coalesce(ts, ''), '|',
   coalesce(nullif(spotify_track_uri, ''), nullif(spotify_episode_uri, ''), nullif(audiobook_chapter_uri, ''),
     concat('names:', coalesce(master_metadata_album_artist_name, ''), '/', coalesce(master_metadata_track_name, ''), '/',

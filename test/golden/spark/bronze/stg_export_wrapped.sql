@@ -1,5 +1,6 @@
 -- bronze.stg_export_wrapped, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  l._listener_id AS listener_id,
   CAST(regexp_extract(r._source_file, 'Wrapped(\\d{4})\\.json$', 1) AS INTEGER) AS year,
   r.doc AS document,
   r._load_id,

@@ -1,5 +1,6 @@
 -- bronze.stg_listens, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  l._listener_id AS listener_id,
   r.listen_key,
   r.source,
   CAST(r.listened_at AS TIMESTAMP) AS listened_at,

@@ -1,5 +1,6 @@
 -- gold.agg_daily_listening, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  listener_id,
   CAST(CAST(ended_at AS TIMESTAMP_NTZ) AS DATE) AS day,
   count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
   coalesce(round(CAST(sum(ms_played) FILTER (WHERE content_type = 'track') AS DOUBLE) / 600) / 100, 0) AS minutes,
@@ -10,4 +11,4 @@ SELECT
   listagg(DISTINCT source, ',') WITHIN GROUP (ORDER BY source) AS sources
 FROM silver__fct_play
 WHERE TRUE
-GROUP BY 1
+GROUP BY 1, 2

@@ -1,5 +1,6 @@
 -- gold.agg_hourly_listening, rendered for Spark (lake /lake, time zone Europe/Berlin)
 SELECT
+  listener_id,
   CAST(CAST(ended_at AS TIMESTAMP_NTZ) AS DATE) AS day,
   CAST(hour(CAST(ended_at AS TIMESTAMP_NTZ)) AS INTEGER) AS hour,
   count(*) FILTER (WHERE counts_as_play) AS plays,

@@ -6,6 +6,7 @@ WITH periods AS (
   SELECT 'all', CAST(NULL AS DATE), * FROM gold__agg_hourly_listening
 )
 SELECT
+  listener_id,
   period,
   period_start,
   CAST(extract(DAYOFWEEK_ISO FROM day) AS INTEGER) AS weekday,
@@ -13,4 +14,4 @@ SELECT
   sum(plays) AS plays,
   round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes
 FROM periods
-GROUP BY period, period_start, weekday, hour
+GROUP BY listener_id, period, period_start, weekday, hour

@@ -1,19 +1,20 @@
 -- gold.agg_top_tracks, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH ranked AS (
   SELECT
+    listener_id,
     period_type,
     period,
     any_value(period_start) AS period_start,
     track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays,
     round(CAST(sum(ms_played) AS DOUBLE) / 600) / 100 AS minutes,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, track_key) AS BIGINT) AS rank_by_minutes
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY count(*) FILTER (WHERE counts_as_play) DESC, sum(ms_played) DESC, track_key) AS BIGINT) AS rank,
+    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY sum(ms_played) DESC, count(*) FILTER (WHERE counts_as_play) DESC, track_key) AS BIGINT) AS rank_by_minutes
   FROM silver__int_play_periods
   WHERE (period_type = 'all' OR TRUE) AND content_type = 'track' AND track_name IS NOT NULL
-  GROUP BY period_type, period, track_key
+  GROUP BY listener_id, period_type, period, track_key
 )
-SELECT r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
+SELECT r.listener_id, r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
   d.artist_name, r.plays, r.minutes, r.rank, r.rank_by_minutes
 FROM ranked AS r
 JOIN silver__int_track_names AS d USING (track_key)

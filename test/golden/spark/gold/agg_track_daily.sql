@@ -1,6 +1,7 @@
 -- gold.agg_track_daily, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH daily AS (
   SELECT
+    listener_id,
     CAST(CAST(ended_at AS TIMESTAMP_NTZ) AS DATE) AS day,
     track_key,
     coalesce(artist_name, '') AS artist_name,
@@ -11,7 +12,7 @@ WITH daily AS (
   WHERE content_type = 'track' AND track_name IS NOT NULL AND TRUE
   GROUP BY ALL
 )
-SELECT d.day, d.track_key, t.track_name, nullif(d.artist_name, '') AS artist_name, t.album_key,
+SELECT d.listener_id, d.day, d.track_key, t.track_name, nullif(d.artist_name, '') AS artist_name, t.album_key,
   a.album_name, d.plays, d.ms_played, d.minutes
 FROM daily AS d
 JOIN silver__int_track_names AS t USING (track_key)

@@ -1,8 +1,9 @@
 -- silver.fct_saved_track, rendered for Spark (lake /lake, time zone Europe/Berlin)
-SELECT track_id, track_uri, CASE WHEN (track_name) RLIKE '\\\\u[0-9A-Fa-f]{4}' THEN coalesce(get_json_object(concat('{"v":"', regexp_replace(replace(replace(replace(regexp_replace(replace((track_name), chr(1), ''), '\\\\u([0-9A-Fa-f]{4})', concat(chr(1), 'u$1')), '\\', '\\\\'), '"', '\\"'), chr(1), '\\'), '[\\x00-\\x1f]', ''), '"}'), '$.v'), (track_name)) ELSE (track_name) END AS track_name, artist_name,
+SELECT listener_id, track_id, track_uri, CASE WHEN (track_name) RLIKE '\\\\u[0-9A-Fa-f]{4}' THEN coalesce(get_json_object(concat('{"v":"', regexp_replace(replace(replace(replace(regexp_replace(replace((track_name), chr(1), ''), '\\\\u([0-9A-Fa-f]{4})', concat(chr(1), 'u$1')), '\\', '\\\\'), '"', '\\"'), chr(1), '\\'), '[\\x00-\\x1f]', ''), '"}'), '$.v'), (track_name)) ELSE (track_name) END AS track_name, artist_name,
   album_name, added_at, first_seen_at, last_seen_at
 FROM (
   SELECT
+    listener_id,
     track_id,
     -- The names of the latest response (a track can be renamed); ties by name, so a rebuild
     -- always picks the same.
@@ -14,5 +15,5 @@ FROM (
     min(fetched_at) AS first_seen_at,
     max(fetched_at) AS last_seen_at
   FROM bronze__stg_api_saved_tracks
-  GROUP BY track_id
+  GROUP BY listener_id, track_id
 )

@@ -1,9 +1,10 @@
 -- silver.fct_spotify_wrapped, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH latest AS (
   SELECT * FROM bronze__stg_export_wrapped
-  QUALIFY row_number() OVER (PARTITION BY year ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, year ORDER BY _load_id DESC, _source_file) = 1
 )
 SELECT
+  listener_id,
   year,
   round(CAST(try_cast(get_json_object(document, '$.yearlyMetrics.totalMsListened') AS BIGINT) AS DOUBLE) / 600) / 100 AS minutes,
   round(CAST(try_cast(get_json_object(document, '$.topPodcasts.totalPodcastMilliseconds') AS BIGINT) AS DOUBLE) / 600) / 100 AS podcast_minutes,

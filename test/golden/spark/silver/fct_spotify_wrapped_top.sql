@@ -1,31 +1,32 @@
 -- silver.fct_spotify_wrapped_top, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH latest AS (
   SELECT * FROM bronze__stg_export_wrapped
-  QUALIFY row_number() OVER (PARTITION BY year ORDER BY _load_id DESC, _source_file) = 1
+  QUALIFY row_number() OVER (PARTITION BY listener_id, year ORDER BY _load_id DESC, _source_file) = 1
 ),
 lists AS (
-  SELECT year, 'track' AS kind, item, n FROM (
-    SELECT year, inline(transform(try_variant_get(try_parse_json(document), '$.topTracks.topTracks', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
+  SELECT listener_id, year, 'track' AS kind, item, n FROM (
+    SELECT listener_id, year, inline(transform(try_variant_get(try_parse_json(document), '$.topTracks.topTracks', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
   ) AS t
   UNION ALL
-  SELECT year, 'artist', item, n FROM (
-    SELECT year, inline(transform(try_variant_get(try_parse_json(document), '$.topArtists.topArtistUris', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
+  SELECT listener_id, year, 'artist', item, n FROM (
+    SELECT listener_id, year, inline(transform(try_variant_get(try_parse_json(document), '$.topArtists.topArtistUris', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
   ) AS a
   UNION ALL
-  SELECT year, 'artist', item, n FROM (
-    SELECT year, inline(transform(try_variant_get(try_parse_json(document), '$.topArtists.topArtists', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
+  SELECT listener_id, year, 'artist', item, n FROM (
+    SELECT listener_id, year, inline(transform(try_variant_get(try_parse_json(document), '$.topArtists.topArtists', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
   ) AS a2
   UNION ALL
-  SELECT year, 'album', item, n FROM (
-    SELECT year, inline(transform(try_variant_get(try_parse_json(document), '$.topAlbums.topAlbums', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
+  SELECT listener_id, year, 'album', item, n FROM (
+    SELECT listener_id, year, inline(transform(try_variant_get(try_parse_json(document), '$.topAlbums.topAlbums', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
   ) AS b
   UNION ALL
-  SELECT year, 'genre', item, n FROM (
-    SELECT year, inline(transform(try_variant_get(try_parse_json(document), '$.topGenres.topGenres', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
+  SELECT listener_id, year, 'genre', item, n FROM (
+    SELECT listener_id, year, inline(transform(try_variant_get(try_parse_json(document), '$.topGenres.topGenres', 'array<variant>'), (v, i) -> named_struct('item', to_json(v), 'n', i + 1))) FROM latest
   ) AS g
 ),
 items AS (
   SELECT
+    listener_id,
     year,
     kind,
     CAST(n AS BIGINT) AS rank,
@@ -41,6 +42,7 @@ items AS (
   FROM lists
 )
 SELECT
+  i.listener_id,
   i.year,
   i.kind,
   i.rank,

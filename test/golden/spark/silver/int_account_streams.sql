@@ -14,6 +14,7 @@ marked AS (
   LEFT JOIN shows AS s ON s.show_name = a.artist_name
 )
 SELECT
+  listener_id,
   stream_key,
   ended_minute,
   ms_played,
