@@ -94,6 +94,15 @@ describe('listeners: two people on one lake', () => {
       years.filter((r) => r.year === '2026').map((r) => [r.listener_id, Number(r.plays)]),
       [['anna', listens]],
     );
+    // Each one's recap is theirs: anna's 2026 is her listens; me has no 2026.
+    const hers = await wrapped(['recap', '--listener', 'anna', '--year', '2026', '--json'], {
+      env,
+    });
+    assert.equal(hers.code, 0, hers.stderr);
+    assert.equal(JSON.parse(hers.stdout).plays, listens);
+    const mine = await wrapped(['recap', '--year', '2026', '--json'], { env });
+    assert.notEqual(mine.code, 0);
+    assert.match(mine.stderr, /No plays in 2026/);
     // Ranks and streaks are per listener: each has one rank 1 per year, and her own streaks.
     const firsts = await queryRows(
       "SELECT listener_id, count(*) AS n FROM gold.agg_top_artists WHERE period_type = 'year' AND rank = 1 GROUP BY 1 ORDER BY 1",

@@ -1,7 +1,7 @@
 // wrapped-me dashboard: plain ES modules, no framework, no build step. Every value from the API
 // is put in the page as text (textContent), never as HTML. This file routes the address to a
 // page; pages/ holds one module per page (overview, wrapped and its story, history, library,
-// health, detail for artists, songs and albums, search), lib/ what they share (the API client,
+// health, household, detail for artists, songs and albums, search), lib/ what they share (the API client,
 // the router, the page frame, charts, formatting, PNG cards). Each view's state lives in the
 // hash, so every view has a shareable address.
 
@@ -12,6 +12,7 @@ import { failure, main, show } from './lib/ui.js';
 import { album, artist, track } from './pages/detail.js';
 import { health } from './pages/health.js';
 import { history } from './pages/history.js';
+import { household } from './pages/household.js';
 import { library } from './pages/library.js';
 import { overview } from './pages/overview.js';
 import { searchPage } from './pages/search.js';
@@ -23,6 +24,7 @@ const PAGES = {
   history,
   library,
   health,
+  household,
   artist,
   track,
   album,
@@ -50,6 +52,12 @@ async function render() {
 api('meta')
   .then((meta) => {
     document.getElementById('tz').textContent = `Time zone: ${meta.timezone}`;
+    // In a household, whose dashboard this is.
+    if (meta.listeners.length > 1) {
+      const who = document.getElementById('listener');
+      who.textContent = `Listener: ${meta.listener}`;
+      who.hidden = false;
+    }
   })
   .catch(() => undefined);
 // The search box in the header, on every page: its text goes to `#/search?q=`.

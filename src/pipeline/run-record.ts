@@ -27,6 +27,12 @@ export interface RunRecord {
       sources: ExtractReport['sources'];
       blocked_until: string | null;
       gaps: Gap[];
+      /** In a lake of several listeners: how each one's pull went (absent with one). */
+      listeners?: Array<{
+        listener: string;
+        status: 'ok' | 'failed';
+        error?: { type: string; message: string };
+      }>;
     };
     /** `skipped` when the caller defers building (the demo's fast-forward builds once at the end). */
     transform?: {

@@ -16,13 +16,19 @@ export const VAULT_SECRETS = {
 } as const;
 
 export type VaultSecretName = (typeof VAULT_SECRETS)[keyof typeof VAULT_SECRETS];
+/** A listener other than `me` keeps their login in a secret of their own (src/listeners). */
+export type ListenerLoginSecret = `${typeof VAULT_SECRETS.login}-${string}`;
 
 /** What the product needs of a vault; tests and `wrapped doctor` use the same two calls. */
 export interface SecretVault {
   readonly url: string;
   /** The secret's current value, or undefined when the vault has no such secret. */
-  get(name: VaultSecretName): Promise<string | undefined>;
-  set(name: VaultSecretName, value: string, contentType?: string): Promise<void>;
+  get(name: VaultSecretName | ListenerLoginSecret): Promise<string | undefined>;
+  set(
+    name: VaultSecretName | ListenerLoginSecret,
+    value: string,
+    contentType?: string,
+  ): Promise<void>;
 }
 
 export class KeyVaultError extends WrappedError {}
@@ -35,7 +41,7 @@ export class KeyVault implements SecretVault {
 
   constructor(readonly url: string) {}
 
-  async get(name: VaultSecretName): Promise<string | undefined> {
+  async get(name: VaultSecretName | ListenerLoginSecret): Promise<string | undefined> {
     const client = await this.secrets();
     try {
       return (await client.getSecret(name)).value;
@@ -45,7 +51,11 @@ export class KeyVault implements SecretVault {
     }
   }
 
-  async set(name: VaultSecretName, value: string, contentType = 'text/plain'): Promise<void> {
+  async set(
+    name: VaultSecretName | ListenerLoginSecret,
+    value: string,
+    contentType = 'text/plain',
+  ): Promise<void> {
     const client = await this.secrets();
     try {
       await client.setSecret(name, value, { contentType, tags: { 'written-by': 'wrapped-me' } });

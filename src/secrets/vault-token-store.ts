@@ -1,6 +1,12 @@
 import { WrappedError } from '../errors.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import type { StoredTokens, TokenStorage } from '../spotify/token-store.js';
-import { type SecretVault, VAULT_SECRETS } from './key-vault.js';
+import {
+  type ListenerLoginSecret,
+  type SecretVault,
+  VAULT_SECRETS,
+  type VaultSecretName,
+} from './key-vault.js';
 
 /**
  * The login kept in Key Vault (KEY_VAULT_URL): the whole token set, refresh token and all, is
@@ -11,16 +17,21 @@ import { type SecretVault, VAULT_SECRETS } from './key-vault.js';
  */
 export class VaultTokenStore implements TokenStorage {
   readonly file: string;
+  /** `me`'s login is the secret `spotify-login`; another listener's `spotify-login-<name>`. */
+  private readonly secret: VaultSecretName | ListenerLoginSecret;
 
   constructor(
     private readonly vault: SecretVault,
     private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>,
+    listener: string = DEFAULT_LISTENER,
   ) {
-    this.file = `Key Vault secret "${VAULT_SECRETS.login}" in ${vault.url}`;
+    this.secret =
+      listener === DEFAULT_LISTENER ? VAULT_SECRETS.login : `${VAULT_SECRETS.login}-${listener}`;
+    this.file = `Key Vault secret "${this.secret}" in ${vault.url}`;
   }
 
   async read(): Promise<StoredTokens | undefined> {
-    const text = await this.vault.get(VAULT_SECRETS.login);
+    const text = await this.vault.get(this.secret);
     if (text === undefined || text.trim() === '') return undefined;
     let tokens: Partial<StoredTokens> | null;
     try {
@@ -38,7 +49,7 @@ export class VaultTokenStore implements TokenStorage {
   }
 
   async write(tokens: StoredTokens): Promise<void> {
-    await this.vault.set(VAULT_SECRETS.login, JSON.stringify(tokens), 'application/json');
+    await this.vault.set(this.secret, JSON.stringify(tokens), 'application/json');
   }
 
   /**
@@ -47,7 +58,7 @@ export class VaultTokenStore implements TokenStorage {
    */
   async clear(): Promise<boolean> {
     const existed = (await this.read()) !== undefined;
-    if (existed) await this.vault.set(VAULT_SECRETS.login, '{}', 'application/json');
+    if (existed) await this.vault.set(this.secret, '{}', 'application/json');
     return existed;
   }
 

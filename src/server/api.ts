@@ -7,6 +7,7 @@ import {
   wrappedYears,
 } from '../gold/reads.js';
 import type { Lake } from '../lake/lake.js';
+import type { Listener } from '../listeners/registry.js';
 import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { csvHeader, csvRow } from '../text.js';
@@ -14,6 +15,7 @@ import type { Row } from '../warehouse/index.js';
 import { albumPage } from './album.js';
 import { artistPage } from './artist.js';
 import { NOT_BUILT, requireTables } from './detail.js';
+import { householdPage } from './household.js';
 import { badRequest, HttpError, notFound } from './http-error.js';
 import { yearsAnExportWouldAdd } from './missing-years.js';
 import { daysInside, type Period, resolvePeriod } from './period.js';
@@ -28,7 +30,13 @@ import { wrappedRange } from './wrapped-range.js';
  * User input reaches SQL only as bound parameters.
  */
 export interface ApiContext {
+  /** The viewer's tables: their rows only. */
   tables: ServedTables;
+  /** Whose dashboard this is (src/listeners). */
+  listener: string;
+  listeners: () => Promise<Listener[]>;
+  /** Every listener's gold, for the household page only. */
+  household: () => Promise<ServedTables>;
   config: Config;
   lake: Lake;
   now: () => Date;
@@ -87,6 +95,12 @@ async function meta(ctx: ApiContext) {
     // Years the listener was on Spotify with no plays here: an extended history would add them.
     missing_years: span.missing_years as string[],
     tables: ctx.tables.tables.filter((t) => !t.startsWith('bronze.')),
+    // Whose dashboard this is, and the household (names only: each one's figures are theirs).
+    listener: ctx.listener,
+    listeners: (await ctx.listeners()).map((l) => ({
+      id: l.id,
+      display_name: l.display_name ?? null,
+    })),
   };
 }
 
@@ -546,6 +560,7 @@ export const ROUTES: Record<string, Handler> = {
   '/api/track': trackPage,
   '/api/album': albumPage,
   '/api/search': search,
+  '/api/household': householdPage,
 };
 
 /**

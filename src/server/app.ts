@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
 import type { Lake } from '../lake/lake.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { PipelineMonitor } from '../pipeline/health.js';
 import { type ApiContext, csvDownload, ROUTES } from './api.js';
-import { checkBinding, hostChecker, sameSecret, TOKEN_COOKIE, tokenOf } from './guard.js';
+import { checkBinding, hostChecker, TOKEN_COOKIE, tokenOf } from './guard.js';
 import { HttpError } from './http-error.js';
 import { remoteImagePolicy } from './images.js';
 import { listen } from './listen.js';
@@ -13,6 +14,7 @@ import { probeResponse } from './probes.js';
 import { staticFile } from './static.js';
 import { ServedTables } from './tables.js';
 import { isVendorPath, vendorFile } from './vendor.js';
+import { LISTENER_COOKIE, Viewers } from './viewers.js';
 
 /** The packaged front end (`web/` beside `dist/`). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
@@ -51,23 +53,50 @@ const SECURITY_HEADERS = {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   checkBinding(options.host, options.token, 'wrapped serve');
-  const tables = await ServedTables.open(options.lake, {
-    home: options.config.settings.home,
-    timezone: options.config.settings.timezone,
-  });
-  const ctx: ApiContext = {
-    tables,
-    config: options.config,
-    lake: options.lake,
-    now: options.now ?? (() => new Date()),
-    remoteImages: remoteImagePolicy(options.config, options.lake),
+  const viewers = new Viewers(options.lake, options.token);
+  const opened: ServedTables[] = [];
+  const open = async (listener: string | null) => {
+    const tables = await ServedTables.open(options.lake, {
+      home: options.config.settings.home,
+      timezone: options.config.settings.timezone,
+      listener,
+    });
+    opened.push(tables);
+    return tables;
   };
+  const remoteImages = remoteImagePolicy(options.config, options.lake);
+  // One copy of the tables per listener who asks (their rows only), opened on first use; and
+  // one of every listener's gold for the household page.
+  const contexts = new Map<string, Promise<ApiContext>>();
+  const contextOf = (listener: string): Promise<ApiContext> => {
+    let ctx = contexts.get(listener);
+    if (ctx === undefined) {
+      ctx = open(listener).then((tables) => ({
+        tables,
+        config: options.config,
+        lake: options.lake,
+        now: options.now ?? (() => new Date()),
+        remoteImages,
+        listener,
+        listeners: () => viewers.list(),
+        household: () => (household ??= open(null)),
+      }));
+      contexts.set(listener, ctx);
+      ctx.catch(() => contexts.delete(listener));
+    }
+    return ctx;
+  };
+  let household: Promise<ServedTables> | undefined;
+  await contextOf(DEFAULT_LISTENER);
   const webRoot = options.webRoot ?? WEB_ROOT;
   const hostAllowed = hostChecker(options.host, options.allowHosts);
   const monitor = new PipelineMonitor(options.config, options.lake, options.now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://wrapped');
+    // A path that is no URL at all (`//`) is a bad request, not a crash of the server.
+    const url = URL.canParse(req.url ?? '/', 'http://wrapped')
+      ? new URL(req.url ?? '/', 'http://wrapped')
+      : new URL('http://wrapped/%00');
     const send = (status: number, body: string | Buffer, type: string, extra = {}) => {
       if (res.headersSent) {
         res.destroy(); // failed midway through a streamed body: the client sees it cut off
@@ -83,22 +112,44 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           `this dashboard does not answer to the host ${JSON.stringify((req.headers.host ?? '').slice(0, 100))} (start it with --allow-host NAME to add one)`,
         );
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'GET only');
-      if (options.token) {
+      // Whose dashboard this is: the token's listener, or (no token anywhere) the one chosen.
+      let viewer: string;
+      const redirect = (cookie: string) => {
+        // One leading slash: `//evil.example` would be another site.
+        res.writeHead(303, {
+          location: `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`,
+          'set-cookie': `${cookie}; HttpOnly; SameSite=Strict; Path=/`,
+          ...SECURITY_HEADERS,
+        });
+        res.end();
+      };
+      if (await viewers.private()) {
         const given = tokenOf(req, url);
-        if (!sameSecret(given, options.token)) throw new HttpError(401, 'access token required');
+        const who = await viewers.byToken(given);
+        if (who === undefined) throw new HttpError(401, 'access token required');
+        viewer = who;
+        const asked = url.searchParams.get('listener');
+        if (asked !== null && asked !== viewer)
+          throw new HttpError(
+            403,
+            'each listener sees their own pages and the household page only',
+          );
         if (url.searchParams.has('token')) {
           // Keep the token in a cookie, and take it out of the address bar and history.
           url.searchParams.delete('token');
-          res.writeHead(303, {
-            // One leading slash: `//evil.example` would be another site.
-            location: `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`,
-            'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
-            ...SECURITY_HEADERS,
-          });
-          res.end();
-          return;
+          return redirect(`${TOKEN_COOKIE}=${encodeURIComponent(given as string)}`);
+        }
+      } else {
+        viewer = await viewers.chosen(req);
+        const asked = url.searchParams.get('listener');
+        if (asked !== null && !url.pathname.startsWith('/api/')) {
+          const name = await viewers.named(asked);
+          url.searchParams.delete('listener');
+          return redirect(`${LISTENER_COOKIE}=${name}`);
         }
       }
+      const ctx = await contextOf(viewer);
+      const tables = ctx.tables;
       const probe = await probeResponse(monitor, url.pathname);
       if (probe) {
         send(probe.status, probe.body, probe.type, { 'cache-control': 'no-store' });
@@ -154,5 +205,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   const server: Server = createServer((req, res) => void handle(req, res));
-  return listen(server, options.host, options.port, () => tables.close());
+  return listen(server, options.host, options.port, () => {
+    for (const tables of opened) tables.close();
+  });
 }

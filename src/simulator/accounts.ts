@@ -46,6 +46,11 @@ export interface AccountsSettings {
   revokeRotatedRefreshTokens: boolean;
   /** The user presses "Cancel" on the consent page. */
   denyConsent: boolean;
+  /**
+   * Who is signed in to Spotify in the browser that consents: the account a login gets. A
+   * household logs in one person after the other (POST /_sim/session).
+   */
+  signedInUser: string;
 }
 
 interface Authorization {
@@ -55,6 +60,8 @@ interface Authorization {
   revoked: boolean;
   /** Granted to the app authenticated with its secret: refreshing needs the secret too. */
   confidential: boolean;
+  /** The Spotify account that consented. */
+  user: string;
 }
 
 interface AccessToken {
@@ -62,7 +69,9 @@ interface AccessToken {
   expiresAt: number;
 }
 
-export type TokenCheck = { ok: true; scope: Set<string> } | { ok: false; response: SimResponse };
+export type TokenCheck =
+  | { ok: true; scope: Set<string>; user: string }
+  | { ok: false; response: SimResponse };
 
 const base64url = (bytes: Buffer) => bytes.toString('base64url');
 
@@ -80,7 +89,14 @@ export function refreshTokenExpiry(authorizedAt: number): number {
 export class Accounts {
   private readonly codes = new Map<
     string,
-    { redirectUri: string; scope: string; challenge?: string; expiresAt: number; used: boolean }
+    {
+      redirectUri: string;
+      scope: string;
+      challenge?: string;
+      expiresAt: number;
+      used: boolean;
+      user: string;
+    }
   >();
   private readonly refreshTokens = new Map<
     string,
@@ -140,6 +156,7 @@ export class Accounts {
       challenge,
       expiresAt: this.clock() + 600_000,
       used: false,
+      user: this.settings.signedInUser,
     });
     return back({ code });
   }
@@ -188,6 +205,7 @@ export class Accounts {
           scope: code.scope,
           revoked: false,
           confidential: authenticated,
+          user: code.user,
         };
         return json(200, {
           ...this.issueAccess(authorization),
@@ -253,7 +271,11 @@ export class Accounts {
       return { ok: false, response: apiError(401, 'Invalid access token') };
     if (entry.expiresAt <= this.clock())
       return { ok: false, response: apiError(401, 'The access token expired') };
-    return { ok: true, scope: new Set(entry.authorization.scope.split(' ').filter(Boolean)) };
+    return {
+      ok: true,
+      scope: new Set(entry.authorization.scope.split(' ').filter(Boolean)),
+      user: entry.authorization.user,
+    };
   }
 
   /** Fault: every access token issued so far expires now. */
@@ -268,7 +290,9 @@ export class Accounts {
     this.failNextRefresh += count;
   }
 
-  revokeAll(): void {
-    for (const { authorization } of this.refreshTokens.values()) authorization.revoked = true;
+  /** The user (or every user) removed the app from their account: their logins stop working. */
+  revokeAll(user?: string): void {
+    for (const { authorization } of this.refreshTokens.values())
+      if (user === undefined || authorization.user === user) authorization.revoked = true;
   }
 }

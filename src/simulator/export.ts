@@ -189,7 +189,7 @@ export function exportEntries(world: World, options: ExportOptions = {}): ZipEnt
   entries.push({ name: `${folder}/YourLibrary.json`, data: accountJson(library), modified });
 
   const playlists = world.playlists
-    .filter((p) => p.ownerId === 'simlistener' || p.ownerId === FRIEND_ID)
+    .filter((p) => p.ownerId === world.userId || p.ownerId === FRIEND_ID)
     .map((p) => {
       const items = p.itemsAt(cutoff);
       const last = items.reduce((m, i) => Math.max(m, i.addedAt), 0);

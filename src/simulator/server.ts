@@ -22,6 +22,11 @@ export interface SimulatorOptions {
   legacyFields?: boolean;
   /** The simulated clock moves on with real time (for a scheduler against the simulator). */
   followRealTime?: boolean;
+  /**
+   * Listeners of this Spotify (default 1, at most 5): `simlistener`, then `simlistener2`...,
+   * each with a history of their own over the same catalogue (a household).
+   */
+  listeners?: number;
 }
 
 export interface RequestLogEntry {
@@ -35,7 +40,10 @@ export interface RequestLogEntry {
 export interface Simulator {
   /** Base URL: accounts at `${url}/authorize` and `${url}/api/token`, the Web API at `${url}/v1`. */
   url: string;
+  /** The first listener (`simlistener`). */
   world: World;
+  /** Every listener, the first one first. */
+  worlds: World[];
   accounts: Accounts;
   close(): Promise<void>;
 }
@@ -59,6 +67,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     start: options.start ?? new Date(),
     historyDays: options.historyDays,
   });
+  const worlds = [world];
+  for (let n = 2; n <= Math.min(5, options.listeners ?? 1); n++)
+    worlds.push(world.housemate(`simlistener${n}`, `Sim Listener ${n}`));
+  const worldOf = (user: string | null | undefined) =>
+    user === null || user === undefined ? world : worlds.find((w) => w.userId === user);
   const accountsSettings: AccountsSettings = {
     clientId: options.clientId ?? 'wrapped-demo',
     clientSecret: options.clientSecret ?? 'wrapped-demo-secret',
@@ -67,6 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     revokeRotatedRefreshTokens: false,
     denyConsent: false,
+    signedInUser: world.userId,
   };
   const accounts = new Accounts(accountsSettings, () => world.now);
   const apiSettings: ApiSettings = {
@@ -81,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tick = () => {
     if (follow) world.now = Math.max(world.now, Date.now() + follow.offset);
   };
-  const api = new WebApi(world, accounts, apiSettings, () => `${base}/v1`);
+  const api = new WebApi(worldOf, accounts, apiSettings, () => `${base}/v1`);
   const faults = new Faults();
   const log: RequestLogEntry[] = [];
 
@@ -115,10 +129,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return json(200, { now: new Date(world.now).toISOString() });
       }
       case 'GET /_sim/truth/plays': {
+        const listener = worldOf(req.query.get('user'));
+        if (!listener) return apiError(404, `no listener ${req.query.get('user')}`);
         const from = Date.parse(req.query.get('from') ?? '');
         const to = Date.parse(req.query.get('to') ?? '') || world.now;
-        const streams = world.streams(
-          Number.isNaN(from) ? world.historyStart : from,
+        const streams = listener.streams(
+          Number.isNaN(from) ? listener.historyStart : from,
           Math.min(to, world.now + 1),
         );
         return json(
@@ -170,9 +186,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           api: apiSettings,
         });
       }
-      case 'POST /_sim/revoke':
-        accounts.revokeAll();
+      case 'POST /_sim/session': {
+        // Who is signed in to Spotify in the browser: the next login is theirs.
+        const user = body().user;
+        if (typeof user !== 'string' || !worldOf(user))
+          return apiError(400, `user must be one of ${worlds.map((w) => w.userId).join(', ')}`);
+        accountsSettings.signedInUser = user;
+        return json(200, { signed_in: user });
+      }
+      case 'POST /_sim/revoke': {
+        // One user (or everyone) removes the app from their account.
+        const user = body().user;
+        accounts.revokeAll(typeof user === 'string' ? user : undefined);
         return json(200, { revoked: true });
+      }
       default:
         return apiError(404, 'unknown control endpoint');
     }
@@ -241,6 +268,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: base,
     world,
+    worlds,
     accounts,
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ import {
   type ShapeOptions,
 } from './objects.js';
 import { SPOTIFY_ID } from './random.js';
-import { type Playlist, USER_ID, type World } from './world.js';
+import type { Playlist, World } from './world.js';
 
 export interface ApiSettings {
   /** Playlist items carry `track` (apps registered before Feb 2026) instead of `item`. */
@@ -31,8 +31,12 @@ const RANGES: Record<string, number> = { short_term: 28, medium_term: 182, long_
 export class WebApi {
   private readonly routes: Array<{ pattern: RegExp; scope?: string; handler: Handler }>;
 
+  /** The listener the request being answered is for (handlers answer synchronously). */
+  private world!: World;
+
   constructor(
-    private readonly world: World,
+    /** The listener behind a token's account (the simulated Spotify's users). */
+    private readonly worldOf: (user: string) => World | undefined,
     private readonly accounts: Accounts,
     private readonly settings: ApiSettings,
     private readonly apiBase: () => string,
@@ -107,6 +111,9 @@ export class WebApi {
     if (req.method !== 'GET') return apiError(405, 'Method not allowed');
     const token = this.accounts.checkBearer(req.headers.authorization);
     if (!token.ok) return token.response;
+    const world = this.worldOf(token.user);
+    if (!world) return apiError(401, 'Invalid access token');
+    this.world = world;
     if (route.r.scope && !token.scope.has(route.r.scope))
       return apiError(403, 'Insufficient client scope');
     return route.r.handler(req, route.m.slice(1));
@@ -120,13 +127,13 @@ export class WebApi {
     const api = this.apiBase();
     return json(200, {
       account_id: this.world.accountId,
-      display_name: 'Sim Listener',
-      external_urls: { spotify: `https://open.spotify.com/user/${USER_ID}` },
-      href: `${api}/users/${USER_ID}`,
-      id: USER_ID,
+      display_name: this.world.displayName,
+      external_urls: { spotify: `https://open.spotify.com/user/${this.world.userId}` },
+      href: `${api}/users/${this.world.userId}`,
+      id: this.world.userId,
       images: [],
       type: 'user',
-      uri: `spotify:user:${USER_ID}`,
+      uri: `spotify:user:${this.world.userId}`,
     });
   }
 
@@ -335,7 +342,8 @@ export class WebApi {
     const playlist = this.world.playlists.find((p) => p.id === id);
     if (!playlist) return apiError(404, 'Resource not found');
     // Development mode: only playlists the user owns or collaborates on can be read.
-    if (playlist.ownerId !== USER_ID && !playlist.collaborative) return apiError(403, 'Forbidden');
+    if (playlist.ownerId !== this.world.userId && !playlist.collaborative)
+      return apiError(403, 'Forbidden');
     return playlist;
   }
 

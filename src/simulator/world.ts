@@ -50,27 +50,63 @@ export const FRIEND_ID = 'simfriend';
  * The simulated Spotify account: an invented catalogue, one listener whose every stream is
  * known (the ground truth), and what that listening leaves behind (a library, playlists,
  * followed artists). Everything is a pure function of the seed and the clock.
+ * `housemate` makes another listener of the same Spotify: the same catalogue and clock, a
+ * taste and a history of their own (their seed is the first one's and their user id).
  */
 export class World {
   readonly seed: string;
   readonly catalog: Catalog;
   readonly historyStart: number;
   readonly accountId: string;
+  readonly userId: string;
+  readonly displayName: string;
   readonly playlists: Playlist[];
   private readonly taste: Taste;
   private readonly days = new Map<number, Stream[]>();
-  now: number;
+  /** Shared by every listener of one simulated Spotify. */
+  private readonly clock: { now: number };
 
-  constructor(options: WorldOptions) {
-    this.seed = options.seed;
-    const start = options.start.getTime();
-    const historyDays = options.historyDays ?? 400;
-    this.historyStart = Math.floor(start / DAY) * DAY - historyDays * DAY;
-    this.now = start;
-    this.catalog = buildCatalog(this.seed, new Date(this.historyStart));
+  constructor(
+    options: WorldOptions,
+    household?: { first: World; userId: string; displayName: string },
+  ) {
+    if (household) {
+      // A housemate: the first listener's Spotify (catalogue, clock), a history of their own.
+      this.seed = `${household.first.seed}/${household.userId}`;
+      this.historyStart = household.first.historyStart;
+      this.clock = household.first.clock;
+      this.catalog = household.first.catalog;
+      this.userId = household.userId;
+      this.displayName = household.displayName;
+    } else {
+      this.seed = options.seed;
+      const start = options.start.getTime();
+      const historyDays = options.historyDays ?? 400;
+      this.historyStart = Math.floor(start / DAY) * DAY - historyDays * DAY;
+      this.clock = { now: start };
+      this.catalog = buildCatalog(this.seed, new Date(this.historyStart));
+      this.userId = USER_ID;
+      this.displayName = 'Sim Listener';
+    }
     this.taste = new Taste(this.catalog, this.seed);
     this.accountId = spotifyId(randomStream(this.seed, 'account')).slice(0, 10);
     this.playlists = buildPlaylists(this);
+  }
+
+  /** Another listener of this Spotify (`simlistener2`...): same catalogue and clock. */
+  housemate(userId: string, displayName: string): World {
+    return new World(
+      { seed: this.seed, start: new Date(this.now) },
+      { first: this, userId, displayName },
+    );
+  }
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  set now(value: number) {
+    this.clock.now = value;
   }
 
   private day(index: number): Stream[] {
@@ -236,8 +272,8 @@ function buildPlaylists(world: World): Playlist[] {
     id: spotifyId(random),
     name,
     description,
-    ownerId: USER_ID,
-    ownerName: 'Sim Listener',
+    ownerId: world.userId,
+    ownerName: world.displayName,
     collaborative: false,
     public: true,
     ...extra,
@@ -247,7 +283,7 @@ function buildPlaylists(world: World): Playlist[] {
       itemsAt: (now) => {
         const items: PlaylistItem[] = roadTrip.map((id, i) => ({
           addedAt: first + i * 60_000,
-          addedBy: USER_ID,
+          addedBy: world.userId,
           kind: 'track',
           id,
         }));
@@ -255,7 +291,7 @@ function buildPlaylists(world: World): Playlist[] {
         for (let w = 0; w < weeks; w++)
           items.push({
             addedAt: first + (w + 1) * 7 * DAY,
-            addedBy: USER_ID,
+            addedBy: world.userId,
             kind: 'track',
             id: roadTripWeekly[w] as string,
           });
@@ -270,7 +306,12 @@ function buildPlaylists(world: World): Playlist[] {
         const weeks = Math.min(friday.length / 2, weekly(now, first + 4 * DAY));
         for (let w = 0; w < weeks; w++) {
           const at = first + 4 * DAY + (w + 1) * 7 * DAY;
-          items.push({ addedAt: at, addedBy: USER_ID, kind: 'track', id: friday[2 * w] as string });
+          items.push({
+            addedAt: at,
+            addedBy: world.userId,
+            kind: 'track',
+            id: friday[2 * w] as string,
+          });
           items.push({
             addedAt: at + 3_600_000,
             addedBy: FRIEND_ID,
@@ -290,20 +331,20 @@ function buildPlaylists(world: World): Playlist[] {
             ...bits.map(
               (id, i): PlaylistItem => ({
                 addedAt: start + (10 + i) * DAY,
-                addedBy: USER_ID,
+                addedBy: world.userId,
                 kind: 'track',
                 id,
               }),
             ),
             {
               addedAt: start + 20 * DAY,
-              addedBy: USER_ID,
+              addedBy: world.userId,
               kind: 'episode',
               id: episode,
             } satisfies PlaylistItem,
             {
               addedAt: start + 21 * DAY,
-              addedBy: USER_ID,
+              addedBy: world.userId,
               kind: 'local',
               id: null,
               local: {
@@ -315,7 +356,7 @@ function buildPlaylists(world: World): Playlist[] {
             } satisfies PlaylistItem,
             {
               addedAt: start + 22 * DAY,
-              addedBy: USER_ID,
+              addedBy: world.userId,
               kind: 'null',
               id: null,
             } satisfies PlaylistItem,

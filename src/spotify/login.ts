@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.js';
-import { ConfigError, WrappedError } from '../errors.js';
+import { ConfigError, UsageError, WrappedError } from '../errors.js';
+import { openLake } from '../lake/open.js';
+import { DEFAULT_LISTENER, saveListener } from '../listeners/registry.js';
 import { openStateStores } from '../state/stores.js';
 import { waitForCallback } from './callback-server.js';
 import { SpotifyClient } from './client.js';
@@ -26,8 +28,9 @@ export function oauthApp(config: Config): OAuthApp {
 export function spotifyClient(
   config: Config,
   overrides: Partial<ConstructorParameters<typeof SpotifyClient>[0]> = {},
+  listener: string = DEFAULT_LISTENER,
 ): SpotifyClient {
-  const state = openStateStores(config);
+  const state = openStateStores(config, undefined, listener);
   return new SpotifyClient({
     app: oauthApp(config),
     apiUrl: config.settings.spotifyApiUrl,
@@ -40,6 +43,8 @@ export function spotifyClient(
 
 export interface LoginOptions {
   config: Config;
+  /** Whose login this is (src/listeners; default `me`). */
+  listener?: string;
   /** Receives the authorise URL once the callback server listens. */
   onAuthorizeUrl: (url: string) => void;
   timeoutMs?: number;
@@ -54,7 +59,10 @@ export async function login(options: LoginOptions): Promise<StoredTokens> {
   const app = oauthApp(options.config);
   const state = randomBytes(16).toString('base64url');
   const pkce = app.clientSecret ? undefined : pkcePair();
-  const url = authorizeUrl(app, state, pkce?.challenge);
+  const listener = options.listener ?? DEFAULT_LISTENER;
+  const url = authorizeUrl(app, state, pkce?.challenge, {
+    showDialog: listener !== DEFAULT_LISTENER,
+  });
   const code = await waitForCallback({
     redirectUri: app.redirectUri,
     state,
@@ -95,7 +103,21 @@ export async function login(options: LoginOptions): Promise<StoredTokens> {
     account_id: me.account_id ?? null,
     display_name: me.display_name ?? null,
   };
-  const stores = openStateStores(options.config);
+  // The listener registry names the account, and refuses one already another listener's.
+  const lake = openLake(options.config.settings);
+  const named = saveListener(lake, {
+    id: listener,
+    spotify_user_id: me.id,
+    display_name: me.display_name ?? undefined,
+  });
+  if (listener === DEFAULT_LISTENER)
+    // `me` logs in without a lake to reach (a laptop before the cloud lake exists): naming
+    // the account can wait for `wrapped doctor --fix`; only a clash stops the login.
+    await named.catch((error: unknown) => {
+      if (error instanceof UsageError) throw error;
+    });
+  else await named;
+  const stores = openStateStores(options.config, lake, listener);
   await stores.tokens.write(tokens);
   await stores.blocks.clear();
   return tokens;

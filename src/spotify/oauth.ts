@@ -36,13 +36,21 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export function authorizeUrl(app: OAuthApp, state: string, challenge: string | undefined): string {
+export function authorizeUrl(
+  app: OAuthApp,
+  state: string,
+  challenge: string | undefined,
+  options: { showDialog?: boolean } = {},
+): string {
   const url = new URL(`${app.accountsUrl}/authorize`);
   url.searchParams.set('client_id', app.clientId);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('redirect_uri', app.redirectUri);
   url.searchParams.set('scope', SCOPES.join(' '));
   url.searchParams.set('state', state);
+  // Spotify's consent page again even for an app already approved, with its "Not you?": how a
+  // second person of a household logs in from a browser signed in as the first.
+  if (options.showDialog) url.searchParams.set('show_dialog', 'true');
   if (challenge) {
     url.searchParams.set('code_challenge_method', 'S256');
     url.searchParams.set('code_challenge', challenge);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writePrivateFile } from '../config/env-file.js';
 import { WrappedError } from '../errors.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 
 /** What the product keeps of a login. Secrets: access_token, refresh_token. */
 export interface StoredTokens {
@@ -52,9 +53,14 @@ export class TokenStore implements TokenStorage {
   readonly file: string;
   private readonly lockFile: string;
 
-  constructor(readonly home: string) {
-    this.file = join(home, TOKEN_FILE);
-    this.lockFile = join(home, LOCK_FILE);
+  /** `me`'s login is `spotify-tokens.json`; another listener's `spotify-tokens.<name>.json`. */
+  constructor(
+    readonly home: string,
+    listener: string = DEFAULT_LISTENER,
+  ) {
+    const own = listener === DEFAULT_LISTENER ? '' : `.${listener}`;
+    this.file = join(home, TOKEN_FILE.replace(/\.json$/, `${own}.json`));
+    this.lockFile = join(home, LOCK_FILE.replace(/\.lock$/, `${own}.lock`));
   }
 
   async read(): Promise<StoredTokens | undefined> {

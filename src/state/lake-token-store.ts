@@ -2,6 +2,7 @@ import { LakeConflictError, WrappedError } from '../errors.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { LakeLock, LockHeldError } from '../lake/lock.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import type { StoredTokens, TokenStorage } from '../spotify/token-store.js';
 import { open, parseStateKey, type Sealed, seal } from './sealed.js';
 
@@ -12,15 +13,23 @@ import { open, parseStateKey, type Sealed, seal } from './sealed.js';
  * once cannot both win and lose the rotated refresh token.
  */
 export class LakeTokenStore implements TokenStorage {
-  readonly file = layout.state('auth/spotify-tokens.json');
+  readonly file: string;
   /** The version last read: a write replaces only that one. */
   private version: string | undefined;
   private key: Buffer | undefined;
 
+  /** `me`'s login is `_state/auth/spotify-tokens.json`; another's `_state/auth/<name>/...`. */
   constructor(
     private readonly lake: Lake,
     private readonly keyText: string | undefined,
-  ) {}
+    private readonly listener: string = DEFAULT_LISTENER,
+  ) {
+    this.file = layout.state(
+      listener === DEFAULT_LISTENER
+        ? 'auth/spotify-tokens.json'
+        : `auth/${listener}/spotify-tokens.json`,
+    );
+  }
 
   /** Asked for only when the login is used: `wrapped status` works without the key. */
   private sealingKey(): Buffer {
@@ -79,7 +88,7 @@ export class LakeTokenStore implements TokenStorage {
   /** Runs `fn` holding the login's lock in the lake; waits up to a minute for another holder. */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     const lock = new LakeLock(this.lake, {
-      name: 'spotify-login',
+      name: this.listener === DEFAULT_LISTENER ? 'spotify-login' : `spotify-login-${this.listener}`,
       command: 'a Spotify token refresh',
       heartbeatMs: 10_000,
       staleAfterMs: 60_000,

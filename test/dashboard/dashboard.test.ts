@@ -115,6 +115,7 @@ describe('dashboard in Chromium', { skip }, () => {
         'history',
         'library',
         'health',
+        'household',
         artistPage,
         trackPage,
         albumPage,

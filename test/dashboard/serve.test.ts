@@ -73,6 +73,7 @@ describe('wrapped serve', () => {
       '/%2e%2e%2fpackage.json',
       '/app.js%00.html',
       '/%E0%A4%A',
+      '//',
     ]) {
       const res = await get(open.url, path);
       assert.equal(res.status, 404, path);

@@ -19,6 +19,7 @@ import { packagedModelsDir } from '../../src/config/settings.js';
 import { FsLake } from '../../src/lake/drivers/fs.js';
 import type { Lake } from '../../src/lake/lake.js';
 import { newLoadId } from '../../src/lake/load-id.js';
+import { saveListener } from '../../src/listeners/registry.js';
 import { exportZip } from '../../src/simulator/export.js';
 import { type Simulator, startSimulator } from '../../src/simulator/server.js';
 import { Warehouse } from '../../src/warehouse/engine.js';
@@ -209,12 +210,25 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
       { env: env(home) },
     );
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+    // A second listener with the same scrobbles and no Spotify history: nothing of hers may
+    // pair with the first listener's plays.
+    await saveListener(new FsLake(join(home, 'lake')), { id: 'anna' });
+    const hers = await wrapped(['import', join(dir, 'scrobbles.csv'), '--listener', 'anna'], {
+      env: env(home),
+    });
+    assert.equal(hers.code, 0, hers.stdout + hers.stderr);
     const { sparkHome } = await bothEngines(home);
-    const [matched] = await queryRows(
-      "SELECT count(*) FILTER (WHERE source LIKE '%+lastfm') AS both, count(*) FILTER (WHERE source = 'lastfm') AS alone FROM silver.fct_play",
+    const matched = await queryRows(
+      "SELECT listener_id, count(*) FILTER (WHERE source LIKE '%+lastfm') AS both, count(*) FILTER (WHERE source = 'lastfm') AS alone FROM silver.fct_play GROUP BY 1 ORDER BY 1",
       env(sparkHome),
     );
-    assert.deepEqual([Number(matched?.both), Number(matched?.alone)], [300, 50]);
+    assert.deepEqual(
+      matched.map((r) => [r.listener_id, Number(r.both), Number(r.alone)]),
+      [
+        ['anna', 0, 350],
+        ['me', 300, 50],
+      ],
+    );
   });
 
   it("records at every import limit build on Spark, and every table equals DuckDB's", async () => {

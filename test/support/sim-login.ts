@@ -80,13 +80,15 @@ export async function pollHourly(
 }
 
 /**
- * `wrapped auth login --no-browser` in a child, with the test playing the browser against the
- * simulator's consent page. Returns the exit code and what the command printed.
+ * `wrapped auth login --no-browser` (or another login command: `listener add anna`) in a child,
+ * with the test playing the browser against the simulator's consent page. Returns the exit
+ * code and what the command printed.
  */
 export async function cliLogin(
   env: Record<string, string>,
+  command: string[] = ['auth', 'login'],
 ): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [BIN, 'auth', 'login', '--no-browser', '--json'], {
+  const child = spawn(process.execPath, [BIN, ...command, '--no-browser', '--json'], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -103,7 +103,7 @@ export function registerAuth(program: Command): void {
 }
 
 /** Best effort: a missing browser is fine, the URL is printed anyway. */
-function openBrowser(url: string): void {
+export function openBrowser(url: string): void {
   import('node:child_process').then(({ spawn }) => {
     const command =
       process.platform === 'darwin'

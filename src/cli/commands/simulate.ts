@@ -74,10 +74,21 @@ export function registerSimulate(program: Command): void {
     .option('--client-id <id>', 'the one app it knows', 'wrapped-demo')
     .option('--client-secret <secret>', "that app's secret", 'wrapped-demo-secret')
     .option('--realtime', 'the simulated clock moves on with real time (to try `wrapped schedule`)')
+    .option(
+      '--listeners <n>',
+      'accounts of this Spotify (1-5): simlistener, simlistener2...; POST /_sim/session {"user":...} says who logs in next',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 5)
+          throw new InvalidArgumentError('a whole number from 1 to 5');
+        return n;
+      },
+      1,
+    )
     .addHelpText(
       'after',
       '\nControl API (for tests and the demo): POST /_sim/clock {"advance":"PT1H"} or {"follow":true}, GET /_sim/truth/plays,\n' +
-        'GET /_sim/requests, POST /_sim/faults, POST /_sim/settings. Ctrl-C stops it.',
+        'GET /_sim/requests, POST /_sim/faults, POST /_sim/settings, POST /_sim/session, POST /_sim/revoke. Ctrl-C stops it.',
     )
     .action(
       async (
@@ -89,6 +100,7 @@ export function registerSimulate(program: Command): void {
           clientId: string;
           clientSecret: string;
           realtime?: boolean;
+          listeners: number;
         },
         command: Command,
       ) => {
@@ -104,6 +116,7 @@ export function registerSimulate(program: Command): void {
           clientId: options.clientId,
           clientSecret: options.clientSecret,
           followRealTime: options.realtime,
+          listeners: options.listeners,
         });
         const info = {
           url: sim.url,
