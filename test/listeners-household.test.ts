@@ -16,6 +16,7 @@ import { freeCallbackPort } from './support/free-port.js';
 import { queryRows, tempDir, wrapped } from './support/helpers.js';
 import { control } from './support/oauth.js';
 import { cliLogin } from './support/sim-login.js';
+import { type SlackReceiver, startSlackReceiver } from './support/slack-receiver.js';
 import { type TruthPlay, windowAt } from './support/truth.js';
 
 const HOURS = 30;
@@ -24,6 +25,7 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   let sim: Simulator;
   let home: string;
   let env: Record<string, string>;
+  let slack: SlackReceiver;
   const polls: number[] = [];
 
   before(async () => {
@@ -33,7 +35,9 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
       listeners: 2,
     });
     home = await tempDir();
+    slack = await startSlackReceiver();
     env = {
+      SLACK_WEBHOOK_URL: slack.url,
       WRAPPED_HOME: home,
       WRAPPED_TIMEZONE: 'UTC',
       SPOTIFY_CLIENT_ID: 'wrapped-demo',
@@ -44,6 +48,7 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   });
   after(async () => {
     await sim.close();
+    await slack.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -189,6 +194,7 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   it("anna's lost login fails her pull only: me's plays still land, and the run says whose login to renew", async () => {
     const config = loadConfig({ env, cwd: home });
     const lake = new FsLake(join(home, 'lake'));
+    slack.messages.length = 0;
     // anna removes the app from her Spotify account.
     await control(sim.url, 'POST', 'revoke', { user: 'simlistener2' });
     await control(sim.url, 'POST', 'clock', { advance: 'PT2H' });
@@ -202,6 +208,15 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
     assert.equal(record.status, 'failed');
     assert.match(record.error?.message ?? '', /^anna: /);
     assert.match(record.error?.hint ?? '', /wrapped listener add anna/);
+    // The incident (and its one Slack message) says whose login, and what to run.
+    assert.deepEqual(record.incidents?.opened, ['login_required']);
+    const incidents = JSON.parse(
+      await readFile(join(home, 'lake', '_state', 'incidents.json'), 'utf8'),
+    );
+    assert.match(JSON.stringify(incidents), /anna: Spotify no longer accepts the saved login/);
+    const [message] = slack.messages.slice(-1);
+    assert.match(JSON.stringify(message), /Spotify login required \(anna\)/);
+    assert.match(JSON.stringify(message), /wrapped listener add anna/);
     assert.deepEqual(
       record.stages.extract?.listeners?.map((l) => [l.listener, l.status]),
       [

@@ -1,5 +1,6 @@
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import type { Message } from '../notify/message.js';
 import type { RunRecord } from './run-record.js';
 
@@ -61,18 +62,27 @@ export async function updateIncidents(
   };
 
   const loginLost = run.error?.type === 'ReauthRequired' || run.error?.type === 'NotLoggedIn';
+  // Whose login, when it is not `me`'s (a household: src/listeners).
+  const otherListener =
+    run.error?.listener !== undefined && run.error.listener !== 'me'
+      ? run.error.listener
+      : undefined;
   if (loginLost) {
     open(
       { key: 'login_required', kind: 'login_required', summary: run.error?.message ?? '' },
       {
         kind: 'login_required',
         severity: 'error',
-        title: 'wrapped-me: Spotify login required',
+        title: `wrapped-me: Spotify login required${otherListener ? ` (${otherListener})` : ''}`,
         lines: [
           run.error?.message ?? 'Spotify no longer accepts the saved login.',
-          'Runs cannot reach Spotify until you log in again; your export and what was landed are safe.',
+          otherListener
+            ? `Runs cannot reach Spotify for ${otherListener} until they log in again; the other listeners' runs go on, and what was landed is safe.`
+            : 'Runs cannot reach Spotify until you log in again; your export and what was landed are safe.',
         ],
-        hint: 'Run `wrapped auth login` on the machine that runs wrapped-me.',
+        hint: otherListener
+          ? `Run \`wrapped listener add ${otherListener}\` on the machine that runs wrapped-me, and let ${otherListener} log in.`
+          : 'Run `wrapped auth login` on the machine that runs wrapped-me.',
       },
     );
   } else if (run.stages.extract && run.stages.extract.status !== 'failed') {

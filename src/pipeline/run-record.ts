@@ -49,7 +49,14 @@ export interface RunRecord {
       failures: CheckResult[];
     };
   };
-  error?: { stage: string; type: string; message: string; hint?: string };
+  error?: {
+    stage: string;
+    type: string;
+    message: string;
+    hint?: string;
+    /** In a lake of several listeners: whose pull failed (src/listeners). */
+    listener?: string;
+  };
   incidents?: { opened: string[]; closed: string[] };
   notifications?: Delivery;
 }

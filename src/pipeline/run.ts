@@ -176,6 +176,7 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
     // A login gone (or a store that cannot give it): the run says whose.
     fail('extract', lost.error);
     if (household && record.error) {
+      record.error.listener = lost.listener;
       record.error.message = `${lost.listener}: ${record.error.message}`;
       if (lost.listener !== DEFAULT_LISTENER)
         record.error.hint = `Log ${lost.listener} in again with \`wrapped listener add ${lost.listener}\`; the other listeners' runs go on.`;
