@@ -52,6 +52,18 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
     await rm(home, { recursive: true, force: true });
   });
 
+  /** `wrapped run` once the simulated clock moved on by `advance` (an ISO duration). */
+  async function runAfter(advance: string, transform = false) {
+    await control(sim.url, 'POST', 'clock', { advance });
+    return runPipeline({
+      config: loadConfig({ env, cwd: home }),
+      lake: new FsLake(join(home, 'lake')),
+      now: new Date(sim.world.now),
+      client: { backoffMs: 5 },
+      transform,
+    });
+  }
+
   it('each listener logs in with their own account; one account cannot be two listeners', async () => {
     const me = await cliLogin(env);
     assert.equal(me.code, 0, me.stdout);
@@ -83,18 +95,9 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   });
 
   it("hourly runs pull both accounts; each listener's plays are exactly what their account showed", async () => {
-    const config = loadConfig({ env, cwd: home });
-    const lake = new FsLake(join(home, 'lake'));
     for (let hour = 0; hour < HOURS; hour++) {
-      await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
+      const record = await runAfter('PT1H', hour === HOURS - 1);
       polls.push(sim.world.now);
-      const record = await runPipeline({
-        config,
-        lake,
-        now: new Date(sim.world.now),
-        client: { backoffMs: 5 },
-        transform: hour === HOURS - 1,
-      });
       assert.equal(record.status, 'ok', JSON.stringify(record.error));
       assert.deepEqual(
         record.stages.extract?.listeners?.map((l) => [l.listener, l.status]),
@@ -151,21 +154,12 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   });
 
   it("Spotify's rate limit is the app's: once it says wait, no listener's pull asks", async () => {
-    const config = loadConfig({ env, cwd: home });
-    const lake = new FsLake(join(home, 'lake'));
     await control(sim.url, 'POST', 'faults', {
       rules: [
         { path: '/v1/me/player/recently-played', kind: 'rate_limit', retry_after: 7200, count: 1 },
       ],
     });
-    await control(sim.url, 'POST', 'clock', { advance: 'PT1H' });
-    const record = await runPipeline({
-      config,
-      lake,
-      now: new Date(sim.world.now),
-      client: { backoffMs: 5 },
-      transform: false,
-    });
+    const record = await runAfter('PT1H');
     await control(sim.url, 'DELETE', 'faults');
     assert.ok(record.stages.extract?.blocked_until, 'the block is recorded');
     const annas = record.stages.extract?.sources.filter((s) => s.listener === 'anna') ?? [];
@@ -175,14 +169,7 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
       JSON.stringify(annas),
     );
     // After the wait, both pull again.
-    await control(sim.url, 'POST', 'clock', { advance: 'PT3H' });
-    const later = await runPipeline({
-      config,
-      lake,
-      now: new Date(sim.world.now),
-      client: { backoffMs: 5 },
-      transform: false,
-    });
+    const later = await runAfter('PT3H');
     assert.equal(later.status, 'ok', JSON.stringify(later.error));
     assert.ok(
       later.stages.extract?.sources.some(
@@ -192,19 +179,10 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
   });
 
   it("anna's lost login fails her pull only: me's plays still land, and the run says whose login to renew", async () => {
-    const config = loadConfig({ env, cwd: home });
-    const lake = new FsLake(join(home, 'lake'));
     slack.messages.length = 0;
     // anna removes the app from her Spotify account.
     await control(sim.url, 'POST', 'revoke', { user: 'simlistener2' });
-    await control(sim.url, 'POST', 'clock', { advance: 'PT2H' });
-    const record = await runPipeline({
-      config,
-      lake,
-      now: new Date(sim.world.now),
-      client: { backoffMs: 5 },
-      transform: false,
-    });
+    const record = await runAfter('PT2H');
     assert.equal(record.status, 'failed');
     assert.match(record.error?.message ?? '', /^anna: /);
     assert.match(record.error?.hint ?? '', /wrapped listener add anna/);
