@@ -6,10 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadConfig } from '../src/config/load.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { saveListener } from '../src/listeners/registry.js';
+import { runPipeline } from '../src/pipeline/run.js';
 import { ENDSONG, endsongStreams, musicByYear } from './support/endsong.js';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
 
@@ -127,5 +130,24 @@ describe('listeners: two people on one lake', () => {
       streaks.map((r) => [r.listener_id, Number(r.days)]),
       days.map((r) => [r.listener_id, Number(r.days)]),
     );
+  });
+
+  it('a damaged listener registry stops the pulls and the run says how to repair it', async () => {
+    const home = await tempDir();
+    const env = { WRAPPED_HOME: home, WRAPPED_TIMEZONE: TZ };
+    await mkdir(join(home, 'lake', '_state'), { recursive: true });
+    await writeFile(
+      join(home, 'lake', '_state', 'listeners.json'),
+      '{"version": 1, "listeners": [',
+    );
+    const record = await runPipeline({
+      config: loadConfig({ env, cwd: home }),
+      lake: new FsLake(join(home, 'lake')),
+      transform: false,
+    });
+    assert.equal(record.status, 'failed');
+    assert.equal(record.stages.extract?.status, 'failed');
+    assert.match(record.error?.message ?? '', /listeners\.json is not valid JSON/);
+    assert.match(record.error?.hint ?? '', /doctor --fix/);
   });
 });

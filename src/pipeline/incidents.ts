@@ -64,7 +64,7 @@ export async function updateIncidents(
   const loginLost = run.error?.type === 'ReauthRequired' || run.error?.type === 'NotLoggedIn';
   // Whose login, when it is not `me`'s (a household: src/listeners).
   const otherListener =
-    run.error?.listener !== undefined && run.error.listener !== 'me'
+    run.error?.listener !== undefined && run.error.listener !== DEFAULT_LISTENER
       ? run.error.listener
       : undefined;
   if (loginLost) {

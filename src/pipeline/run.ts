@@ -1,17 +1,16 @@
 import type { Config } from '../config/load.js';
 import { WrappedError } from '../errors.js';
-import { type ExtractReport, runExtract, type SourceReport } from '../extract/extract.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
 import { LakeLock, LockHeldError, type LockHolder } from '../lake/lock.js';
-import { DEFAULT_LISTENER, readListeners } from '../listeners/registry.js';
+import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { Notifier } from '../notify/notifier.js';
-import { spotifyClient } from '../spotify/login.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
 import { loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
+import { extractEveryListener } from './extract-stage.js';
 import { updateIncidents } from './incidents.js';
 import type { RunRecord } from './run-record.js';
 import { transform } from './transform.js';
@@ -113,88 +112,24 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
   // Housekeeping: in-progress files of writers that were killed (invisible to readers anyway).
   if (lake instanceof FsLake) await lake.sweepTemporaryFiles().catch(() => 0);
 
-  // Extract, for each listener in turn (src/listeners): one listener's lost login does not
-  // stop the others, and the rate limit is the app's, so once Spotify says wait, all wait.
+  // Extract, for each listener in turn (extract-stage.ts).
   options.onStage?.('extract');
   let started = performance.now();
-  const { listeners } = await readListeners(lake).catch(() => ({
-    listeners: [{ id: DEFAULT_LISTENER }],
-  }));
-  const household = listeners.length > 1;
-  const pulls: Array<{ listener: string; report?: ExtractReport; error?: unknown }> = [];
-  for (const { id } of listeners) {
-    try {
-      const client = spotifyClient(config, { now: () => now.getTime(), ...options.client }, id);
-      const report = await runExtract({
-        lake,
-        client,
-        blocks: openStateStores(config, lake).blocks,
-        now,
-        listener: id,
-      });
-      pulls.push({ listener: id, report });
-    } catch (error) {
-      pulls.push({ listener: id, error });
+  const extract = await extractEveryListener({ config, lake, now, client: options.client });
+  record.stages.extract = { ...extract.stage, seconds: (performance.now() - started) / 1000 };
+  if (extract.lost) {
+    // A login gone (or a store that cannot give it, or no registry to read): say whose.
+    fail('extract', extract.lost.error);
+    if (extract.lost.listener !== undefined && record.error) {
+      const whose = extract.lost.listener;
+      record.error.listener = whose;
+      record.error.message = `${whose}: ${record.error.message}`;
+      if (whose !== DEFAULT_LISTENER)
+        record.error.hint = `Log ${whose} in again with \`wrapped listener add ${whose}\`; the other listeners' runs go on.`;
     }
-  }
-  const reports = pulls.flatMap((p) => (p.report ? [p.report] : []));
-  const sources = pulls.flatMap((p) =>
-    (p.report?.sources ?? []).map((s) => (household ? { ...s, listener: p.listener } : s)),
-  );
-  const thrown = pulls.filter((p) => p.error !== undefined);
-  const failed = sources.filter((s) => s.status === 'failed');
-  record.stages.extract = {
-    status: failed.length > 0 || thrown.length > 0 ? 'failed' : 'ok',
-    seconds: (performance.now() - started) / 1000,
-    requests: reports.reduce((n, r) => n + r.requests, 0),
-    rate_limited: reports.reduce((n, r) => n + (r.rate_limited ?? 0), 0),
-    sources,
-    blocked_until: reports.map((r) => r.blocked_until).find((b) => b !== null) ?? null,
-    gaps: sources.flatMap((s) => s.gaps ?? []),
-    ...(household
-      ? {
-          listeners: pulls.map((p) => ({
-            listener: p.listener,
-            status:
-              p.error !== undefined || p.report?.sources.some((s) => s.status === 'failed')
-                ? ('failed' as const)
-                : ('ok' as const),
-            ...(p.error === undefined
-              ? {}
-              : {
-                  error: {
-                    type: (p.error as Error).name,
-                    message: config.redact((p.error as Error).message),
-                  },
-                }),
-          })),
-        }
-      : {}),
-  };
-  const lost = thrown[0];
-  if (lost) {
-    // A login gone (or a store that cannot give it): the run says whose.
-    fail('extract', lost.error);
-    if (household && record.error) {
-      record.error.listener = lost.listener;
-      record.error.message = `${lost.listener}: ${record.error.message}`;
-      if (lost.listener !== DEFAULT_LISTENER)
-        record.error.hint = `Log ${lost.listener} in again with \`wrapped listener add ${lost.listener}\`; the other listeners' runs go on.`;
-    }
-  } else if (failed.length > 0) {
-    const first = failed[0];
-    const all = failed.length === sources.filter((s) => s.status !== 'skipped').length;
-    const whose = (s: SourceReport) => (household ? `${s.listener} ${s.source}` : s.source);
+  } else if (extract.failure) {
     record.status = 'failed';
-    record.error = {
-      stage: 'extract',
-      type: first?.error?.type ?? 'Error',
-      message: `${failed.length} source${failed.length === 1 ? '' : 's'} failed (${failed.map(whose).join(', ')}): ${first?.error?.message ?? ''}`,
-      hint:
-        first?.error?.retryable || all
-          ? 'Spotify had trouble; the next run tries again. Nothing already landed is lost.'
-          : 'Run `wrapped extract` by hand to see the details.',
-    };
+    record.error = extract.failure;
   }
 
   // Transform and check, even after a partial extract: what landed deserves its tables.
