@@ -46,6 +46,8 @@ export const TABLES: ModelTable[] = [
     description:
       'One row per day you listened: minutes, plays, podcasts and unidentified listening.',
     columns: [
+      // Whose listening (a household: src/listeners); a slicer on it shows one person.
+      c('listener_id', 'string'),
       c('day', 'dateTime', { format: 'yyyy-mm-dd' }),
       c('plays', 'int64'),
       c('minutes', 'double', { format: '#,0' }),
@@ -60,6 +62,8 @@ export const TABLES: ModelTable[] = [
     source: 'gold.agg_track_daily',
     description: 'One row per day and track: the plays and minutes of each song.',
     columns: [
+      // Whose listening (a household: src/listeners); a slicer on it shows one person.
+      c('listener_id', 'string'),
       c('day', 'dateTime', { format: 'yyyy-mm-dd' }),
       c('track_key', 'string', { hidden: true }),
       c('track_name', 'string'),
@@ -74,6 +78,8 @@ export const TABLES: ModelTable[] = [
     source: 'gold.wrapped_year',
     description: 'Your Wrapped, one row per year.',
     columns: [
+      // Whose listening (a household: src/listeners); a slicer on it shows one person.
+      c('listener_id', 'string'),
       c('year', 'string'),
       c('minutes', 'double', { format: '#,0' }),
       c('plays', 'int64'),
