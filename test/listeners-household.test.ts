@@ -134,6 +134,15 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
       assert.ok(expected.size > 20, `${listener}: ${expected.size} plays`);
       assert.deepEqual([...playsOf(listener)].sort(), [...expected].sort(), listener);
     }
+    // `wrapped status` names the other listener, their login and newest play.
+    const status = JSON.parse((await wrapped(['status', '--json'], { env })).stdout);
+    const annaTruth = [...playsOf('anna')].map((p) => p.split('|')[1] as string).sort();
+    assert.deepEqual(
+      status.household.map((l: Record<string, unknown>) => [l.listener, l.display_name]),
+      [['anna', 'Sim Listener 2']],
+    );
+    assert.ok(status.household[0].login_days_left > 170);
+    assert.equal(status.household[0].newest_play_landed, annaTruth.at(-1));
     // Two people, two histories.
     const mine = playsOf('me');
     assert.ok([...playsOf('anna')].some((p) => !mine.has(p)));

@@ -3,6 +3,7 @@ import { SOURCE_NAMES } from '../extract/extract.js';
 import { listGaps, readSourceState } from '../extract/state.js';
 import type { Lake } from '../lake/lake.js';
 import { holderIsAlive, LakeLock } from '../lake/lock.js';
+import { DEFAULT_LISTENER, type Listener, readListeners } from '../listeners/registry.js';
 import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
 import { readIncidents } from './incidents.js';
@@ -54,6 +55,7 @@ export async function collectStatus(
     });
   }
   const recent = await readSourceState(lake, 'recently_played');
+  const household = await otherListeners(config, lake, now);
   const incidents = Object.values((await readIncidents(lake)).open);
   const runPaths: string[] = [];
   for await (const entry of lake.list('_state/runs/')) runPaths.push(entry.path);
@@ -96,6 +98,8 @@ export async function collectStatus(
       : null,
     blocked_until: block?.until ?? null,
     newest_play_landed: (recent?.newest_played_at as string | undefined) ?? null,
+    /** The other listeners of a household (src/listeners): their logins and newest plays. */
+    household,
     last_successful_run: lastSuccess,
     scheduler: holder
       ? {
@@ -123,3 +127,24 @@ export async function collectStatus(
 }
 
 export type Status = Awaited<ReturnType<typeof collectStatus>>;
+
+/** Each listener but `me`: whether their login works for how long, and their newest play. */
+async function otherListeners(config: Config, lake: Lake, now: Date) {
+  const { listeners } = await readListeners(lake).catch(() => ({ listeners: [] as Listener[] }));
+  const others = [];
+  for (const l of listeners.filter((x) => x.id !== DEFAULT_LISTENER)) {
+    const tokens = await openStateStores(config, lake, l.id)
+      .tokens.read()
+      .catch(() => undefined);
+    const recent = await readSourceState(lake, 'recently_played', l.id);
+    others.push({
+      listener: l.id,
+      display_name: tokens?.display_name ?? l.display_name ?? null,
+      login_days_left: tokens
+        ? Math.floor((refreshTokenExpiry(tokens.authorized_at).getTime() - now.getTime()) / DAY)
+        : null,
+      newest_play_landed: (recent?.newest_played_at as string | undefined) ?? null,
+    });
+  }
+  return others;
+}

@@ -25,6 +25,14 @@ export function registerStatus(program: Command): void {
           ? `Login       ${status.login.display_name ?? '?'} (${status.login.account_id ?? '?'}), ${status.login.days_left} days left`
           : 'Login       none: run `wrapped auth login`',
       );
+      for (const l of status.household)
+        out.print(
+          `Listener    ${l.listener}: ${
+            l.login_days_left === null
+              ? `no login (\`wrapped listener add ${l.listener}\`)`
+              : `${l.display_name ?? '?'}, ${l.login_days_left} days left`
+          }; newest play ${l.newest_play_landed ?? 'none landed yet'}`,
+        );
       if (status.blocked_until)
         out.print(`Blocked     Spotify asked to wait until ${status.blocked_until}`);
       out.print(`Newest play ${status.newest_play_landed ?? 'none landed yet'}`);
