@@ -7,7 +7,7 @@ import {
   wrappedYears,
 } from '../gold/reads.js';
 import type { Lake } from '../lake/lake.js';
-import type { Listener } from '../listeners/registry.js';
+import { DEFAULT_LISTENER, type Listener } from '../listeners/registry.js';
 import { spotifyBeside } from '../pipeline/spotify-wrapped.js';
 import { collectStatus, type LakeUsage, lakeUsage } from '../pipeline/status.js';
 import { csvHeader, csvRow } from '../text.js';
@@ -546,7 +546,9 @@ async function health(ctx: ApiContext) {
         [today(ctx)],
       )
     : [];
-  return { ...status, timezone: ctx.tables.timezone, coverage };
+  // The viewer's own gaps only: another listener's say when they listened.
+  const gaps = status.gaps.filter((g) => (g.listener_id ?? DEFAULT_LISTENER) === ctx.listener);
+  return { ...status, gaps, timezone: ctx.tables.timezone, coverage };
 }
 
 export const ROUTES: Record<string, Handler> = {

@@ -6,7 +6,7 @@
  * browser.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +105,31 @@ describe('the dashboard of a household', () => {
       rows.every((r) => !r.includes('Artist C')),
       'no play of me',
     );
+    // The Health page lists her coverage gaps, not another's (they say when he listened).
+    const gaps = join(home, 'lake', '_state', 'gaps');
+    await mkdir(gaps, { recursive: true });
+    for (const [id, listener] of [
+      ['gap-me', undefined],
+      ['gap-anna', 'anna'],
+    ])
+      await writeFile(
+        join(gaps, `${id}.json`),
+        JSON.stringify({
+          id,
+          source: 'recently_played',
+          ...(listener ? { listener_id: listener } : {}),
+          from: '2026-03-01T10:00:00Z',
+          to: '2026-03-01T12:00:00Z',
+          detected_at: '2026-03-01T13:00:00Z',
+          reason: 'test',
+        }),
+      );
+    const seen = async (headers: Record<string, string>) =>
+      ((await (await get('/api/health', headers)).json()).gaps as Array<{ id: string }>).map(
+        (g) => g.id,
+      );
+    assert.deepEqual(await seen(anna), ['gap-anna']);
+    assert.deepEqual(await seen({ authorization: `Bearer ${tokens.me}` }), ['gap-me']);
     // The household page, from her side.
     const household = await (await get('/api/household', anna)).json();
     assert.equal(household.comparison.a.listener, 'anna');
