@@ -138,9 +138,16 @@ export async function saveListener(
   return { added, listeners: result };
 }
 
-/** Takes a listener off the registry (their data stays until `wrapped loads remove`). */
+/**
+ * Takes a listener off the registry (their data stays until `wrapped loads remove`). Never
+ * `me`: the lake's own listener, whom every command means when no listener is named.
+ */
 export async function removeListener(lake: Lake, name: string): Promise<Listener[]> {
   const id = listenerId(name);
+  if (id === DEFAULT_LISTENER)
+    throw new UsageError(
+      `"${DEFAULT_LISTENER}" is this lake's own listener, whom every command means when none is named; it stays. Remove the others by name.`,
+    );
   let result: Listener[] = [];
   await updateVersioned(lake, LISTENERS_PATH, (current) => {
     const listeners =
@@ -151,8 +158,6 @@ export async function removeListener(lake: Lake, name: string): Promise<Listener
       throw new UsageError(
         `No listener "${id}" on this lake (listeners: ${listeners.map((l) => l.id).join(', ')}).`,
       );
-    if (listeners.length === 1)
-      throw new UsageError(`"${id}" is the lake's only listener; a lake keeps at least one.`);
     result = listeners.filter((l) => l.id !== id);
     return serialize(result);
   });
