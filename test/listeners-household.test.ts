@@ -217,4 +217,23 @@ describe('a household: two Spotify accounts pulled into one lake', () => {
     assert.equal(mine?.status, 'ok');
     assert.ok(mine?.load_id, 'me pulled new plays');
   });
+
+  it('removing a listener forgets their login and keeps their plays; me stays', async () => {
+    const refused = await wrapped(['listener', 'remove', 'me'], { env });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /own listener/);
+    const removed = await wrapped(['listener', 'remove', 'anna', '--json'], { env });
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(JSON.parse(removed.stdout), {
+      removed: 'anna',
+      login_forgotten: true,
+      listeners: ['me'],
+    });
+    await assert.rejects(readFile(join(home, 'spotify-tokens.anna.json')), /ENOENT/);
+    const [kept] = await queryRows(
+      "SELECT count(*) AS n FROM silver.fct_play WHERE listener_id = 'anna'",
+      env,
+    );
+    assert.ok(Number(kept?.n) > 20, 'her plays stay until her loads are removed');
+  });
 });
