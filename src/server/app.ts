@@ -93,7 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const monitor = new PipelineMonitor(options.config, options.lake, options.now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    // A path that is no URL at all (`//`) is a bad request, not a crash of the server.
+    // A path that is no URL at all (`//`) names nothing here (a 404), and must not crash the server.
     const url = URL.canParse(req.url ?? '/', 'http://wrapped')
       ? new URL(req.url ?? '/', 'http://wrapped')
       : new URL('http://wrapped/%00');
