@@ -125,10 +125,7 @@ export async function saveListener(
       added = false;
       Object.assign(same, definedOnly({ ...listener, id }));
     } else {
-      if (listeners.length >= MAX_LISTENERS)
-        throw new UsageError(
-          `This lake has ${MAX_LISTENERS} listeners already (${listeners.map((l) => l.id).join(', ')}), Spotify's limit for an app in development mode. Remove one first: wrapped listener remove NAME.`,
-        );
+      refuseSixth(listeners, id);
       added = true;
       listeners.push({ ...definedOnly({ ...listener, id }), added_at: now.toISOString() });
     }
@@ -136,6 +133,14 @@ export async function saveListener(
     return serialize(listeners);
   });
   return { added, listeners: result };
+}
+
+/** Refuses a listener who would be one more than Spotify's development-mode limit. */
+export function refuseSixth(listeners: Listener[], id: string): void {
+  if (!listeners.some((l) => l.id === id) && listeners.length >= MAX_LISTENERS)
+    throw new UsageError(
+      `This lake has ${MAX_LISTENERS} listeners already (${listeners.map((l) => l.id).join(', ')}), Spotify's limit for an app in development mode. Remove one first: wrapped listener remove NAME.`,
+    );
 }
 
 /**

@@ -33,16 +33,21 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A cookie's value as the browser sent it (still encoded), if it sent one. */
+export function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  return (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([key]) => key === name)?.[1];
+}
+
 export function tokenOf(req: IncomingMessage, url: URL): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  const cookie = (req.headers.cookie ?? '')
-    .split(';')
-    .map((c) => c.trim().split('='))
-    .find(([name]) => name === TOKEN_COOKIE);
-  if (cookie?.[1]) {
+  const cookie = cookieOf(req, TOKEN_COOKIE);
+  if (cookie) {
     try {
-      return decodeURIComponent(cookie[1]);
+      return decodeURIComponent(cookie);
     } catch {
       throw badRequest(`the ${TOKEN_COOKIE} cookie is malformed`);
     }

@@ -6,7 +6,7 @@ import {
   readListeners,
   tokenDigest,
 } from '../listeners/registry.js';
-import { sameSecret } from './guard.js';
+import { cookieOf, sameSecret } from './guard.js';
 import { HttpError } from './http-error.js';
 
 export const LISTENER_COOKIE = 'wrapped_listener';
@@ -57,10 +57,7 @@ export class Viewers {
 
   /** An open dashboard's chosen listener (cookie), checked against the registry. */
   async chosen(req: IncomingMessage): Promise<string> {
-    const cookie = (req.headers.cookie ?? '')
-      .split(';')
-      .map((c) => c.trim().split('='))
-      .find(([name]) => name === LISTENER_COOKIE)?.[1];
+    const cookie = cookieOf(req, LISTENER_COOKIE);
     if (cookie === undefined) return DEFAULT_LISTENER;
     const known = (await this.list()).some((l) => l.id === cookie);
     return known ? cookie : DEFAULT_LISTENER;

@@ -23,17 +23,12 @@ export function registerListener(program: Command): void {
       async (name: string, options: { browser: boolean; timeout: string }, command: Command) => {
         const { config, out } = await secretsContext(command);
         const { openLake } = await import('../../lake/open.js');
-        const { listenerId, readListeners, MAX_LISTENERS } = await import(
+        const { listenerId, readListeners, refuseSixth } = await import(
           '../../listeners/registry.js'
         );
-        const { UsageError } = await import('../../errors.js');
         const id = listenerId(name);
         // Refuse a sixth listener before anyone logs in.
-        const { listeners } = await readListeners(openLake(config.settings));
-        if (!listeners.some((l) => l.id === id) && listeners.length >= MAX_LISTENERS)
-          throw new UsageError(
-            `This lake has ${MAX_LISTENERS} listeners already (${listeners.map((l) => l.id).join(', ')}), Spotify's limit for an app in development mode. Remove one first: wrapped listener remove NAME.`,
-          );
+        refuseSixth((await readListeners(openLake(config.settings))).listeners, id);
         const { login } = await import('../../spotify/login.js');
         const tokens = await login({
           config,
