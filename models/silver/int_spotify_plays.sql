@@ -64,6 +64,10 @@ ext_k AS (
     coalesce(artist_name, show_name, '') AS who, coalesce(track_name, episode_name, '') AS what, ms_played,
     row_number() OVER (PARTITION BY listener_id, date_trunc('minute', ended_at), coalesce(artist_name, show_name, ''), coalesce(track_name, episode_name, ''), ms_played ORDER BY skey) AS n
   FROM ext
+  -- Only the minutes account data has streams in can pair: a lake without account data, or
+  -- the years before it, names no extended row for matching. A (listener, minute) is kept or
+  -- dropped whole, so each row's number `n` is the one it has among every row.
+  WHERE (listener_id, date_trunc('minute', ended_at)) IN (SELECT listener_id, ended_minute FROM acct)
 ),
 acct_k AS (
   SELECT listener_id, skey, ended_minute AS minute,
