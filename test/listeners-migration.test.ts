@@ -21,6 +21,7 @@ const CATALOGUE = new Set([
   'silver.int_track_names',
   'silver.int_album_names',
   'silver.int_catalog_sightings',
+  'silver.int_catalog_seen',
 ]);
 
 describe('a single-listener lake from the previous release migrates in place', () => {

@@ -2,7 +2,7 @@
 -- URI under its synthetic key (silver.int_name_links). Names are the latest seen; duration and
 -- cover image come from API objects when any was landed. Its artist and album are the URIs seen
 -- on the track itself when any (two albums of one artist can share a name), else by names.
--- depends_on: silver.int_catalog_sightings, silver.int_name_links
+-- depends_on: silver.int_catalog_seen, silver.int_name_links
 -- key: track_key
 -- check: not_null(key_kind)
 -- check: accepted_values(key_kind: uri, synthetic)
@@ -10,16 +10,16 @@ WITH by_uri AS (
   SELECT
     uri AS track_key,
     uri AS track_uri,
-    {{ latest(name, seen_at) }} AS track_name,
-    {{ latest(artist_name, seen_at) }} AS artist_name,
-    {{ latest(album_name, seen_at) }} AS album_name,
+    {{ latest(name, last_seen_at) }} AS track_name,
+    {{ latest(artist_name, last_seen_at) }} AS artist_name,
+    {{ latest(album_name, last_seen_at) }} AS album_name,
     max(duration_ms) AS duration_ms,
-    {{ latest(image_url, seen_at) }} AS image_url,
-    {{ latest(artist_uri, seen_at) }} AS artist_uri,
-    {{ latest(album_uri, seen_at) }} AS album_uri,
-    min(seen_at) AS first_seen_at,
+    {{ latest(image_url, last_seen_at) }} AS image_url,
+    {{ latest(artist_uri, last_seen_at) }} AS artist_uri,
+    {{ latest(album_uri, last_seen_at) }} AS album_uri,
+    min(first_seen_at) AS first_seen_at,
     'uri' AS key_kind
-  FROM silver.int_catalog_sightings
+  FROM silver.int_catalog_seen
   WHERE kind = 'track' AND uri IS NOT NULL
   GROUP BY uri
 ),
@@ -29,15 +29,15 @@ by_name AS (
     CAST(NULL AS STRING) AS track_uri,
     l.name AS track_name,
     nullif(l.artist_name, '') AS artist_name,
-    {{ latest(s.album_name, s.seen_at) }} AS album_name,
+    {{ latest(s.album_name, s.last_seen_at) }} AS album_name,
     CAST(NULL AS BIGINT) AS duration_ms,
     CAST(NULL AS STRING) AS image_url,
     CAST(NULL AS STRING) AS artist_uri,
     CAST(NULL AS STRING) AS album_uri,
-    min(s.seen_at) AS first_seen_at,
+    min(s.first_seen_at) AS first_seen_at,
     'synthetic' AS key_kind
   FROM silver.int_name_links AS l
-  JOIN silver.int_catalog_sightings AS s
+  JOIN silver.int_catalog_seen AS s
     ON s.kind = 'track' AND s.name = l.name AND coalesce(s.artist_name, '') = l.artist_name
   WHERE l.kind = 'track' AND NOT l.has_uri
   GROUP BY l.key, l.name, l.artist_name

@@ -2,6 +2,9 @@
 -- API, and the Last.fm / ListenBrainz listens, whose lengths are left to Spotify's), Liked Songs, top lists, playlists (API and export), follows, the library file and
 -- catalogue lookups. The catalogue dimensions and the name-to-URI links are built from this.
 -- materialized: view
+-- Each row is dated by `seen_at`, its input's own event time where the input has one (a play's
+-- end, a listen): silver.int_catalog_seen rebuilds only the years those change.
+-- event_time: seen_at
 -- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_listens, bronze.stg_api_recently_played, bronze.stg_api_saved_tracks, bronze.stg_api_top_items, bronze.stg_api_playlist_items, bronze.stg_api_catalog, bronze.stg_api_followed_artists, bronze.stg_export_library, bronze.stg_export_playlist_items
 SELECT 'track' AS kind, track_uri AS uri, track_name AS name, artist_name, album_name,
   CAST(NULL AS STRING) AS artist_uri, CAST(NULL AS STRING) AS album_uri, CAST(NULL AS BIGINT) AS duration_ms,

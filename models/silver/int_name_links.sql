@@ -4,28 +4,28 @@
 -- track as the plays that carried the URI. Names never seen with a URI get a stable synthetic
 -- key, `name:<artist>/<title>` (tracks, albums) or `name:<artist>` (artists), which gives way
 -- to the URI as soon as one is seen. `artist_name` is '' when unknown.
--- depends_on: silver.int_catalog_sightings
+-- depends_on: silver.int_catalog_seen
 -- key: kind, artist_name, name
 -- check: not_null(kind, artist_name, name, key)
 -- check: accepted_values(kind: track, album, artist)
 WITH pairs AS (
-  SELECT 'track' AS kind, coalesce(artist_name, '') AS artist_name, name, uri
-  FROM silver.int_catalog_sightings WHERE kind = 'track' AND name IS NOT NULL
+  SELECT 'track' AS kind, coalesce(artist_name, '') AS artist_name, name, uri, sightings
+  FROM silver.int_catalog_seen WHERE kind = 'track' AND name IS NOT NULL
   UNION ALL
-  SELECT 'album', coalesce(artist_name, ''), album_name, album_uri
-  FROM silver.int_catalog_sightings WHERE kind = 'track' AND album_name IS NOT NULL
+  SELECT 'album', coalesce(artist_name, ''), album_name, album_uri, sightings
+  FROM silver.int_catalog_seen WHERE kind = 'track' AND album_name IS NOT NULL
   UNION ALL
-  SELECT 'album', coalesce(artist_name, ''), name, uri
-  FROM silver.int_catalog_sightings WHERE kind = 'album' AND name IS NOT NULL
+  SELECT 'album', coalesce(artist_name, ''), name, uri, sightings
+  FROM silver.int_catalog_seen WHERE kind = 'album' AND name IS NOT NULL
   UNION ALL
-  SELECT 'artist', '', artist_name, artist_uri
-  FROM silver.int_catalog_sightings WHERE kind IN ('track', 'album') AND artist_name IS NOT NULL
+  SELECT 'artist', '', artist_name, artist_uri, sightings
+  FROM silver.int_catalog_seen WHERE kind IN ('track', 'album') AND artist_name IS NOT NULL
   UNION ALL
-  SELECT 'artist', '', name, uri
-  FROM silver.int_catalog_sightings WHERE kind = 'artist' AND name IS NOT NULL
+  SELECT 'artist', '', name, uri, sightings
+  FROM silver.int_catalog_seen WHERE kind = 'artist' AND name IS NOT NULL
 ),
 counted AS (
-  SELECT kind, artist_name, name, uri, count(*) AS n FROM pairs GROUP BY ALL
+  SELECT kind, artist_name, name, uri, sum(sightings) AS n FROM pairs GROUP BY kind, artist_name, name, uri
 )
 SELECT
   kind,

@@ -1,22 +1,22 @@
 -- silver.int_name_links, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH pairs AS (
-  SELECT 'track' AS kind, coalesce(artist_name, '') AS artist_name, name, uri
-  FROM silver__int_catalog_sightings WHERE kind = 'track' AND name IS NOT NULL
+  SELECT 'track' AS kind, coalesce(artist_name, '') AS artist_name, name, uri, sightings
+  FROM silver__int_catalog_seen WHERE kind = 'track' AND name IS NOT NULL
   UNION ALL
-  SELECT 'album', coalesce(artist_name, ''), album_name, album_uri
-  FROM silver__int_catalog_sightings WHERE kind = 'track' AND album_name IS NOT NULL
+  SELECT 'album', coalesce(artist_name, ''), album_name, album_uri, sightings
+  FROM silver__int_catalog_seen WHERE kind = 'track' AND album_name IS NOT NULL
   UNION ALL
-  SELECT 'album', coalesce(artist_name, ''), name, uri
-  FROM silver__int_catalog_sightings WHERE kind = 'album' AND name IS NOT NULL
+  SELECT 'album', coalesce(artist_name, ''), name, uri, sightings
+  FROM silver__int_catalog_seen WHERE kind = 'album' AND name IS NOT NULL
   UNION ALL
-  SELECT 'artist', '', artist_name, artist_uri
-  FROM silver__int_catalog_sightings WHERE kind IN ('track', 'album') AND artist_name IS NOT NULL
+  SELECT 'artist', '', artist_name, artist_uri, sightings
+  FROM silver__int_catalog_seen WHERE kind IN ('track', 'album') AND artist_name IS NOT NULL
   UNION ALL
-  SELECT 'artist', '', name, uri
-  FROM silver__int_catalog_sightings WHERE kind = 'artist' AND name IS NOT NULL
+  SELECT 'artist', '', name, uri, sightings
+  FROM silver__int_catalog_seen WHERE kind = 'artist' AND name IS NOT NULL
 ),
 counted AS (
-  SELECT kind, artist_name, name, uri, count(*) AS n FROM pairs GROUP BY ALL
+  SELECT kind, artist_name, name, uri, sum(sightings) AS n FROM pairs GROUP BY kind, artist_name, name, uri
 )
 SELECT
   kind,
