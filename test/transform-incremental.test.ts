@@ -68,6 +68,18 @@ describe('transform: incremental equals --full-refresh', () => {
     const incremental = await transform();
     const again = incremental.models.find((m) => m.model === 'bronze.stg_export_streams');
     assert.equal(again?.added, 0, 'the export is not read again');
+    // The polls landed no export file: the export's models take them as read, with no query.
+    assert.equal(again?.reused, true, 'polls are not queried for export rows');
+    const exportLoads = JSON.parse(
+      await readFile(join(home, 'lake', 'bronze', 'stg_export_streams', '_manifest.json'), 'utf8'),
+    ) as Manifest;
+    const apiLoads = JSON.parse(
+      await readFile(
+        join(home, 'lake', 'bronze', 'stg_api_recently_played', '_manifest.json'),
+        'utf8',
+      ),
+    ) as Manifest;
+    assert.deepEqual(exportLoads.loads, apiLoads.loads, 'both have read every load');
     sim.world.now += 3 * 24 * HOUR;
     await importExport('second.zip'); // overlaps the first, and the polls
     await poll(4);

@@ -155,6 +155,29 @@ export function sourceFiles(
 }
 
 /**
+ * The raw sources an incremental model's rows come from: the raw views its SQL reads, by name.
+ * `raw_loads` may only be looked up (`JOIN raw_loads`), as every model does for `_ingested_at`;
+ * undefined when it names none, or takes rows from `raw_loads` or `raw_gaps`, which no load's
+ * files hold.
+ */
+export function rowSourcesOf(sql: string): string[] | undefined {
+  if (/\bFROM\s+raw_loads\b/i.test(sql) || /\braw_gaps\b/.test(sql)) return undefined;
+  const read = RAW_SOURCES.map((s) => s.name).filter((name) =>
+    new RegExp(`\\b${name}\\b`).test(sql),
+  );
+  return read.length > 0 ? read : undefined;
+}
+
+/** Whether any of these loads landed a file of one of these raw sources. */
+export function loadsHoldAny(
+  catalog: RawCatalog,
+  sources: readonly string[],
+  loads: ReadonlySet<string>,
+): boolean {
+  return sources.some((source) => sourceFiles(catalog, source, loads).length > 0);
+}
+
+/**
  * Creates the raw views for this connection; returns how many files each one reads. With
  * `onlyLoads`, the raw views hold only the files of those loads (an incremental build reads
  * what it has not read before); the gaps and the load list are always whole.
@@ -197,8 +220,19 @@ export async function registerRawViews(
   return counts;
 }
 
-/** The source's columns with no rows: its SELECT over one empty file of the right format. */
+/** The empty shapes each connection holds already (temporary tables live as long as it). */
+const emptyShapesMade = new WeakMap<Warehouse, Set<string>>();
+
+/**
+ * The source's columns with no rows: its SELECT over one empty file of the right format, made
+ * once per connection (a build registers the raw views several times: whole, then for the
+ * loads an incremental model has not read, where most sources have no file).
+ */
 async function emptyShape(warehouse: Warehouse, source: RawSource): Promise<string> {
+  const table = `${source.name}_empty`;
+  const made = emptyShapesMade.get(warehouse) ?? new Set<string>();
+  emptyShapesMade.set(warehouse, made);
+  if (made.has(table)) return `SELECT * FROM ${table}`;
   const { mkdtemp, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(join(tmpdir(), 'wrapped-empty-'));
@@ -211,11 +245,11 @@ async function emptyShape(warehouse: Warehouse, source: RawSource): Promise<stri
         : '[]'),
   );
   // Materialise the empty relation so the temporary file can go.
-  const table = `${source.name}_empty`;
   await warehouse.run(
     `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (${source.select(`[${sqlString(file)}]`)}) WHERE false`,
   );
   const { rm } = await import('node:fs/promises');
   await rm(dir, { recursive: true, force: true });
+  made.add(table);
   return `SELECT * FROM ${table}`;
 }

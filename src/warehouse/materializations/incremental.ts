@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { NO_CHANGE } from '../changes.js';
 import { daysOfRows } from '../diff.js';
 import type { TableManifest } from '../manifest.js';
-import { versionOf } from '../manifest.js';
-import type { RawCatalog } from '../raw-sources.js';
+import { versionOf, writeManifest } from '../manifest.js';
+import { loadsHoldAny, type RawCatalog, rowSourcesOf } from '../raw-sources.js';
 import {
   type Built,
   type ModelBuild,
@@ -60,6 +60,20 @@ export async function buildIncremental(
   const seen = new Set(previous.loads);
   const fresh = new Set(all.filter((id) => !seen.has(id)));
   if (fresh.size === 0) return reuse(build);
+  // New loads holding none of the raw files this model reads add no row (an hourly extract
+  // lands no export file, an import no API response): they are recorded as read, no query run.
+  const sources = rowSourcesOf(sql);
+  if (sources !== undefined && !loadsHoldAny(raw.catalog, sources, fresh)) {
+    const manifest: TableManifest = {
+      ...previous,
+      load_id: loadId,
+      built_at: new Date().toISOString(),
+      version: versionOf(previous),
+      loads: [...new Set([...previous.loads, ...fresh])].sort(),
+    };
+    await writeManifest(lake, manifest);
+    return reuse({ ...build, previous: manifest });
+  }
   await raw.show(fresh);
   const staging = stagingFolder(model, loadId);
   const mergedStaging = stagingFolder(model, loadId, '-merged');
