@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FsLake } from '../src/lake/drivers/fs.js';
@@ -208,6 +208,112 @@ describe('rebuilds and failures', () => {
       ]);
     } finally {
       fresh.close();
+    }
+  });
+});
+
+describe('models that do not read each other build side by side', () => {
+  /** stg_plays, two silver tables that read it alone, and a gold table that reads both. */
+  async function fanOutModels(dir: string, artistSql: string) {
+    const models = join(dir, 'models');
+    await cp(join(SMALL_MODELS, 'bronze'), join(models, 'bronze'), { recursive: true });
+    await mkdir(join(models, 'silver'), { recursive: true });
+    await mkdir(join(models, 'gold'), { recursive: true });
+    await writeFile(
+      join(models, 'silver', 'plays_by_track.sql'),
+      '-- depends_on: bronze.stg_plays\nselect track_name, count(*) as plays from bronze.stg_plays group by all\n',
+    );
+    await writeFile(
+      join(models, 'silver', 'plays_by_artist.sql'),
+      `-- depends_on: bronze.stg_plays\n${artistSql}\n`,
+    );
+    await writeFile(
+      join(models, 'gold', 'summary.sql'),
+      '-- depends_on: silver.plays_by_track, silver.plays_by_artist\nselect (select count(*) from silver.plays_by_track) as tracks, (select count(*) from silver.plays_by_artist) as artists\n',
+    );
+    return loadModels(models);
+  }
+
+  it('two silver tables start together once bronze is built; gold waits for both; the tables are those of one at a time', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const models = await fanOutModels(
+        dir,
+        'select artist_name, count(*) as plays from bronze.stg_plays group by all',
+      );
+      const events: string[] = [];
+      const memory = async () =>
+        (await warehouse.query(`SELECT current_setting('memory_limit') AS m`)).rows[0]?.m;
+      const memoryBefore = await memory();
+      await buildModels({
+        warehouse,
+        lake,
+        models,
+        loadId: newLoadId(),
+        onProgress: (e) => events.push(`${e.phase} ${e.model.id}`),
+      });
+      assert.deepEqual(events.slice(0, 4), [
+        'start bronze.stg_plays',
+        'done bronze.stg_plays',
+        'start silver.plays_by_artist',
+        'start silver.plays_by_track',
+      ]);
+      assert.ok(
+        events.indexOf('start gold.summary') >
+          Math.max(
+            events.indexOf('done silver.plays_by_artist'),
+            events.indexOf('done silver.plays_by_track'),
+          ),
+        events.join(', '),
+      );
+      // The build holds DuckDB to BUILD_MEMORY_LIMIT, then gives back what it had.
+      assert.equal(await memory(), memoryBefore);
+      const sideBySide = await warehouse.query('select * from gold.summary');
+      await buildModels({
+        warehouse,
+        lake,
+        models,
+        loadId: newLoadId(),
+        fullRefresh: true,
+        concurrency: 1,
+      });
+      assert.deepEqual(sideBySide.rows, [{ tracks: 2, artists: 2 }]);
+      assert.deepEqual((await warehouse.query('select * from gold.summary')).rows, sideBySide.rows);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('one that fails stops the build with its error; the one beside it finishes, nothing after them starts', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const models = await fanOutModels(dir, "select cast('many' as integer) as plays");
+      const started: string[] = [];
+      await assert.rejects(
+        buildModels({
+          warehouse,
+          lake,
+          models,
+          loadId: newLoadId(),
+          onProgress: (e) => e.phase === 'start' && started.push(e.model.id),
+        }),
+        (error: Error) => {
+          assert.match(
+            error.message,
+            /^Model silver\.plays_by_artist \(.*plays_by_artist\.sql\) failed on duckdb: .*many/s,
+          );
+          return true;
+        },
+      );
+      assert.ok(!started.includes('gold.summary'), started.join(', '));
+      const beside = JSON.parse(
+        (await lake.get('silver/plays_by_track/_manifest.json')).toString(),
+      ) as TableManifest;
+      assert.equal(beside.rows, 2);
+      assert.equal(await lake.exists('silver/plays_by_artist/_manifest.json'), false);
+      assert.equal(await lake.exists('gold/summary/_manifest.json'), false);
+    } finally {
+      warehouse.close();
     }
   });
 });

@@ -28,16 +28,19 @@ export function registerTransform(program: Command): void {
       const { openLake } = await import('../../lake/open.js');
       const { transform } = await import('../../pipeline/transform.js');
       const lake = openLake(config.settings);
+      // Models build side by side: lines come as each finishes, numbered in that order.
+      let finished = 0;
       const result = await transform({
         config,
         lake,
         fullRefresh: options.fullRefresh ?? false,
-        onProgress: ({ phase, model, index, total, result: built }) => {
+        onProgress: ({ phase, model, total, result: built }) => {
           if (phase === 'done' && built) {
+            finished += 1;
             const rows =
               built.rows === null ? 'view' : `${built.rows.toLocaleString('en-US')} rows`;
             out.log(
-              `[${index + 1}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s${howBuilt(built)}`,
+              `[${finished}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s${howBuilt(built)}`,
             );
           }
         },

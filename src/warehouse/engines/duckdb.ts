@@ -7,6 +7,9 @@ import { type RawCatalog, registerRawViews } from '../raw-sources.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
 import { writtenFiles } from './written-files.js';
 
+/** The attached in-memory database holding a build's temporary tables (createTempTable). */
+const SCRATCH = 'build_scratch';
+
 /**
  * DuckDB, embedded: the default engine. It builds in HOME's warehouse file, whose views are what
  * `wrapped query`, the dashboard and the exports read, so exposing a table is all it publishes.
@@ -18,6 +21,8 @@ export class DuckdbEngine implements Engine {
   constructor(
     readonly warehouse: Warehouse,
     readonly lakeRoot: string,
+    /** A fork closes its own connection; the warehouse belongs to whoever opened it. */
+    private readonly ownsConnection = false,
   ) {}
 
   get timezone(): string {
@@ -88,9 +93,22 @@ export class DuckdbEngine implements Engine {
     await this.warehouse.run(`CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS ${sql}`);
   }
 
+  /** A connection of its own to the same database: its queries run beside this one's. */
+  async fork(): Promise<DuckdbEngine> {
+    // Attached before any fork runs a query: connections never race to attach it.
+    await this.warehouse.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
+    return new DuckdbEngine(await this.warehouse.fork(), this.lakeRoot, true);
+  }
+
+  /**
+   * In an in-memory database attached to the warehouse, not in the connection's own temporary
+   * schema: every connection of the build (a fork) reads it, and it never reaches the file.
+   */
   async createTempTable(name: string, sql: string): Promise<string> {
-    await this.warehouse.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(name)} AS ${sql}`);
-    return sqlIdentifier(name);
+    await this.warehouse.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
+    const table = `${SCRATCH}.${sqlIdentifier(name)}`;
+    await this.warehouse.run(`CREATE OR REPLACE TABLE ${table} AS ${sql}`);
+    return table;
   }
 
   async dropTempTable(name: string): Promise<void> {
@@ -102,8 +120,9 @@ export class DuckdbEngine implements Engine {
     return [];
   }
 
-  /** The warehouse belongs to whoever opened it. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.ownsConnection) this.warehouse.close();
+  }
 }
 
 /** The Parquet files DuckDB wrote under a folder of this machine, by partition value. */

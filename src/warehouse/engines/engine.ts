@@ -63,6 +63,12 @@ export interface Engine {
   /** Materialises rows now (they outlive the files they were read from); returns its name. */
   createTempTable(name: string, sql: string): Promise<string>;
   dropTempTable(name: string): Promise<void>;
+  /**
+   * Another session on the same warehouse, so that models that do not read each other build
+   * side by side (runner.ts); it sees every table and temporary table this one does, except
+   * the raw views. Engines without it build one model at a time. Closed with `close()`.
+   */
+  fork?(): Promise<Engine>;
   /** After a build: registers the published tables for the engine's other readers. */
   publishTables(manifests: TableManifest[]): Promise<string[]>;
   close(): Promise<void>;
