@@ -317,3 +317,40 @@ describe('models that do not read each other build side by side', () => {
     }
   });
 });
+
+describe('views', () => {
+  it('a changed view rebuilds the tables that read it, though its inputs did not move', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const folder = join(dir, 'models');
+      await cp(join(SMALL_MODELS, 'bronze'), join(folder, 'bronze'), { recursive: true });
+      await mkdir(join(folder, 'silver'), { recursive: true });
+      await mkdir(join(folder, 'gold'), { recursive: true });
+      const view = (where: string) =>
+        writeFile(
+          join(folder, 'silver', 'long_plays.sql'),
+          `-- materialized: view\n-- depends_on: bronze.stg_plays\nselect * from bronze.stg_plays where ${where}\n`,
+        );
+      await writeFile(
+        join(folder, 'gold', 'long_play_count.sql'),
+        '-- depends_on: silver.long_plays\nselect count(*) as plays from silver.long_plays\n',
+      );
+      await view('ms_played >= 30000');
+      await buildModels({ warehouse, lake, models: loadModels(folder), loadId: newLoadId() });
+      const count = async () =>
+        (await warehouse.query('select plays from gold.long_play_count')).rows[0]?.plays;
+      assert.equal(await count(), 2);
+      await view('ms_played >= 150000');
+      const rebuilt = await buildModels({
+        warehouse,
+        lake,
+        models: loadModels(folder),
+        loadId: newLoadId(),
+      });
+      assert.equal(await count(), 1);
+      assert.notEqual(rebuilt.find((r) => r.model === 'gold.long_play_count')?.reused, true);
+    } finally {
+      warehouse.close();
+    }
+  });
+});

@@ -133,7 +133,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       before.set(
         model.id,
         model.materialized === 'view'
-          ? viewVersion(model, before)
+          ? viewVersion(model, before, sql)
           : published
             ? versionOf(published)
             : 'none',
