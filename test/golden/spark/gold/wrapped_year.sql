@@ -55,9 +55,18 @@ SELECT
   max(b.ended_at) AS last_play_at,
   bool_or(b.ms_played_estimated) AS has_estimated_minutes
 FROM base AS b
-LEFT JOIN gold__agg_top_artists AS ta ON ta.listener_id = b.listener_id AND ta.period = b.year AND ta.rank = 1
-LEFT JOIN gold__agg_top_tracks AS tt ON tt.listener_id = b.listener_id AND tt.period = b.year AND tt.rank = 1
-LEFT JOIN gold__agg_top_albums AS tb ON tb.listener_id = b.listener_id AND tb.period = b.year AND tb.rank = 1
+LEFT JOIN (
+  SELECT listener_id, period, artist_name FROM gold__agg_top_artists
+  WHERE period_type = 'year' AND rank = 1 AND TRUE
+) AS ta ON ta.listener_id = b.listener_id AND ta.period = b.year
+LEFT JOIN (
+  SELECT listener_id, period, track_name FROM gold__agg_top_tracks
+  WHERE period_type = 'year' AND rank = 1 AND TRUE
+) AS tt ON tt.listener_id = b.listener_id AND tt.period = b.year
+LEFT JOIN (
+  SELECT listener_id, period, album_name FROM gold__agg_top_albums
+  WHERE period_type = 'year' AND rank = 1 AND TRUE
+) AS tb ON tb.listener_id = b.listener_id AND tb.period = b.year
 LEFT JOIN peak_hour AS ph ON ph.listener_id = b.listener_id AND ph.year = b.year
 LEFT JOIN peak_day AS pd ON pd.listener_id = b.listener_id AND pd.year = b.year
 LEFT JOIN longest_streak AS ls ON ls.listener_id = b.listener_id AND ls.year = b.year
