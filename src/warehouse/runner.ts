@@ -188,7 +188,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   // ones on the first: the raw views are that session's). A model that fails stops the build:
   // no model starts after it, those under way finish, and its error is the build's.
   const sessions = await buildSessions(engine, options.concurrency ?? DEFAULT_CONCURRENCY);
-  const restoreMemory = await limitBuildMemory(engine);
+  const memory = buildMemory(engine);
   const built = new Set<string>();
   const building = new Map<string, Promise<void>>();
   const waiting = [...order.entries()];
@@ -196,6 +196,10 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   let failure: unknown;
   try {
     while (waiting.length > 0 || building.size > 0) {
+      const bronzeLeft =
+        waiting.some(([, m]) => m.layer === 'bronze') ||
+        [...building.keys()].some((id) => id.startsWith('bronze.'));
+      if (!bronzeLeft) await memory.hold();
       while (failure === undefined && sessions.free.length > 0) {
         const next = waiting.findIndex(
           ([, model]) =>
@@ -247,7 +251,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   } finally {
     await Promise.allSettled(building.values());
     await sessions.close();
-    await restoreMemory();
+    await memory.release();
   }
   if (failure !== undefined) throw failure;
   // Each model removed its own staging; the build's folder goes with the last of them.
@@ -260,20 +264,28 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
 }
 
 /**
- * DuckDB's memory during a build. Left to itself it keeps up to 80% of the machine's memory
- * for caches and buffers (a full build of 500,000 streams peaked at 950 MB); held to this, it
- * spills what does not fit to disk, and the same build peaks near 500 MB in the same time.
+ * DuckDB's memory once the bronze models are built. Left to itself it keeps up to 80% of the
+ * machine's memory for caches and buffers (a full build of 500,000 streams peaked at 950 MB);
+ * held to this, silver and gold spill what does not fit to disk, and the same build peaks near
+ * 500 MB in the same time. Bronze keeps the default: it parses JSON documents whole (a playlist
+ * or Wrapped file of the export), which DuckDB cannot spill.
  */
 export const BUILD_MEMORY_LIMIT = '320MB';
 
-/**
- * Holds DuckDB to BUILD_MEMORY_LIMIT for the build; returns how to give it back its default
- * (nothing else in wrapped-me sets the limit).
- */
-async function limitBuildMemory(engine: Engine): Promise<() => Promise<void>> {
-  if (!(engine instanceof DuckdbEngine)) return async () => {};
-  await engine.run(`SET memory_limit = '${BUILD_MEMORY_LIMIT}'`);
-  return () => engine.run('RESET memory_limit');
+/** Holds DuckDB to BUILD_MEMORY_LIMIT (once), and gives it back its default after the build. */
+function buildMemory(engine: Engine): { hold(): Promise<void>; release(): Promise<void> } {
+  let held = false;
+  return {
+    async hold() {
+      if (held || !(engine instanceof DuckdbEngine)) return;
+      held = true;
+      await engine.run(`SET memory_limit = '${BUILD_MEMORY_LIMIT}'`);
+    },
+    // Nothing else in wrapped-me sets the limit: the default is what it had.
+    async release() {
+      if (held) await engine.run('RESET memory_limit');
+    },
+  };
 }
 
 /** Models built side by side by default: two, for the 2-core machines this runs on. */
