@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { newLoadId } from '../src/lake/load-id.js';
@@ -15,6 +15,17 @@ const PLAYS = [
   { ts: '2026-03-29T00:30:00Z', track: 'Song B', artist: 'Artist 2', ms: 100000 },
   { ts: '2026-03-29T12:00:00Z', track: 'Song A', artist: 'Artist 1', ms: 5000 },
 ];
+
+/** A models folder: the small fixture's bronze, and these files (`<layer>/<name>.sql`). */
+async function modelsFolder(dir: string, files: Record<string, string>): Promise<string> {
+  const folder = join(dir, 'models');
+  await cp(join(SMALL_MODELS, 'bronze'), join(folder, 'bronze'), { recursive: true });
+  for (const [path, sql] of Object.entries(files)) {
+    await mkdir(dirname(join(folder, path)), { recursive: true });
+    await writeFile(join(folder, path), sql);
+  }
+  return folder;
+}
 
 async function setup() {
   const dir = await tempDir();
@@ -215,23 +226,15 @@ describe('rebuilds and failures', () => {
 describe('models that do not read each other build side by side', () => {
   /** stg_plays, two silver tables that read it alone, and a gold table that reads both. */
   async function fanOutModels(dir: string, artistSql: string) {
-    const models = join(dir, 'models');
-    await cp(join(SMALL_MODELS, 'bronze'), join(models, 'bronze'), { recursive: true });
-    await mkdir(join(models, 'silver'), { recursive: true });
-    await mkdir(join(models, 'gold'), { recursive: true });
-    await writeFile(
-      join(models, 'silver', 'plays_by_track.sql'),
-      '-- depends_on: bronze.stg_plays\nselect track_name, count(*) as plays from bronze.stg_plays group by all\n',
+    return loadModels(
+      await modelsFolder(dir, {
+        'silver/plays_by_track.sql':
+          '-- depends_on: bronze.stg_plays\nselect track_name, count(*) as plays from bronze.stg_plays group by all\n',
+        'silver/plays_by_artist.sql': `-- depends_on: bronze.stg_plays\n${artistSql}\n`,
+        'gold/summary.sql':
+          '-- depends_on: silver.plays_by_track, silver.plays_by_artist\nselect (select count(*) from silver.plays_by_track) as tracks, (select count(*) from silver.plays_by_artist) as artists\n',
+      }),
     );
-    await writeFile(
-      join(models, 'silver', 'plays_by_artist.sql'),
-      `-- depends_on: bronze.stg_plays\n${artistSql}\n`,
-    );
-    await writeFile(
-      join(models, 'gold', 'summary.sql'),
-      '-- depends_on: silver.plays_by_track, silver.plays_by_artist\nselect (select count(*) from silver.plays_by_track) as tracks, (select count(*) from silver.plays_by_artist) as artists\n',
-    );
-    return loadModels(models);
   }
 
   it('two silver tables start together once bronze is built; gold waits for both; the tables are those of one at a time', async () => {
@@ -322,20 +325,13 @@ describe('views', () => {
   it('a changed view rebuilds the tables that read it, though its inputs did not move', async () => {
     const { dir, lake, warehouse } = await setup();
     try {
-      const folder = join(dir, 'models');
-      await cp(join(SMALL_MODELS, 'bronze'), join(folder, 'bronze'), { recursive: true });
-      await mkdir(join(folder, 'silver'), { recursive: true });
-      await mkdir(join(folder, 'gold'), { recursive: true });
       const view = (where: string) =>
-        writeFile(
-          join(folder, 'silver', 'long_plays.sql'),
-          `-- materialized: view\n-- depends_on: bronze.stg_plays\nselect * from bronze.stg_plays where ${where}\n`,
-        );
-      await writeFile(
-        join(folder, 'gold', 'long_play_count.sql'),
-        '-- depends_on: silver.long_plays\nselect count(*) as plays from silver.long_plays\n',
-      );
-      await view('ms_played >= 30000');
+        modelsFolder(dir, {
+          'silver/long_plays.sql': `-- materialized: view\n-- depends_on: bronze.stg_plays\nselect * from bronze.stg_plays where ${where}\n`,
+          'gold/long_play_count.sql':
+            '-- depends_on: silver.long_plays\nselect count(*) as plays from silver.long_plays\n',
+        });
+      const folder = await view('ms_played >= 30000');
       await buildModels({ warehouse, lake, models: loadModels(folder), loadId: newLoadId() });
       const count = async () =>
         (await warehouse.query('select plays from gold.long_play_count')).rows[0]?.plays;

@@ -189,7 +189,6 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   // no model starts after it, those under way finish, and its error is the build's.
   const sessions = await buildSessions(engine, options.concurrency ?? DEFAULT_CONCURRENCY);
   const memory = buildMemory(engine);
-  const built = new Set<string>();
   const building = new Map<string, Promise<void>>();
   const waiting = [...order.entries()];
   const inBuild = new Set(order.map((m) => m.id));
@@ -203,7 +202,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       while (failure === undefined && sessions.free.length > 0) {
         const next = waiting.findIndex(
           ([, model]) =>
-            model.dependsOn.every((dep) => built.has(dep) || !inBuild.has(dep)) &&
+            model.dependsOn.every((dep) => after.has(dep) || !inBuild.has(dep)) &&
             (model.layer !== 'bronze' || sessions.free.includes(engine)),
         );
         if (next < 0) break;
@@ -223,7 +222,6 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
               seconds: (performance.now() - started) / 1000,
             };
             results.push({ index, result });
-            built.add(model.id);
             options.onProgress?.({ phase: 'done', model, index, total: order.length, result });
           },
           (error: unknown) => {

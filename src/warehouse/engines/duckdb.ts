@@ -96,7 +96,7 @@ export class DuckdbEngine implements Engine {
   /** A connection of its own to the same database: its queries run beside this one's. */
   async fork(): Promise<DuckdbEngine> {
     // Attached before any fork runs a query: connections never race to attach it.
-    await this.warehouse.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
+    await this.attachScratch();
     return new DuckdbEngine(await this.warehouse.fork(), this.lakeRoot, true);
   }
 
@@ -105,10 +105,14 @@ export class DuckdbEngine implements Engine {
    * schema: every connection of the build (a fork) reads it, and it never reaches the file.
    */
   async createTempTable(name: string, sql: string): Promise<string> {
-    await this.warehouse.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
+    await this.attachScratch();
     const table = `${SCRATCH}.${sqlIdentifier(name)}`;
     await this.warehouse.run(`CREATE OR REPLACE TABLE ${table} AS ${sql}`);
     return table;
+  }
+
+  private attachScratch(): Promise<void> {
+    return this.warehouse.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCRATCH}`);
   }
 
   async dropTempTable(name: string): Promise<void> {

@@ -69,7 +69,7 @@ export async function buildIncremental(
       load_id: loadId,
       built_at: new Date().toISOString(),
       version: versionOf(previous),
-      loads: [...new Set([...previous.loads, ...fresh])].sort(),
+      loads: withLoads(previous, fresh),
     };
     await writeManifest(lake, manifest);
     return reuse({ ...build, previous: manifest });
@@ -115,7 +115,7 @@ export async function buildIncremental(
       version: added > 0 ? loadId : versionOf(previous),
       rows: previous.rows + added,
       files,
-      loads: [...new Set([...previous.loads, ...fresh])].sort(),
+      loads: withLoads(previous, fresh),
       sql_hash: incrementalHash(sql),
     };
     await publish(build, manifest);
@@ -137,3 +137,7 @@ export async function buildIncremental(
     await removeStaging(lake, mergedStaging);
   }
 }
+
+/** The loads a manifest has read, with these fresh ones. */
+const withLoads = (previous: TableManifest, fresh: ReadonlySet<string>) =>
+  [...new Set([...(previous.loads ?? []), ...fresh])].sort();
