@@ -1,8 +1,9 @@
--- Every stream once per period it belongs to: its ISO week, month, year (all cut in the user's
--- time zone) and "all time". The top lists group this by period; being a view, it costs
--- nothing until they read it. Each branch reads silver.fct_play itself (no shared CTE), so a
--- filter on `ended_at` reaches the Parquet scan and skips the years it excludes.
--- Period labels: week `2026-W47` (weeks start on Monday), month `2026-11`, year `2026`, `all`.
+-- Every stream once per period it belongs to: its ISO week and its month (both cut in the
+-- user's time zone). The top lists group this by period (their years and all time are summed
+-- from silver.int_play_years); being a view, it costs nothing until they read it. Each branch
+-- reads silver.fct_play itself (no shared CTE), so a filter on `ended_at` reaches the Parquet
+-- scan and skips the years it excludes.
+-- Period labels: week `2026-W47` (weeks start on Monday), month `2026-11`.
 -- depends_on: silver.fct_play
 -- materialized: view
 -- event_time: ended_at
@@ -12,11 +13,4 @@ FROM silver.fct_play
 UNION ALL
 SELECT 'month', {{ year_month({{ local_time(ended_at) }}) }},
   CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), *
-FROM silver.fct_play
-UNION ALL
-SELECT 'year', CAST(year({{ local_time(ended_at) }}) AS STRING),
-  CAST(date_trunc('year', {{ local_time(ended_at) }}) AS DATE), *
-FROM silver.fct_play
-UNION ALL
-SELECT 'all', 'all', CAST(NULL AS DATE), *
 FROM silver.fct_play

@@ -6,10 +6,3 @@ UNION ALL
 SELECT 'month', date_format(CAST(ended_at AS TIMESTAMP_NTZ), 'yyyy-MM'),
   CAST(date_trunc('month', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE), *
 FROM silver__fct_play
-UNION ALL
-SELECT 'year', CAST(year(CAST(ended_at AS TIMESTAMP_NTZ)) AS STRING),
-  CAST(date_trunc('year', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE), *
-FROM silver__fct_play
-UNION ALL
-SELECT 'all', 'all', CAST(NULL AS DATE), *
-FROM silver__fct_play
