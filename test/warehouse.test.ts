@@ -349,4 +349,38 @@ describe('views', () => {
       warehouse.close();
     }
   });
+
+  it('a build with nothing new re-creates no view; one replaced by hand is made again', async () => {
+    const { lake, warehouse } = await setup();
+    try {
+      const models = loadModels(SMALL_MODELS);
+      const build = () => buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      // A re-created view is a new catalogue entry: a new oid.
+      const views = async () =>
+        Object.fromEntries(
+          (
+            await warehouse.query(
+              "select schema_name || '.' || view_name as id, view_oid from duckdb_views() where not internal and schema_name <> 'main'",
+            )
+          ).rows.map((r) => [String(r.id), Number(r.view_oid)]),
+        );
+      await build();
+      const first = await views();
+      assert.ok(
+        first['silver.fct_play'] !== undefined && first['gold.agg_daily_listening'] !== undefined,
+      );
+      await build();
+      assert.deepEqual(await views(), first);
+
+      await warehouse.run('create or replace view silver.fct_play as select 1 as nothing');
+      await build();
+      const { rows } = await warehouse.query('select count(*) as n from silver.fct_play');
+      assert.deepEqual(rows, [{ n: 3 }]);
+      const third = await views();
+      assert.notEqual(third['silver.fct_play'], first['silver.fct_play']);
+      assert.equal(third['gold.agg_daily_listening'], first['gold.agg_daily_listening']);
+    } finally {
+      warehouse.close();
+    }
+  });
 });

@@ -89,6 +89,22 @@ export async function removeUnpublishedParts(lake: Lake, manifestAt: string, kee
   }
 }
 
+/**
+ * The rows a published table shows: its parts, or no row of its columns when it has none.
+ * Seen as one `listener`: their rows only, without `listener_id` (src/listeners).
+ */
+export function exposedRows(lakeRoot: string, manifest: TableManifest, listener?: string): string {
+  // A table with no part (a partitioned one with no row) is an empty table of its columns.
+  const all =
+    manifest.files.length > 0
+      ? `SELECT * FROM ${readParts(lakeRoot, manifest.files)}`
+      : `SELECT ${manifest.columns.map((c) => `NULL::${c.type} AS ${sqlIdentifier(c.name)}`).join(', ')} LIMIT 0`;
+  // A reader written for one listener reads one. The catalogue has no listener.
+  return listener !== undefined && manifest.columns.some((c) => c.name === 'listener_id')
+    ? `SELECT * EXCLUDE (listener_id) FROM (${all}) WHERE listener_id = ${sqlString(listener)}`
+    : all;
+}
+
 /** Shows a published table in the warehouse: a view over its parts, or a copy in memory. */
 export async function exposeTable(
   warehouse: Warehouse,
@@ -99,17 +115,7 @@ export async function exposeTable(
 ): Promise<void> {
   const [layer, name] = manifest.table.split('.') as [string, string];
   const target = `${layer}.${sqlIdentifier(name)}`;
-  // A table with no part (a partitioned one with no row) is an empty table of its columns.
-  const all =
-    manifest.files.length > 0
-      ? `SELECT * FROM ${readParts(lakeRoot, manifest.files)}`
-      : `SELECT ${manifest.columns.map((c) => `NULL::${c.type} AS ${sqlIdentifier(c.name)}`).join(', ')} LIMIT 0`;
-  // Seen as one listener: their rows only, without the column that says whose they are, so a
-  // reader written for one listener reads one (src/listeners). The catalogue has no listener.
-  const source =
-    listener !== undefined && manifest.columns.some((c) => c.name === 'listener_id')
-      ? `SELECT * EXCLUDE (listener_id) FROM (${all}) WHERE listener_id = ${sqlString(listener)}`
-      : all;
+  const source = exposedRows(lakeRoot, manifest, listener);
   if (!copy) {
     await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${source}`);
     return;

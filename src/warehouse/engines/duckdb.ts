@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { duckdbDialect } from '../dialects/duckdb.js';
 import { type QueryResult, sqlIdentifier, sqlString, type Warehouse } from '../engine.js';
-import { exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
+import { exposedRows, exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
 import { type RawCatalog, registerRawViews } from '../raw-sources.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
 import { writtenFiles } from './written-files.js';
@@ -23,6 +24,8 @@ export class DuckdbEngine implements Engine {
     readonly lakeRoot: string,
     /** A fork closes its own connection; the warehouse belongs to whoever opened it. */
     private readonly ownsConnection = false,
+    /** Shared with the forks: one build, one view of what the views read. */
+    private readonly viewStamps = new ViewStamps(),
   ) {}
 
   get timezone(): string {
@@ -84,20 +87,38 @@ export class DuckdbEngine implements Engine {
     }));
   }
 
-  expose(manifest: TableManifest): Promise<void> {
-    return exposeTable(this.warehouse, this.lakeRoot, manifest);
+  /** A view that already reads exactly these parts (its stamp says so) is left as it is. */
+  async expose(manifest: TableManifest): Promise<void> {
+    await this.unlessStamped(manifest.table, exposedRows(this.lakeRoot, manifest), () =>
+      exposeTable(this.warehouse, this.lakeRoot, manifest),
+    );
   }
 
   async createView(id: string, sql: string): Promise<void> {
     const [layer, name] = id.split('.') as [string, string];
-    await this.warehouse.run(`CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS ${sql}`);
+    await this.unlessStamped(id, sql, () =>
+      this.warehouse.run(`CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS ${sql}`),
+    );
+  }
+
+  /** Runs `create` (which makes the view `id` over `sql`) unless the view is stamped with `sql`. */
+  private async unlessStamped(id: string, sql: string, create: () => Promise<void>) {
+    const stamp = viewStamp(sql);
+    const stamps = await this.viewStamps.read(this.warehouse);
+    if (stamps.get(id) === stamp) return;
+    await create();
+    const [layer, name] = id.split('.') as [string, string];
+    await this.warehouse.run(
+      `COMMENT ON VIEW ${layer}.${sqlIdentifier(name)} IS ${sqlString(stamp)}`,
+    );
+    stamps.set(id, stamp);
   }
 
   /** A connection of its own to the same database: its queries run beside this one's. */
   async fork(): Promise<DuckdbEngine> {
     // Attached before any fork runs a query: connections never race to attach it.
     await this.attachScratch();
-    return new DuckdbEngine(await this.warehouse.fork(), this.lakeRoot, true);
+    return new DuckdbEngine(await this.warehouse.fork(), this.lakeRoot, true, this.viewStamps);
   }
 
   /**
@@ -128,6 +149,29 @@ export class DuckdbEngine implements Engine {
     if (this.ownsConnection) this.warehouse.close();
   }
 }
+
+/**
+ * What each table's view reads, as a stamp (a hash of the view's SQL) kept in the view's
+ * comment: an hourly build re-creates only the views of tables it rebuilt, not all fifty.
+ * Read from the warehouse once per build, then kept up to date by the build's own connections
+ * (JavaScript runs one at a time, so they cannot race). Replacing a view any other way drops its
+ * comment, and with it the stamp: the next build re-creates it.
+ */
+class ViewStamps {
+  private stamps: Promise<Map<string, string>> | undefined;
+
+  read(warehouse: Warehouse): Promise<Map<string, string>> {
+    this.stamps ??= warehouse
+      .query(
+        "SELECT schema_name || '.' || view_name AS id, comment FROM duckdb_views() WHERE NOT internal AND comment IS NOT NULL",
+      )
+      .then((result) => new Map(result.rows.map((r) => [String(r.id), String(r.comment)])));
+    return this.stamps;
+  }
+}
+
+const viewStamp = (sql: string) =>
+  `wrapped-me view ${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
 
 /** The Parquet files DuckDB wrote under a folder of this machine, by partition value. */
 async function partitionFiles(
