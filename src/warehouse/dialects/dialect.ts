@@ -18,6 +18,8 @@ export interface Dialect {
   string(value: string): string;
   /** A quoted identifier. */
   identifier(name: string): string;
+  /** A whole row of the relation named `alias`, as one struct value (diff.ts groups by it). */
+  row(alias: string): string;
   /**
    * The last pass over a rendered statement: what differs between the dialects everywhere
    * (Spark: escapes in string literals, quoted identifiers, how a model's table is named).

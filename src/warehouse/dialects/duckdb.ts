@@ -18,6 +18,8 @@ export const duckdbDialect: Dialect = {
   name: 'duckdb',
   string,
   identifier: (name) => `"${name.replaceAll('"', '""')}"`,
+  // A table's alias, used as a value, is its row as a struct.
+  row: (alias) => alias,
   finish: (sql) => sql,
   macros: {
     ...commonMacros(string),

@@ -36,6 +36,7 @@ export const sparkDialect: Dialect = {
   name: 'spark',
   string,
   identifier: (name) => `\`${name.replaceAll('`', '``')}\``,
+  row: (alias) => `struct(${alias}.*)`,
   finish: (sql) =>
     rewriteOutsideLiterals(sql, {
       string: (body) => body.replaceAll('\\', '\\\\'),

@@ -4,11 +4,13 @@
  * `duckdb.test.ts` runs it on DuckDB; the Spark suite (test/engines/spark.test.ts) on Spark.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { renderSql } from '../dialects/render.js';
+import { diffRows } from '../diff.js';
 import type { TableManifest } from '../manifest.js';
 import type { Engine } from './engine.js';
 
@@ -151,6 +153,63 @@ export function engineContract(open: () => ContractSubject): void {
       'raw_loads',
     ])
       assert.equal(await count(view), 0, view);
+  });
+
+  it('compares two versions of a table as multisets of whole rows: order aside, NULLs equal, copies counted', async () => {
+    const { engine } = open();
+    type Row = [number, string | null, string | null];
+    const literal = (v: string | null) => (v === null ? 'NULL' : `'${v}'`);
+    const version = async (rows: Row[]) => {
+      const select = rows
+        .map(
+          ([n, s, d]) =>
+            `SELECT CAST(${n} AS BIGINT) AS n, CAST(${literal(s)} AS STRING) AS s, CAST(${literal(d)} AS DATE) AS d`,
+        )
+        .join(' UNION ALL ');
+      const written = await engine.writeParquet(
+        sql(select),
+        `silver/contract_diff/_staging-${randomUUID()}`,
+      );
+      return engine.parts(written.files.get('') ?? []);
+    };
+    // One row with NULLs, one held twice.
+    const base: Row[] = [
+      [1, 'a', '2026-01-01'],
+      [2, null, null],
+      [3, 'c', '2026-01-03'],
+      [3, 'c', '2026-01-03'],
+    ];
+    const old = await version(base);
+    const diff = async (rows: Row[], eventTime?: string, changedRows?: string) =>
+      diffRows(engine, old, await version(rows), eventTime, changedRows);
+
+    assert.deepEqual(await diff([...base].reverse()), { kind: 'none' });
+    assert.deepEqual(await diff([...base, [4, 'd', '2026-01-04']]), { kind: 'additions' });
+    // One copy of the twice-held row gone: a change, though every row is still there once.
+    assert.deepEqual(await diff(base.slice(0, 3)), { kind: 'all' });
+    const altered: Row[] = [...base.slice(0, 3), [3, 'C', '2026-01-05']];
+    const dated = await diff(altered, 'd');
+    assert.ok(dated.kind === 'dated');
+    assert.deepEqual([...dated.days].sort(), ['2026-01-03', '2026-01-05']);
+    assert.equal(dated.undated, false);
+    const undated = await diff([base[0] as Row, [2, null, '2026-01-02'], ...base.slice(2)], 'd');
+    assert.ok(undated.kind === 'dated' && undated.undated);
+    assert.deepEqual([...undated.days], ['2026-01-02']);
+
+    // The changed rows, both versions, in the table's columns: for lookups by key.
+    const changed = await diff(altered, undefined, 'contract_diff_changed');
+    assert.ok(changed.kind === 'all' && changed.rows !== undefined);
+    const rows = await engine.query(
+      `SELECT n, s, CAST(d AS STRING) AS d FROM ${changed.rows} ORDER BY d`,
+    );
+    assert.deepEqual(
+      rows.rows.map((r) => [Number(r.n), r.s, r.d]),
+      [
+        [3, 'c', '2026-01-03'],
+        [3, 'C', '2026-01-05'],
+      ],
+    );
+    await engine.dropTempTable(changed.rows);
   });
 
   it('bad SQL fails with the engine message', async () => {
