@@ -1,6 +1,5 @@
 import type { Config } from '../config/load.js';
 import { WrappedError } from '../errors.js';
-import { FsLake } from '../lake/drivers/fs.js';
 import type { Lake } from '../lake/lake.js';
 import { layout } from '../lake/layout.js';
 import { newLoadId } from '../lake/load-id.js';
@@ -11,6 +10,7 @@ import { refreshTokenExpiry } from '../spotify/token-store.js';
 import { openStateStores } from '../state/stores.js';
 import { loadModels, openWarehouse, runChecks } from '../warehouse/index.js';
 import { extractEveryListener } from './extract-stage.js';
+import { sweepWhenDue } from './housekeeping.js';
 import { updateIncidents } from './incidents.js';
 import type { RunRecord } from './run-record.js';
 import { transform } from './transform.js';
@@ -109,8 +109,8 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
     };
   };
 
-  // Housekeeping: in-progress files of writers that were killed (invisible to readers anyway).
-  if (lake instanceof FsLake) await lake.sweepTemporaryFiles().catch(() => 0);
+  // Housekeeping, once a day: in-progress files of writers that were killed.
+  await sweepWhenDue(lake, now);
 
   // Extract, for each listener in turn (extract-stage.ts).
   options.onStage?.('extract');
