@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FsLake } from '../src/lake/drivers/fs.js';
@@ -182,6 +182,63 @@ describe('rebuilds and failures', () => {
       assert.deepEqual(failed, [
         { model: 'silver.fct_play', check: 'unique(play_id)', failing: 2, passed: false },
       ]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('row checks of one table, read in one pass, each count their own failing rows; a column missing fails that check only', async () => {
+    const { dir, lake, warehouse } = await setup();
+    try {
+      const folder = await modelsFolder(dir, {
+        'silver/plays_checked.sql': [
+          '-- depends_on: bronze.stg_plays',
+          '-- check: not_null(track_name, no_such_column, missing_half)',
+          '-- check: accepted_values(artist_name: Artist 1, Artist 2)',
+          '-- check: expression(ms_played >= 100000)',
+          "select *, case when ms_played > 150000 then null else 'x' end as missing_half from bronze.stg_plays",
+          '',
+        ].join('\n'),
+      });
+      const models = loadModels(folder);
+      await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      const results = await runChecks(
+        warehouse,
+        models.filter((m) => m.id === 'silver.plays_checked'),
+      );
+      assert.deepEqual(
+        results.map((r) => [r.check, r.failing, r.passed]),
+        [
+          ['not_null(track_name)', 0, true],
+          ['not_null(no_such_column)', 0, false],
+          ['not_null(missing_half)', 1, false],
+          ['accepted_values(artist_name: Artist 1, Artist 2)', 0, true],
+          ['expression(ms_played >= 100000)', 1, false],
+        ],
+      );
+      assert.match(results[1]?.error ?? '', /no_such_column/);
+
+      // Without the column that cannot be read, the same counts come from one pass.
+      await writeFile(
+        join(folder, 'silver', 'plays_checked.sql'),
+        (await readFile(join(folder, 'silver', 'plays_checked.sql'), 'utf8')).replace(
+          ', no_such_column',
+          '',
+        ),
+      );
+      const again = await runChecks(
+        warehouse,
+        loadModels(folder).filter((m) => m.id === 'silver.plays_checked'),
+      );
+      assert.deepEqual(
+        again.map((r) => [r.check, r.failing]),
+        [
+          ['not_null(track_name)', 0],
+          ['not_null(missing_half)', 1],
+          ['accepted_values(artist_name: Artist 1, Artist 2)', 0],
+          ['expression(ms_played >= 100000)', 1],
+        ],
+      );
     } finally {
       warehouse.close();
     }

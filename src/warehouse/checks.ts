@@ -88,6 +88,23 @@ export function parseCheck(text: string, where: string): CheckSpec[] {
 const q = (name: string) => `"${name}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
+/**
+ * For the checks that judge each row alone (not_null, accepted_values, expression): the
+ * condition a failing row meets. Undefined for unique and relationships, which compare rows.
+ */
+export function failingRowCondition(check: CheckSpec): string | undefined {
+  switch (check.kind) {
+    case 'not_null':
+      return `${q(check.column)} IS NULL`;
+    case 'accepted_values':
+      return `${q(check.column)} IS NOT NULL AND CAST(${q(check.column)} AS VARCHAR) NOT IN (${check.values.map(literal).join(', ')})`;
+    case 'expression':
+      return `NOT (${check.condition})`;
+    default:
+      return undefined;
+  }
+}
+
 /** A query returning one row `{failing}`: how many rows of `table` break the check. */
 export function checkQuery(table: string, check: CheckSpec): string {
   switch (check.kind) {
@@ -96,13 +113,20 @@ export function checkQuery(table: string, check: CheckSpec): string {
       // Counts every row that shares its key with another row.
       return `SELECT coalesce(sum(n), 0)::BIGINT AS failing FROM (SELECT count(*) AS n FROM ${table} GROUP BY ${cols} HAVING count(*) > 1)`;
     }
-    case 'not_null':
-      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE ${q(check.column)} IS NULL`;
-    case 'accepted_values':
-      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE ${q(check.column)} IS NOT NULL AND CAST(${q(check.column)} AS VARCHAR) NOT IN (${check.values.map(literal).join(', ')})`;
     case 'relationships':
       return `SELECT count(*)::BIGINT AS failing FROM ${table} AS child WHERE child.${q(check.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${check.target} AS parent WHERE parent.${q(check.targetColumn)} = child.${q(check.column)})`;
-    case 'expression':
-      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE NOT (${check.condition})`;
+    default:
+      return `SELECT count(*)::BIGINT AS failing FROM ${table} WHERE ${failingRowCondition(check)}`;
   }
+}
+
+/**
+ * One query for several row checks of one table (conditions from failingRowCondition): a row
+ * `{failing_0, failing_1, ...}`, read in one pass over the table instead of one per check.
+ */
+export function rowChecksQuery(table: string, conditions: string[]): string {
+  const counts = conditions.map(
+    (condition, i) => `CAST(count(*) FILTER (WHERE ${condition}) AS BIGINT) AS failing_${i}`,
+  );
+  return `SELECT ${counts.join(', ')} FROM ${table}`;
 }
