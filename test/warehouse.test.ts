@@ -244,6 +244,51 @@ describe('rebuilds and failures', () => {
     }
   });
 
+  it('an hourly run re-runs only the checks of tables that changed; the others are remembered by their version', async () => {
+    const { lake, warehouse } = await setup();
+    // Every check query, on whichever connection it runs.
+    const asked: string[] = [];
+    const query = Warehouse.prototype.query;
+    Warehouse.prototype.query = function (this: Warehouse, sql, ...rest) {
+      if (/AS failing/.test(sql)) asked.push(sql);
+      return query.call(this, sql, ...rest);
+    };
+    try {
+      const models = loadModels(SMALL_MODELS);
+      const build = () => buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      const summary = (results: Awaited<ReturnType<typeof runChecks>>) =>
+        results.map((r) => `${r.model} ${r.check} ${r.failing}`);
+      await build();
+      const first = await runChecks(warehouse, models, { remember: true });
+      assert.ok(asked.length > 0 && first.every((r) => r.passed));
+
+      asked.length = 0;
+      assert.deepEqual(
+        summary(await runChecks(warehouse, models, { remember: true })),
+        summary(first),
+      );
+      assert.equal(asked.length, 0, asked.join('\n'));
+
+      // A duplicated play: the tables it reaches are rebuilt, and their checks run again.
+      await lake.put('raw/test/plays/dup.json', JSON.stringify([PLAYS[0]]));
+      await build();
+      const after = await runChecks(warehouse, models, { remember: true });
+      assert.deepEqual(
+        after.filter((r) => !r.passed).map((r) => `${r.check} ${r.failing}`),
+        ['unique(play_id) 2'],
+      );
+      assert.ok(asked.some((sql) => sql.includes('silver.fct_play')));
+
+      // `wrapped check` remembers nothing: every check runs.
+      asked.length = 0;
+      assert.deepEqual(summary(await runChecks(warehouse, models)), summary(after));
+      assert.ok(asked.length >= models.length);
+    } finally {
+      Warehouse.prototype.query = query;
+      warehouse.close();
+    }
+  });
+
   it('reports checks of a model that was never built as failures that say what to do', async () => {
     const { warehouse } = await setup();
     try {

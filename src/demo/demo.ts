@@ -140,7 +140,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     let checks: { passed: number; failed: number };
     let recap: Recap | undefined;
     try {
-      const results = await runChecks(warehouse, loadModels(config.settings.modelsDir));
+      const results = await runChecks(warehouse, loadModels(config.settings.modelsDir), {
+        remember: true,
+      });
       checks = {
         passed: results.filter((r) => r.passed).length,
         failed: results.filter((r) => !r.passed).length,

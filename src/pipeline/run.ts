@@ -159,7 +159,9 @@ async function runLocked(options: RunOptions): Promise<RunRecord> {
     started = performance.now();
     const warehouse = await openWarehouse(config, lake);
     try {
-      const results = await runChecks(warehouse, loadModels(config.settings.modelsDir));
+      const results = await runChecks(warehouse, loadModels(config.settings.modelsDir), {
+        remember: true,
+      });
       const failures = results.filter((r) => !r.passed);
       record.stages.check = {
         status: failures.length ? 'failed' : 'ok',

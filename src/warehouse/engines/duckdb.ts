@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { duckdbDialect } from '../dialects/duckdb.js';
 import { type QueryResult, sqlIdentifier, sqlString, type Warehouse } from '../engine.js';
 import { exposedRows, exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
 import { type RawCatalog, registerRawViews } from '../raw-sources.js';
+import { ViewStamps, viewStamp } from '../view-stamps.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
 import { writtenFiles } from './written-files.js';
 
@@ -149,29 +149,6 @@ export class DuckdbEngine implements Engine {
     if (this.ownsConnection) this.warehouse.close();
   }
 }
-
-/**
- * What each table's view reads, as a stamp (a hash of the view's SQL) kept in the view's
- * comment: an hourly build re-creates only the views of tables it rebuilt, not all fifty.
- * Read from the warehouse once per build, then kept up to date by the build's own connections
- * (JavaScript runs one at a time, so they cannot race). Replacing a view any other way drops its
- * comment, and with it the stamp: the next build re-creates it.
- */
-class ViewStamps {
-  private stamps: Promise<Map<string, string>> | undefined;
-
-  read(warehouse: Warehouse): Promise<Map<string, string>> {
-    this.stamps ??= warehouse
-      .query(
-        "SELECT schema_name || '.' || view_name AS id, comment FROM duckdb_views() WHERE NOT internal AND comment IS NOT NULL",
-      )
-      .then((result) => new Map(result.rows.map((r) => [String(r.id), String(r.comment)])));
-    return this.stamps;
-  }
-}
-
-const viewStamp = (sql: string) =>
-  `wrapped-me view ${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
 
 /** The Parquet files DuckDB wrote under a folder of this machine, by partition value. */
 async function partitionFiles(

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { type CheckSpec, describeCheck } from './checks.js';
+import type { Warehouse } from './engine.js';
+import type { Model } from './models.js';
+import { readViewStamps } from './view-stamps.js';
+
+/** Where the results are kept: in the warehouse, which (like all of HOME) is a cache. */
+const RESULTS = 'main.wrapped_check_results';
+
+/**
+ * Check results remembered by what they read. A table's view stamp (view-stamps.ts) names the
+ * Parquet parts it reads, which are never rewritten: a check of the same table version (and,
+ * for a relationship, the same version of the table it points to) counts the same rows. An
+ * hourly run rebuilds a few tables, so only their checks run again; at 500k streams the others
+ * took about 4 s. Only results of checks that ran without error are kept, and only those of the
+ * last run. A view model, and a table whose view carries no stamp (shown by other means), is
+ * always checked.
+ */
+export class CheckMemory {
+  private constructor(
+    private readonly stamps: ReadonlyMap<string, string>,
+    private readonly remembered: ReadonlyMap<string, number>,
+  ) {}
+
+  static async open(warehouse: Warehouse): Promise<CheckMemory> {
+    await warehouse.run(
+      `CREATE TABLE IF NOT EXISTS ${RESULTS} (check_key VARCHAR PRIMARY KEY, failing BIGINT NOT NULL)`,
+    );
+    const rows = (await warehouse.query(`SELECT check_key, failing FROM ${RESULTS}`)).rows;
+    return new CheckMemory(
+      await readViewStamps(warehouse),
+      new Map(rows.map((r) => [String(r.check_key), Number(r.failing)])),
+    );
+  }
+
+  /** What the check's result depends on, or undefined when that cannot be told. */
+  keyOf(model: Model, check: CheckSpec): string | undefined {
+    if (model.materialized === 'view') return undefined;
+    const read = [model.id, ...(check.kind === 'relationships' ? [check.target] : [])];
+    const stamps = read.map((table) => this.stamps.get(table));
+    if (stamps.some((stamp) => stamp === undefined)) return undefined;
+    return createHash('sha256')
+      .update(JSON.stringify([model.id, describeCheck(check), stamps]))
+      .digest('hex');
+  }
+
+  recall(key: string | undefined): number | undefined {
+    return key === undefined ? undefined : this.remembered.get(key);
+  }
+
+  /** Replaces what is remembered with these results (the checks of this run). */
+  async keep(warehouse: Warehouse, results: Array<{ key: string; failing: number }>) {
+    const values = results.map((r) => `('${r.key}', ${Math.trunc(r.failing)})`);
+    await warehouse.run(`DELETE FROM ${RESULTS}`);
+    for (let i = 0; i < values.length; i += 500)
+      await warehouse.run(
+        `INSERT OR REPLACE INTO ${RESULTS} VALUES ${values.slice(i, i + 500).join(', ')}`,
+      );
+  }
+}
