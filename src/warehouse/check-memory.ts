@@ -13,16 +13,18 @@ const RESULTS = 'main.wrapped_check_results';
  * for a relationship, the same version of the table it points to) counts the same rows. An
  * hourly run rebuilds a few tables, so only their checks run again; at 500k streams the others
  * took about 4 s. Only results of checks that ran without error are kept, and only those of the
- * last run. A view model, and a table whose view carries no stamp (shown by other means), is
- * always checked.
+ * last run. A check that reads a view model, or a table whose view carries no stamp (shown by
+ * other means), always runs.
  */
 export class CheckMemory {
   private constructor(
     private readonly stamps: ReadonlyMap<string, string>,
     private readonly remembered: ReadonlyMap<string, number>,
+    /** The models built as tables: a view's stamp is its SQL, not a version of its rows. */
+    private readonly tables: ReadonlySet<string>,
   ) {}
 
-  static async open(warehouse: Warehouse): Promise<CheckMemory> {
+  static async open(warehouse: Warehouse, models: Model[]): Promise<CheckMemory> {
     await warehouse.run(
       `CREATE TABLE IF NOT EXISTS ${RESULTS} (check_key VARCHAR PRIMARY KEY, failing BIGINT NOT NULL)`,
     );
@@ -30,13 +32,14 @@ export class CheckMemory {
     return new CheckMemory(
       await readViewStamps(warehouse),
       new Map(rows.map((r) => [String(r.check_key), Number(r.failing)])),
+      new Set(models.filter((m) => m.materialized !== 'view').map((m) => m.id)),
     );
   }
 
   /** What the check's result depends on, or undefined when that cannot be told. */
   keyOf(model: Model, check: CheckSpec): string | undefined {
-    if (model.materialized === 'view') return undefined;
     const read = [model.id, ...(check.kind === 'relationships' ? [check.target] : [])];
+    if (!read.every((table) => this.tables.has(table))) return undefined;
     const stamps = read.map((table) => this.stamps.get(table));
     if (stamps.some((stamp) => stamp === undefined)) return undefined;
     return createHash('sha256')

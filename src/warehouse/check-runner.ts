@@ -40,7 +40,7 @@ export async function runChecks(
   models: Model[],
   options: CheckOptions = {},
 ): Promise<CheckResult[]> {
-  const memory = options.remember ? await CheckMemory.open(warehouse) : undefined;
+  const memory = options.remember ? await CheckMemory.open(warehouse, models) : undefined;
   const results: KeyedResult[][] = new Array(models.length);
   let next = 0;
   const worker = async (connection: Warehouse) => {
