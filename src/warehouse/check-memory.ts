@@ -11,8 +11,8 @@ const RESULTS = 'main.wrapped_check_results';
  * Check results remembered by what they read. A table's view stamp (view-stamps.ts) names the
  * Parquet parts it reads, which are never rewritten: a check of the same table version (and,
  * for a relationship, the same version of the table it points to) counts the same rows. An
- * hourly run rebuilds a few tables, so only their checks run again; at 500k streams the others
- * took about 4 s. Only results of checks that ran without error are kept, and only those of the
+ * hourly run rebuilds a few tables, so only their checks run again; at 500k streams all of them
+ * take about 3 s. Only results of checks that ran without error are kept, and only those of the
  * last run. A check that reads a view model, or a table whose view carries no stamp (shown by
  * other means), always runs.
  */
