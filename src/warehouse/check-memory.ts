@@ -53,7 +53,9 @@ export class CheckMemory {
 
   /** Replaces what is remembered with these results (the checks of this run). */
   async keep(warehouse: Warehouse, results: Array<{ key: string; failing: number }>) {
-    const values = results.map((r) => `('${r.key}', ${Math.trunc(r.failing)})`);
+    // A check declared twice (a key's not_null and the same check written out) has one key.
+    const failingByKey = new Map(results.map((r) => [r.key, Math.trunc(r.failing)]));
+    const values = [...failingByKey].map(([key, failing]) => `('${key}', ${failing})`);
     await warehouse.run(`DELETE FROM ${RESULTS}`);
     for (let i = 0; i < values.length; i += 500)
       await warehouse.run(
