@@ -255,7 +255,11 @@ describe('rebuilds and failures', () => {
     };
     try {
       const models = loadModels(SMALL_MODELS);
-      const build = () => buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      // As in a run: a build, then the warehouse opened again (its views attached) for checks.
+      const build = async () => {
+        await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+        await attachPublishedTables(warehouse, lake);
+      };
       const summary = (results: Awaited<ReturnType<typeof runChecks>>) =>
         results.map((r) => `${r.model} ${r.check} ${r.failing}`);
       await build();
@@ -452,11 +456,15 @@ describe('views', () => {
     }
   });
 
-  it('a build with nothing new re-creates no view; one replaced by hand is made again', async () => {
+  it('a build with nothing new, or opening the warehouse, re-creates no view; one replaced by hand is made again', async () => {
     const { lake, warehouse } = await setup();
     try {
       const models = loadModels(SMALL_MODELS);
-      const build = () => buildModels({ warehouse, lake, models, loadId: newLoadId() });
+      // Every opening of the warehouse attaches the published tables, as a build shows them.
+      const build = async () => {
+        await buildModels({ warehouse, lake, models, loadId: newLoadId() });
+        await attachPublishedTables(warehouse, lake);
+      };
       // A re-created view is a new catalogue entry: a new oid.
       const views = async () =>
         Object.fromEntries(

@@ -46,6 +46,9 @@ export interface LedgerEntry {
 
 export class LedgerError extends WrappedError {}
 
+/** How many ledger entries are read at once. */
+const READ_WINDOW = 32;
+
 export class LoadLedger {
   constructor(private readonly lake: Lake) {}
 
@@ -67,10 +70,21 @@ export class LoadLedger {
    */
   async *entries(options: { after?: string } = {}): AsyncIterable<LedgerEntry> {
     const after = options.after === undefined ? undefined : layout.ledger(options.after);
+    // Read a window of entries at once and yield them in order: one by one, each read waits
+    // for the last (a round trip each on a cloud lake, and a build reads them all).
+    let window: string[] = [];
+    const readWindow = async () => {
+      const bodies = await Promise.all(window.map((path) => this.lake.get(path)));
+      const parsed = bodies.map((body, i) => parseEntry(window[i] as string, body));
+      window = [];
+      return parsed;
+    };
     for await (const item of this.lake.list(layout.ledgerPrefix())) {
       if (!item.path.endsWith('.json') || (after !== undefined && item.path <= after)) continue;
-      yield parseEntry(item.path, await this.lake.get(item.path));
+      window.push(item.path);
+      if (window.length === READ_WINDOW) yield* await readWindow();
     }
+    yield* await readWindow();
   }
 }
 

@@ -4,6 +4,7 @@ import { LAYERS } from '../lake/layout.js';
 import { checkLakePath } from '../lake/paths.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 import type { Model } from './models.js';
+import { showView } from './view-stamps.js';
 
 /**
  * A table model's published state, written last (after its Parquet files are complete) so a
@@ -105,21 +106,24 @@ export function exposedRows(lakeRoot: string, manifest: TableManifest, listener?
     : all;
 }
 
-/** Shows a published table in the warehouse: a view over its parts, or a copy in memory. */
+/**
+ * Shows a published table in the warehouse: a view over its parts, or a copy in memory. A view
+ * already reading exactly these parts (its stamp in `stamps` says so) is left as it is.
+ */
 export async function exposeTable(
   warehouse: Warehouse,
   lakeRoot: string,
   manifest: TableManifest,
-  copy = false,
-  listener?: string,
+  options: { stamps: Map<string, string>; copy?: boolean; listener?: string },
 ): Promise<void> {
   const [layer, name] = manifest.table.split('.') as [string, string];
   const target = `${layer}.${sqlIdentifier(name)}`;
-  const source = exposedRows(lakeRoot, manifest, listener);
-  if (!copy) {
-    await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${source}`);
+  const source = exposedRows(lakeRoot, manifest, options.listener);
+  if (!options.copy) {
+    await showView(warehouse, options.stamps, manifest.table, source);
     return;
   }
+  options.stamps.delete(manifest.table);
   // A copy in memory: replaces whichever of view or table held the name before.
   const existing = await warehouse.query(
     'SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',

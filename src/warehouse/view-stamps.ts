@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Warehouse } from './engine.js';
+import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 
 /**
  * A view's stamp, kept in its comment: a hash of the SQL it reads. For a published table that
  * SQL names its Parquet parts, which are never rewritten, so the stamp is the table's version
  * as this warehouse shows it. The DuckDB engine re-creates only views whose stamp moved
- * (engines/duckdb.ts), and the checks remember results by it (check-memory.ts). Replacing a
- * view any other way drops its comment, and with it the stamp.
+ * (`showView`: builds, and every opening of the warehouse), and the checks remember results by it
+ * (check-memory.ts). Replacing a view any other way drops its comment, and with it the stamp.
  */
 export const viewStamp = (sql: string) =>
   `wrapped-me view ${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
@@ -30,4 +30,23 @@ export class ViewStamps {
     this.stamps ??= readViewStamps(warehouse);
     return this.stamps;
   }
+}
+
+/**
+ * Makes `id` (`layer.name`) a view over `sql`, stamped, unless `stamps` says it already is: then
+ * it is left as it is, and its stamp with it. `stamps` follows what it does.
+ */
+export async function showView(
+  warehouse: Warehouse,
+  stamps: Map<string, string>,
+  id: string,
+  sql: string,
+): Promise<void> {
+  const stamp = viewStamp(sql);
+  if (stamps.get(id) === stamp) return;
+  const [layer, name] = id.split('.') as [string, string];
+  const target = `${layer}.${sqlIdentifier(name)}`;
+  await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${sql}`);
+  await warehouse.run(`COMMENT ON VIEW ${target} IS ${sqlString(stamp)}`);
+  stamps.set(id, stamp);
 }

@@ -205,19 +205,36 @@ export class FsLake implements Lake {
         };
       })
       .sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+    // A run of files is stat'ed together (one at a time, the ledger's few hundred entries
+    // took 40 ms to list), then yielded in order.
+    let files: string[] = [];
+    const statFiles = async function* (this: FsLake): AsyncGenerator<LakeEntry> {
+      for (let i = 0; i < files.length; i += STAT_BATCH) {
+        const batch = files.slice(i, i + STAT_BATCH);
+        const entries = await Promise.all(batch.map((path) => this.statEntry(path)));
+        for (const entry of entries) if (entry) yield entry;
+      }
+      files = [];
+    };
     for (const item of items) {
       if (item.isFolder) {
         const folderKey = `${item.path}/`;
-        if (folderKey.startsWith(prefix) || prefix.startsWith(folderKey))
+        if (folderKey.startsWith(prefix) || prefix.startsWith(folderKey)) {
+          yield* statFiles.call(this);
           yield* this.walk(item.path, prefix);
-      } else if (item.path.startsWith(prefix)) {
-        try {
-          const stats = await lstat(join(this.localRoot, ...item.path.split('/')));
-          yield { path: item.path, size: stats.size, modifiedAt: stats.mtime };
-        } catch (error) {
-          if (!isMissing(error)) throw error; // deleted while listing: simply not there
         }
-      }
+      } else if (item.path.startsWith(prefix)) files.push(item.path);
+    }
+    yield* statFiles.call(this);
+  }
+
+  private async statEntry(path: string): Promise<LakeEntry | undefined> {
+    try {
+      const stats = await lstat(join(this.localRoot, ...path.split('/')));
+      return { path, size: stats.size, modifiedAt: stats.mtime };
+    } catch (error) {
+      if (isMissing(error)) return undefined; // deleted while listing: simply not there
+      throw error;
     }
   }
 
@@ -282,6 +299,9 @@ async function removeEmptyFolders(folder: string, top: string): Promise<void> {
 
 /** A local file's version: the sha-256 of its bytes (state files are small). */
 const contentVersion = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** How many files of a folder a listing stats at once. */
+const STAT_BATCH = 64;
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';

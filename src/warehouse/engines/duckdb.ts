@@ -2,9 +2,9 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { duckdbDialect } from '../dialects/duckdb.js';
 import { type QueryResult, sqlIdentifier, sqlString, type Warehouse } from '../engine.js';
-import { exposedRows, exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
+import { exposeTable, localPart, readParts, type TableManifest } from '../manifest.js';
 import { type RawCatalog, registerRawViews } from '../raw-sources.js';
-import { ViewStamps, viewStamp } from '../view-stamps.js';
+import { showView, ViewStamps } from '../view-stamps.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
 import { writtenFiles } from './written-files.js';
 
@@ -89,29 +89,12 @@ export class DuckdbEngine implements Engine {
 
   /** A view that already reads exactly these parts (its stamp says so) is left as it is. */
   async expose(manifest: TableManifest): Promise<void> {
-    await this.unlessStamped(manifest.table, exposedRows(this.lakeRoot, manifest), () =>
-      exposeTable(this.warehouse, this.lakeRoot, manifest),
-    );
+    const stamps = await this.viewStamps.read(this.warehouse);
+    await exposeTable(this.warehouse, this.lakeRoot, manifest, { stamps });
   }
 
   async createView(id: string, sql: string): Promise<void> {
-    const [layer, name] = id.split('.') as [string, string];
-    await this.unlessStamped(id, sql, () =>
-      this.warehouse.run(`CREATE OR REPLACE VIEW ${layer}.${sqlIdentifier(name)} AS ${sql}`),
-    );
-  }
-
-  /** Runs `create` (which makes the view `id` over `sql`) unless the view is stamped with `sql`. */
-  private async unlessStamped(id: string, sql: string, create: () => Promise<void>) {
-    const stamp = viewStamp(sql);
-    const stamps = await this.viewStamps.read(this.warehouse);
-    if (stamps.get(id) === stamp) return;
-    await create();
-    const [layer, name] = id.split('.') as [string, string];
-    await this.warehouse.run(
-      `COMMENT ON VIEW ${layer}.${sqlIdentifier(name)} IS ${sqlString(stamp)}`,
-    );
-    stamps.set(id, stamp);
+    await showView(this.warehouse, await this.viewStamps.read(this.warehouse), id, sql);
   }
 
   /** A connection of its own to the same database: its queries run beside this one's. */
