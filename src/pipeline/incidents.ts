@@ -43,6 +43,7 @@ export async function updateIncidents(
   login: LoginInfo | undefined,
 ): Promise<{ messages: Message[]; opened: string[]; closed: string[] }> {
   const state = await readIncidents(lake);
+  const before = JSON.stringify(state);
   const messages: Message[] = [];
   const opened: string[] = [];
   const closed: string[] = [];
@@ -208,6 +209,7 @@ export async function updateIncidents(
     });
   }
 
-  await lake.put(FILE, `${JSON.stringify(state, null, 2)}\n`);
+  // Most hours change nothing: no write then (a missing file reads as no incident).
+  if (JSON.stringify(state) !== before) await lake.put(FILE, `${JSON.stringify(state, null, 2)}\n`);
   return { messages, opened, closed };
 }
