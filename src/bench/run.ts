@@ -6,6 +6,7 @@
  *   npm run bench                 all benchmarks
  *   npm run bench -- lake cli     only those whose name contains one of the words
  *   npm run bench -- floor        DuckDB alone doing the essential work, beside import + full build
+ *   npm run bench -- ledger       a build's read of a year of ledger entries, remembered or not
  *   npm run bench -- --json       figures as JSON on stdout
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import { sparkBenchmark } from './engines.js';
 import { floorBenchmark } from './floor.js';
 import { importBenchmark } from './import.js';
 import { incrementalBenchmark } from './incremental.js';
+import { ledgerBenchmark } from './ledger.js';
 import type { Benchmark, Figure } from './types.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -135,6 +137,7 @@ const benchmarks: Benchmark[] = [
   floorBenchmark,
   importBenchmark,
   incrementalBenchmark,
+  ledgerBenchmark,
   dashboardBenchmark,
   {
     name: 'demo',

@@ -1,5 +1,5 @@
 import { WrappedError } from '../errors.js';
-import type { Lake } from './lake.js';
+import type { Lake, LakeEntry } from './lake.js';
 import { layout } from './layout.js';
 
 export type LoadKind = 'extract' | 'import' | 'transform';
@@ -70,8 +70,24 @@ export class LoadLedger {
    */
   async *entries(options: { after?: string } = {}): AsyncIterable<LedgerEntry> {
     const after = options.after === undefined ? undefined : layout.ledger(options.after);
-    // Read a window of entries at once and yield them in order: one by one, each read waits
-    // for the last (a round trip each on a cloud lake, and a build reads them all).
+    const paths = async function* (listed: AsyncIterable<LakeEntry>) {
+      for await (const item of listed)
+        if (after === undefined || item.path > after) yield item.path;
+    };
+    yield* this.read(paths(this.listed()));
+  }
+
+  /** The entries' files as the lake lists them (path, size, time), oldest first, unread. */
+  async *listed(): AsyncIterable<LakeEntry> {
+    for await (const item of this.lake.list(layout.ledgerPrefix()))
+      if (item.path.endsWith('.json')) yield item;
+  }
+
+  /**
+   * The entries at these paths, in their order. A window of them is read at once: one by one,
+   * each read would wait for the last (a round trip each on a cloud lake).
+   */
+  async *read(paths: AsyncIterable<string> | Iterable<string>): AsyncIterable<LedgerEntry> {
     let window: string[] = [];
     const readWindow = async () => {
       const bodies = await Promise.all(window.map((path) => this.lake.get(path)));
@@ -79,9 +95,8 @@ export class LoadLedger {
       window = [];
       return parsed;
     };
-    for await (const item of this.lake.list(layout.ledgerPrefix())) {
-      if (!item.path.endsWith('.json') || (after !== undefined && item.path <= after)) continue;
-      window.push(item.path);
+    for await (const path of paths) {
+      window.push(path);
       if (window.length === READ_WINDOW) yield* await readWindow();
     }
     yield* await readWindow();

@@ -93,6 +93,7 @@ async function transformLocked(
       try {
         results = await buildModels({
           engine,
+          warehouse,
           lake: buildLake,
           models,
           loadId,

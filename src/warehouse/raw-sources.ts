@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { LISTEN_COLUMNS } from '../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../importer/natural-key.js';
 import type { Lake } from '../lake/lake.js';
-import { type LedgerEntry, type LedgerFile, LoadLedger } from '../lake/ledger.js';
+
 import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { lakeLocation } from './dialects/dialect.js';
 import { sqlString, type Warehouse } from './engine.js';
+import { type LedgerSummary, readLedgerSummaries } from './ledger-index.js';
 
 /**
  * The raw lake as relations for the bronze models. Each raw source is a temporary view over
@@ -15,7 +16,7 @@ import { sqlString, type Warehouse } from './engine.js';
  */
 interface RawSource {
   name: string;
-  matches(entry: LedgerEntry, file: LedgerFile): boolean;
+  matches(entry: LedgerSummary, file: LedgerSummary['files'][number]): boolean;
   /** SELECT over a list of absolute paths (a SQL list literal); must yield _load_id and _source_file. */
   select(files: string): string;
   /** A file of the source's format that `select` reads (its rows are dropped): the empty source's shape. */
@@ -115,14 +116,22 @@ export function listenerOfLoad(
   return `CASE ${cases.join(' ')} ELSE ${quote(DEFAULT_LISTENER)} END`;
 }
 
-export async function readRawCatalog(lake: Lake, lakeRoot: string): Promise<RawCatalog> {
+/**
+ * Reads what the ledger says is in the raw lake. With a warehouse, the ledger's entries are
+ * remembered in it, and only those not read before are read (ledger-index.ts).
+ */
+export async function readRawCatalog(
+  lake: Lake,
+  lakeRoot: string,
+  warehouse?: Warehouse,
+): Promise<RawCatalog> {
   const files = new Map<string, Array<{ loadId: string; path: string }>>(
     RAW_SOURCES.map((s) => [s.name, []]),
   );
   const ingestedAt = new Map<string, string>();
   const dataLoads = new Set<string>();
   const listenerLoads = new Map<string, string[]>();
-  for await (const entry of new LoadLedger(lake).entries()) {
+  for (const entry of await readLedgerSummaries(lake, warehouse)) {
     ingestedAt.set(entry.load_id, entry.finished_at);
     const listener = entry.listener_id ?? DEFAULT_LISTENER;
     if (listener !== DEFAULT_LISTENER)

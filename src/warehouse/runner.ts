@@ -46,7 +46,10 @@ export {
 export type { ModelBuildResult } from './materializations/build.js';
 
 export interface BuildOptions {
-  /** The engine that builds (DuckDB, Spark...); or a DuckDB warehouse, built with DuckDB. */
+  /**
+   * The engine that builds (DuckDB, Spark...); or a DuckDB warehouse, built with DuckDB. Given
+   * both, the engine builds and the warehouse keeps the build's memory of the ledger.
+   */
   engine?: Engine;
   warehouse?: Warehouse;
   lake: Lake;
@@ -116,7 +119,12 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   if (engine instanceof DuckdbEngine) await ensureSchemas(engine.warehouse);
   const order = buildOrder(options.models);
   await sweepStaleStaging(lake);
-  const catalog = await readRawCatalog(lake, lakeRoot);
+  // The warehouse remembers the ledger entries it has read (every engine's build has one).
+  const catalog = await readRawCatalog(
+    lake,
+    lakeRoot,
+    options.warehouse ?? (engine instanceof DuckdbEngine ? engine.warehouse : undefined),
+  );
   const raw = new RawViews(engine, catalog);
   const changes = new Map<string, Change>();
   /** Each model's version before this build, and after it. */
