@@ -23,6 +23,15 @@ export interface Versioned {
   version: string;
 }
 
+export interface ListOptions {
+  /**
+   * Only entries whose path sorts after this one (byte order): the files of a folder written in
+   * order of name (the ledger's load ids sort by time) since a known one. A folder lake then
+   * looks only at those; object stores filter what they page through.
+   */
+  startAfter?: string;
+}
+
 export interface LakeEntry {
   /** Lake-relative path with `/` separators, e.g. `raw/spotify/profile/dt=2026-11-24/x.json`. */
   path: string;
@@ -57,7 +66,7 @@ export interface Lake {
   getStream(path: string): Promise<Readable>;
   exists(path: string): Promise<boolean>;
   /** Entries whose path starts with `prefix` (a plain string prefix, as on object stores). */
-  list(prefix?: string): AsyncIterable<LakeEntry>;
+  list(prefix?: string, options?: ListOptions): AsyncIterable<LakeEntry>;
   /** Removes a file; removing a missing file is not an error. */
   delete(path: string): Promise<void>;
 }

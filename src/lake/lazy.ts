@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from './lake.js';
+import type { Lake, LakeBody, LakeEntry, ListOptions, PutOptions, Versioned } from './lake.js';
 
 /**
  * A cloud lake whose driver, and the SDK behind it, loads on first use. The Azure and S3 SDKs
@@ -41,8 +41,8 @@ export class LazyLake implements Lake {
     return (await this.open()).exists(path);
   }
 
-  async *list(prefix?: string): AsyncIterable<LakeEntry> {
-    yield* (await this.open()).list(prefix);
+  async *list(prefix?: string, options?: ListOptions): AsyncIterable<LakeEntry> {
+    yield* (await this.open()).list(prefix, options);
   }
 
   async delete(path: string): Promise<void> {

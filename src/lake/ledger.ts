@@ -1,5 +1,5 @@
 import { WrappedError } from '../errors.js';
-import type { Lake, LakeEntry } from './lake.js';
+import type { Lake, LakeEntry, ListOptions } from './lake.js';
 import { layout } from './layout.js';
 
 export type LoadKind = 'extract' | 'import' | 'transform';
@@ -69,17 +69,16 @@ export class LoadLedger {
    * older ones are skipped by their file name, without being read.
    */
   async *entries(options: { after?: string } = {}): AsyncIterable<LedgerEntry> {
-    const after = options.after === undefined ? undefined : layout.ledger(options.after);
+    const startAfter = options.after === undefined ? undefined : layout.ledger(options.after);
     const paths = async function* (listed: AsyncIterable<LakeEntry>) {
-      for await (const item of listed)
-        if (after === undefined || item.path > after) yield item.path;
+      for await (const item of listed) yield item.path;
     };
-    yield* this.read(paths(this.listed()));
+    yield* this.read(paths(this.listed({ startAfter })));
   }
 
   /** The entries' files as the lake lists them (path, size, time), oldest first, unread. */
-  async *listed(): AsyncIterable<LakeEntry> {
-    for await (const item of this.lake.list(layout.ledgerPrefix()))
+  async *listed(options: ListOptions = {}): AsyncIterable<LakeEntry> {
+    for await (const item of this.lake.list(layout.ledgerPrefix(), options))
       if (item.path.endsWith('.json')) yield item;
   }
 

@@ -37,5 +37,10 @@ export function checkLakePrefix(prefix: string): string {
   return prefix;
 }
 
+/** Whether `path` sorts after `startAfter` in byte order (ListOptions.startAfter); true without one. */
+export function sortsAfter(path: string, startAfter: string | undefined): boolean {
+  return startAfter === undefined || Buffer.compare(Buffer.from(path), Buffer.from(startAfter)) > 0;
+}
+
 /** In-progress writes use this prefix; listings skip it and it can never be a real name. */
 export const TEMP_PREFIX = '.tmp-';

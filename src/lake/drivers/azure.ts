@@ -8,8 +8,8 @@ import {
 } from '@azure/storage-blob';
 import { ConfigError, LakeConflictError, LakeNotFoundError, WrappedError } from '../../errors.js';
 import { contentTypeOf, readAhead, readAll } from '../body.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
-import { checkLakePath, checkLakePrefix } from '../paths.js';
+import type { Lake, LakeBody, LakeEntry, ListOptions, PutOptions, Versioned } from '../lake.js';
+import { checkLakePath, checkLakePrefix, sortsAfter } from '../paths.js';
 
 /** Everything the Azure driver needs; built from settings by `openLake`. */
 export interface AzureLakeOptions {
@@ -165,7 +165,7 @@ export class AzureLake implements Lake {
     }
   }
 
-  async *list(prefix = ''): AsyncIterable<LakeEntry> {
+  async *list(prefix = '', options: ListOptions = {}): AsyncIterable<LakeEntry> {
     checkLakePrefix(prefix);
     const pages = this.container
       .listBlobsFlat({ prefix: this.root + prefix, includeMetadata: true })
@@ -174,8 +174,10 @@ export class AzureLake implements Lake {
       for await (const page of pages) {
         for (const item of page.segment.blobItems) {
           if (item.metadata?.hdi_isfolder === 'true') continue;
+          const path = item.name.slice(this.root.length);
+          if (!sortsAfter(path, options.startAfter)) continue;
           yield {
-            path: item.name.slice(this.root.length),
+            path,
             size: item.properties.contentLength ?? 0,
             modifiedAt: item.properties.lastModified,
           };

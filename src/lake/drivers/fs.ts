@@ -14,7 +14,7 @@ import {
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LakeConflictError, LakeNotFoundError } from '../../errors.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
+import type { Lake, LakeBody, LakeEntry, ListOptions, PutOptions, Versioned } from '../lake.js';
 import { checkLakePath, checkLakePrefix, TEMP_PREFIX } from '../paths.js';
 
 /**
@@ -168,11 +168,12 @@ export class FsLake implements Lake {
     }
   }
 
-  async *list(prefix = ''): AsyncIterable<LakeEntry> {
+  async *list(prefix = '', options: ListOptions = {}): AsyncIterable<LakeEntry> {
     checkLakePrefix(prefix);
     // Start at the deepest folder the prefix names in full; filter the rest by string prefix.
     const cut = prefix.lastIndexOf('/');
-    yield* this.walk(cut >= 0 ? prefix.slice(0, cut) : '', prefix);
+    const after = options.startAfter === undefined ? undefined : Buffer.from(options.startAfter);
+    yield* this.walk(cut >= 0 ? prefix.slice(0, cut) : '', prefix, after);
   }
 
   /**
@@ -180,7 +181,11 @@ export class FsLake implements Lake {
    * to sub-folder names makes the output match object-store order exactly ("a-b" < "a/x").
    * Only one folder's names are held at a time, so a huge tree streams.
    */
-  private async *walk(folderPath: string, prefix: string): AsyncGenerator<LakeEntry> {
+  private async *walk(
+    folderPath: string,
+    prefix: string,
+    startAfter?: Buffer,
+  ): AsyncGenerator<LakeEntry> {
     let dirents: Dirent[];
     try {
       dirents = await readdir(
@@ -221,9 +226,14 @@ export class FsLake implements Lake {
         const folderKey = `${item.path}/`;
         if (folderKey.startsWith(prefix) || prefix.startsWith(folderKey)) {
           yield* statFiles.call(this);
-          yield* this.walk(item.path, prefix);
+          yield* this.walk(item.path, prefix, startAfter);
         }
-      } else if (item.path.startsWith(prefix)) files.push(item.path);
+      } else if (
+        item.path.startsWith(prefix) &&
+        // Names at or before `startAfter` are passed over before they cost a stat.
+        (startAfter === undefined || Buffer.compare(item.sortKey, startAfter) > 0)
+      )
+        files.push(item.path);
     }
     yield* statFiles.call(this);
   }

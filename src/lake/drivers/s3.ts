@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { ConfigError, LakeConflictError, LakeNotFoundError, WrappedError } from '../../errors.js';
 import { contentTypeOf, readAhead, readAll } from '../body.js';
-import type { Lake, LakeBody, LakeEntry, PutOptions, Versioned } from '../lake.js';
-import { checkLakePath, checkLakePrefix } from '../paths.js';
+import type { Lake, LakeBody, LakeEntry, ListOptions, PutOptions, Versioned } from '../lake.js';
+import { checkLakePath, checkLakePrefix, sortsAfter } from '../paths.js';
 
 /** Everything the S3 driver needs; built from settings by `openLake`. */
 export interface S3LakeOptions {
@@ -218,7 +218,7 @@ export class S3Lake implements Lake {
     }
   }
 
-  async *list(prefix = ''): AsyncIterable<LakeEntry> {
+  async *list(prefix = '', options: ListOptions = {}): AsyncIterable<LakeEntry> {
     checkLakePrefix(prefix);
     let token: string | undefined;
     do {
@@ -237,8 +237,11 @@ export class S3Lake implements Lake {
       }
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined || item.Key.endsWith('/')) continue;
+        const path = item.Key.slice(this.root.length);
+        // Filtered here, not by S3's StartAfter: emulators order keys differently.
+        if (!sortsAfter(path, options.startAfter)) continue;
         yield {
-          path: item.Key.slice(this.root.length),
+          path,
           size: item.Size ?? 0,
           modifiedAt: item.LastModified ?? new Date(0),
         };

@@ -250,6 +250,33 @@ export function lakeContract(name: string, target: ContractTarget): void {
       assert.ok(entries[0]?.modifiedAt instanceof Date);
     });
 
+    it('lists only what sorts after startAfter, in byte order, within the prefix', async () => {
+      const own = await fresh();
+      for (const p of LISTED) await own.put(p, p);
+      const after = async (prefix: string, startAfter: string) =>
+        byteOrder(await collect(own.list(prefix, { startAfter })));
+      const expected = (prefix: string, startAfter: string) =>
+        byteOrder(LISTED).filter(
+          (p) =>
+            p.startsWith(prefix) && Buffer.compare(Buffer.from(p), Buffer.from(startAfter)) > 0,
+        );
+      // A listed name (itself left out), a name between two, one before all and one after all;
+      // "recently-x" < "recently_played" and "ñ" after every ASCII letter, in bytes.
+      for (const [prefix, startAfter] of [
+        ['raw/spotify/', 'raw/spotify/recently_played/dt=2026-11-01/z.json'],
+        ['raw/spotify/', 'raw/spotify/recently-x/zzz'],
+        ['raw/', 'raw/export/i1/Spotify'],
+        ['raw/export/', 'raw/export/i1/Z'],
+        ['', 'a'],
+        ['raw/', 'zzz'],
+      ] as const) {
+        assert.deepEqual(await after(prefix, startAfter), expected(prefix, startAfter), startAfter);
+      }
+      assert.ok(
+        expected('raw/export/', 'raw/export/i1/Z').includes('raw/export/i1/ñandú – playlist.json'),
+      );
+    });
+
     it('lists in byte order, as object stores do', skipped('byteOrder'), async () => {
       const own = await fresh();
       for (const p of LISTED) await own.put(p, p);
