@@ -8,6 +8,13 @@ import { showView, ViewStamps } from '../view-stamps.js';
 import type { Column, Engine, WrittenParquet } from './engine.js';
 import { writtenFiles } from './written-files.js';
 
+/**
+ * Rows per row group in partitioned writes. DuckDB writes a row group on one thread, and a
+ * year of plays (40,000 rows at 500k streams) fits in one of the default 122,880: a partitioned
+ * write used one core of two. At this size fct_play's write took 0.51-0.62 s instead of 0.78.
+ */
+const PARTITIONED_ROW_GROUP = 32_768;
+
 /** The attached in-memory database holding a build's temporary tables (createTempTable). */
 const SCRATCH = 'build_scratch';
 
@@ -67,7 +74,7 @@ export class DuckdbEngine implements Engine {
       };
     }
     const copied = await this.warehouse.query(
-      `COPY (${sql}) TO ${sqlString(absolute)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${sqlIdentifier(partitionColumn)}))`,
+      `COPY (${sql}) TO ${sqlString(absolute)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${PARTITIONED_ROW_GROUP}, PARTITION_BY (${sqlIdentifier(partitionColumn)}))`,
     );
     const columns = (await this.describe(`SELECT * FROM (${sql})`)).filter(
       (c) => c.name !== partitionColumn,
