@@ -119,7 +119,8 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   if (engine instanceof DuckdbEngine) await ensureSchemas(engine.warehouse);
   const order = buildOrder(options.models);
   await sweepStaleStaging(lake);
-  // The warehouse remembers the ledger entries it has read (every engine's build has one).
+  // The DuckDB warehouse remembers the ledger entries it has read (`wrapped transform` gives
+  // it whatever the engine; without one, every entry is read).
   const catalog = await readRawCatalog(
     lake,
     lakeRoot,
