@@ -7,13 +7,8 @@ import { checkLakePath } from '../lake/paths.js';
 import { DEFAULT_LISTENER } from '../listeners/registry.js';
 import { ByteChannel } from './channel.js';
 import { type ExportInput, openInput } from './inputs.js';
-import {
-  type ExportFile,
-  type Inspection,
-  inspectFile,
-  type RefusedRecord,
-  skipByName,
-} from './inspect.js';
+import { type ExportFile, type Inspection, type RefusedRecord, skipByName } from './inspect.js';
+import { InspectPool } from './inspect-pool.js';
 import { landGoodRecords, quarantineLines } from './quarantine.js';
 import type { ZipLimits } from './zip.js';
 
@@ -130,11 +125,16 @@ const markerPath = (sha256: string, listener: string) =>
 export async function importExport(options: ImportOptions): Promise<ImportReport> {
   const staged: StagedInput[] = [];
   let failedSoFar = false;
-  for (const input of options.inputs) {
-    // Once something failed without --skip-bad nothing will land: the rest is only checked.
-    const one = await importOne(input, options, failedSoFar && !options.skipBad);
-    staged.push(one);
-    failedSoFar ||= one.report.status === 'failed' || one.report.files.some(isFailed);
+  const pool = new InspectPool();
+  try {
+    for (const input of options.inputs) {
+      // Once something failed without --skip-bad nothing will land: the rest is only checked.
+      const one = await importOne(input, options, failedSoFar && !options.skipBad, pool);
+      staged.push(one);
+      failedSoFar ||= one.report.status === 'failed' || one.report.files.some(isFailed);
+    }
+  } finally {
+    await pool.close();
   }
   const allOrNothing = !options.skipBad && !options.dryRun && failedSoFar;
   for (const one of staged) {
@@ -198,6 +198,7 @@ async function importOne(
   inputPath: string,
   options: ImportOptions,
   checkOnly: boolean,
+  pool: InspectPool,
 ): Promise<StagedInput> {
   const { lake, onProgress } = options;
   const listener = options.listener ?? DEFAULT_LISTENER;
@@ -240,25 +241,12 @@ async function importOne(
     // lake, where the file is published only if every record passed, and only if the same
     // content was not imported before.
     const seenThisImport = new Map<string, string>();
-    for (const file of input.files) {
-      const dryRun =
-        Boolean(options.dryRun) || checkOnly || (files.some(isFailed) && !options.skipBad);
-      onProgress?.({
-        type: 'file',
-        phase: dryRun ? 'check' : 'land',
-        path: file.path,
-        size: file.size,
-      });
-      const report = await checkAndLand(file, {
-        lake,
-        importId,
-        explicit: input.kind === 'file',
-        dryRun,
-        skipBad: Boolean(options.skipBad),
-        seenThisImport,
-        onProgress,
-        listener,
-      });
+    // Files are checked side by side (one per worker of the pool), and their reports taken in
+    // the order of the input: a file's landing decisions wait for the file before it.
+    const underWay: Array<{ file: ExportFile; dryRun: boolean; report: Promise<FileReport> }> = [];
+    let turn: Promise<unknown> = Promise.resolve();
+    const takeReport = async ({ file, dryRun, report: pending }: (typeof underWay)[number]) => {
+      const report = await pending;
       if (dryRun && report.status === 'would_land' && !options.dryRun) {
         report.status = 'held_back';
         report.reason =
@@ -297,6 +285,39 @@ async function importOne(
           });
       }
       onProgress?.({ type: 'done', report });
+    };
+    try {
+      for (const file of input.files) {
+        if (underWay.length >= pool.parallel)
+          await takeReport(underWay.shift() as (typeof underWay)[number]);
+        const dryRun =
+          Boolean(options.dryRun) || checkOnly || (files.some(isFailed) && !options.skipBad);
+        onProgress?.({
+          type: 'file',
+          phase: dryRun ? 'check' : 'land',
+          path: file.path,
+          size: file.size,
+        });
+        const report = checkAndLand(file, {
+          lake,
+          importId,
+          explicit: input.kind === 'file',
+          dryRun,
+          skipBad: Boolean(options.skipBad),
+          seenThisImport,
+          onProgress,
+          listener,
+          pool,
+          turn,
+        });
+        turn = report.catch(() => undefined);
+        underWay.push({ file, dryRun, report });
+      }
+      while (underWay.length > 0) await takeReport(underWay.shift() as (typeof underWay)[number]);
+    } catch (error) {
+      // Nothing is left writing when the error is told.
+      await Promise.allSettled(underWay.map((u) => u.report));
+      throw error;
     }
   } finally {
     input.close();
@@ -411,6 +432,9 @@ interface CheckAndLandContext {
   seenThisImport: Map<string, string>;
   onProgress: ImportOptions['onProgress'];
   listener: string;
+  pool: InspectPool;
+  /** Settles when the file before this one has its report: decisions are taken in order. */
+  turn: Promise<unknown>;
 }
 
 async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise<FileReport> {
@@ -444,7 +468,7 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
   }
   let inspection: Inspection;
   try {
-    inspection = await inspectFile(file, {
+    inspection = await ctx.pool.inspect(file, {
       ...progress,
       explicit: ctx.explicit,
       skipBad: ctx.skipBad,
@@ -455,6 +479,7 @@ async function checkAndLand(file: ExportFile, ctx: CheckAndLandContext): Promise
     await writing;
     throw error;
   }
+  await ctx.turn;
   const report = reportOf(file, inspection);
   if (inspection.status === 'ok') {
     const earlier =

@@ -81,6 +81,8 @@ export interface InspectOptions {
   sink?: (chunk: Uint8Array) => Promise<void>;
   /** A bad record is listed in `refused` and the rest read on, instead of failing the file. */
   skipBad?: boolean;
+  /** The file's sha-256, when the caller computes it (inspect-pool.ts, on the reading thread). */
+  sha256?: () => string;
 }
 
 /** Files decided by their name alone, without reading them: personal details, non-JSON files. */
@@ -124,12 +126,13 @@ export async function inspectFile(
   const byName = skipByName(file.path, Boolean(options.explicit));
   if (byName) return byName;
   const hint = nameHint(base);
-  const hash = createHash('sha256');
+  const hash = options.sha256 ? undefined : createHash('sha256');
+  const sha256 = options.sha256 ?? (() => hash?.digest('hex') as string);
   let bytes = 0;
   const source = await file.open();
   async function* tapped(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {
-      hash.update(chunk);
+      hash?.update(chunk);
       bytes += chunk.length;
       options.onBytes?.(chunk.length);
       if (options.sink) await options.sink(chunk);
@@ -154,7 +157,7 @@ export async function inspectFile(
         status: 'ok',
         ...listensMeasured(csv ? 'lastfm_scrobbles' : 'listenbrainz_listens', collector),
         field_set: fieldSet,
-        sha256: hash.digest('hex'),
+        sha256: sha256(),
         bytes,
       };
     }
@@ -176,7 +179,7 @@ export async function inspectFile(
       first === 0x7b
         ? { refused: [], ...(await inspectDocument(replay(), hint, state, base, options.skipBad)) }
         : await inspectRecords(replay(), hint, state, options);
-    return { status: 'ok', ...measured, sha256: hash.digest('hex'), bytes };
+    return { status: 'ok', ...measured, sha256: sha256(), bytes };
   } catch (error) {
     await stream.return(undefined);
     if (error instanceof NotListens) {
