@@ -37,14 +37,22 @@ const HISTORY = [
   play('2025-02-01T10:00:00Z', 'New Song'),
 ];
 
-async function setup(timezone = 'Europe/Berlin') {
+async function setup(timezone = 'Europe/Berlin', ephemeral: string[] = []) {
   const dir = await tempDir();
   const lake = new FsLake(join(dir, 'lake'));
   await lake.put('raw/test/plays/0.json', JSON.stringify(HISTORY));
   const warehouse = await Warehouse.open({ file: join(dir, 'warehouse.duckdb'), timezone });
-  const models = loadModels(MODELS);
+  const loaded = loadModels(MODELS);
   let files = 0;
-  const build = async (options: { fullRefresh?: boolean; only?: string[] } = {}) => {
+  const build = async (
+    options: { fullRefresh?: boolean; only?: string[]; ephemeral?: string[] } = {},
+  ) => {
+    // `ephemeral`: these models are ephemeral on DuckDB for this build (models.ts).
+    const models = loaded.map((m) =>
+      (options.ephemeral ?? ephemeral).includes(m.id)
+        ? { ...m, ephemeralOn: ['duckdb' as const] }
+        : m,
+    );
     const results = await buildModels({
       warehouse,
       lake,
@@ -213,6 +221,34 @@ describe('partitioned models', () => {
       assert.deepEqual(play?.partitions, ['2023', '2024', '2025']);
     } finally {
       tokyo.close();
+    }
+  });
+  it('an ephemeral input is written in where it is read: nothing of it lands, the reader is the same', async () => {
+    const t = await setup();
+    try {
+      await t.build();
+      const weekly = await t.rows('gold.agg_weekly');
+      const plays = await t.rows('silver.fct_play');
+      const published = (await t.manifest('silver.fct_play')).files;
+
+      const built = await t.build({ ephemeral: ['silver.fct_play'] });
+      assert.equal(built.get('silver.fct_play')?.materialized, 'ephemeral');
+      // The table it had published is gone, manifest and parts; the view reads the same rows.
+      assert.equal(await t.lake.exists('silver/fct_play/_manifest.json'), false);
+      for (const file of published) assert.equal(await t.lake.exists(file), false, file);
+      assert.deepEqual(await t.rows('silver.fct_play'), plays);
+      assert.deepEqual(await t.rows('gold.agg_weekly'), weekly);
+
+      // New plays: the reader rebuilds their year only, and equals a full refresh.
+      await t.addPlays([play('2025-06-01T10:00:00Z', 'New Song')]);
+      const after = await t.build({ ephemeral: ['silver.fct_play'] });
+      assert.deepEqual(rebuilt(after, 'gold.agg_weekly'), ['2025', 'undated']);
+      const incremental = await t.rows('gold.agg_weekly');
+      await t.build({ fullRefresh: true });
+      assert.deepEqual(await t.rows('gold.agg_weekly'), incremental);
+      assert.equal(await t.lake.exists('silver/fct_play/_manifest.json'), true);
+    } finally {
+      t.warehouse.close();
     }
   });
 });

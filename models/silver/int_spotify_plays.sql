@@ -1,8 +1,11 @@
 -- Spotify's own plays, one row per real stream, with where it came from (`source`: api,
 -- export_account, export_extended, or several joined by "+", in that order). silver.fct_play
--- adds the other histories (Last.fm, ListenBrainz) to these and keys them to the catalogue; it
--- is a table of its own so that every engine computes these rules once (Spark would otherwise
--- compute them again for each path of fct_play that reads them).
+-- adds the other histories (Last.fm, ListenBrainz) to these and keys them to the catalogue.
+-- On Spark it is a table of its own, so that these rules are computed once (Spark would compute
+-- them again for each path of fct_play that reads them). On DuckDB it is ephemeral: fct_play
+-- runs this SQL as a CTE, for the same years, which saves writing and reading back 500,000 rows
+-- at 500k streams (0.4-0.5 s of a full build). Its rows are checked as silver.fct_play's: one
+-- play each, `play_id` being md5(`origin_key`).
 --
 -- Matching rules (the same listening seen by several sources becomes one row):
 -- 1. Extended history rows are distinct by their natural key (src/importer/natural-key.ts):
@@ -32,9 +35,8 @@
 -- estimate, as no track lasts days).
 -- materialized: partitioned
 -- event_time: ended_at
+-- ephemeral_on: duckdb
 -- depends_on: bronze.stg_export_streams, silver.int_account_streams, bronze.stg_api_recently_played
--- key: origin_key
--- check: not_null(listener_id, origin_key, ended_at, content_type, source, ms_played, ms_played_estimated)
 WITH ext AS (
   -- Rows sharing a natural key can differ in what the key leaves out (platform, reasons...):
   -- the newest export wins, then every column this model keeps, so any build picks the same row.

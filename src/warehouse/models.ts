@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { ModelError } from '../errors.js';
 import { LAYERS, type Layer } from '../lake/layout.js';
 import { type CheckSpec, parseCheck } from './checks.js';
+import { ENGINE_NAMES, type EngineName } from './engines/engine.js';
 
 export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
 
@@ -19,6 +20,9 @@ export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
  *                      `event_time`, and a build rebuilds only the years its inputs changed
  *   -- event_time: ended_at                       the column that dates a row (partitions, and
  *                                                 which days a change touched)
+ *   -- ephemeral_on: duckdb                       engines that do not write it: each model that
+ *                                                 reads it runs its SQL as a CTE, rendered for
+ *                                                 the same years; the engine shows it as a view
  *   -- lookup: silver.int_track_names (track_key)  an input read by key (one line each; see
  *                                                 changes.ts); the columns say how its key
  *                                                 meets this model's rows: `col` (same name) or
@@ -37,6 +41,8 @@ export interface Model {
   dependsOn: string[];
   key: string[];
   materialized: Materialization;
+  /** Engines that inline it into the models that read it instead of writing it (ephemeral). */
+  ephemeralOn: EngineName[];
   /** The column that dates a row: partitions of a partitioned model, days touched by a change. */
   eventTime?: string;
   /** Inputs read by key (declared in depends_on): rows they add only matter to new rows. */
@@ -62,6 +68,7 @@ const KNOWN_FIELDS = new Set([
   'event_time',
   'lookup',
   'check',
+  'ephemeral_on',
 ]);
 const MATERIALIZATIONS: Materialization[] = ['table', 'view', 'incremental', 'partitioned'];
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,6 +88,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   let key: string[] = [];
   let materialized: Materialization = 'table';
   let eventTime: string | undefined;
+  const ephemeralOn: EngineName[] = [];
   const lookups: string[] = [];
   const lookupKeys: Record<string, LookupKey[]> = {};
   let bodyStart = lines.length;
@@ -160,6 +168,18 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
       case 'check':
         checks.push(...parseCheck(value, where));
         break;
+      case 'ephemeral_on':
+        for (const engine of value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          if (!ENGINE_NAMES.includes(engine as EngineName))
+            throw new ModelError(
+              `${where}: ephemeral_on names "${engine}"; engines are ${ENGINE_NAMES.join(', ')}.`,
+            );
+          ephemeralOn.push(engine as EngineName);
+        }
+        break;
     }
   }
   const sql = lines.slice(bodyStart).join('\n').trim().replace(/;\s*$/, '');
@@ -171,6 +191,10 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   for (const lookup of lookups)
     if (!dependsOn.includes(lookup))
       throw new ModelError(`${file}: lookup names ${lookup}, which depends_on does not declare.`);
+  if (ephemeralOn.length > 0 && (materialized === 'view' || checks.length + key.length > 0))
+    throw new ModelError(
+      `${file}: an ephemeral model is written by some engines only, so it can have no checks (check what reads it) and must not be a view.`,
+    );
   if (key.length > 0) {
     checks.unshift(
       { kind: 'unique', columns: key },
@@ -186,6 +210,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     dependsOn,
     key,
     materialized,
+    ephemeralOn,
     ...(eventTime === undefined ? {} : { eventTime }),
     lookups,
     lookupKeys,

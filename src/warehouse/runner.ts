@@ -11,6 +11,7 @@ import { daysOfRows } from './diff.js';
 import type { Warehouse } from './engine.js';
 import { DuckdbEngine } from './engines/duckdb.js';
 import type { Engine } from './engines/engine.js';
+import { inlineEphemeralInputs, isEphemeralOn } from './ephemeral.js';
 import {
   exposeTable,
   manifestPath,
@@ -31,7 +32,7 @@ import {
 import { buildIncremental, MAX_PARTS, type RawViewsShown } from './materializations/incremental.js';
 import { buildPartitioned, inPartitionFolder } from './materializations/partitioned.js';
 import { buildTable } from './materializations/table.js';
-import { buildView, viewVersion } from './materializations/view.js';
+import { buildEphemeral, buildView, viewVersion } from './materializations/view.js';
 import { buildOrder, type Model } from './models.js';
 import { type RawCatalog, readRawCatalog } from './raw-sources.js';
 import { readViewStamps } from './view-stamps.js';
@@ -134,19 +135,24 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const results: Array<{ index: number; result: ModelBuildResult }> = [];
   const manifests: TableManifest[] = [];
   const context = { lakeRoot, timezone: engine.timezone };
+  const modelsById = new Map(options.models.map((m) => [m.id, m]));
+  /** A model's SQL on a session, its ephemeral inputs written in, for a build of some years. */
+  const render = (model: Model, session: Engine, years?: ReadonlySet<number>) => {
+    const own = (m: Model, narrowed: boolean) =>
+      renderModelSql(m, { ...context, years: narrowed ? years : undefined }, session.dialect);
+    return inlineEphemeralInputs(model, own(model, true), session.name, modelsById, own);
+  };
 
   /** One model, on one of the build's sessions: what it built, or its error named. */
   const buildOne = async (model: Model, session: Engine): Promise<Built> => {
     try {
-      const sql = renderModelSql(model, context, session.dialect);
+      const sql = render(model, session);
       const published = await readManifest(lake, manifestPath(model));
+      // An ephemeral model is versioned as a view: by its inputs and its SQL.
+      const asView = model.materialized === 'view' || isEphemeralOn(model, session.name);
       before.set(
         model.id,
-        model.materialized === 'view'
-          ? viewVersion(model, before, sql)
-          : published
-            ? versionOf(published)
-            : 'none',
+        asView ? viewVersion(model, before, sql) : published ? versionOf(published) : 'none',
       );
       const build: ModelBuild = {
         engine: session,
@@ -163,7 +169,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       // build's changes, unless an input moved on before it (then all of that input changed).
       // A view has no published version: it passes on what its inputs say.
       const seen = new Map(changes);
-      if (model.materialized !== 'view')
+      if (!asView)
         for (const dep of model.dependsOn)
           if (published?.inputs?.[dep] !== before.get(dep)) seen.set(dep, ALL_CHANGED);
       // Published parts that are all here can be compared with; built by this SQL, they can
@@ -174,6 +180,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       if (current && model.materialized === 'partitioned') await narrowLookupChanges(build, seen);
       const change = inputChange(model, seen);
       if (model.materialized === 'view') return await buildView(build, change, after);
+      if (asView) return await buildEphemeral(build, change, after);
       if (model.materialized === 'incremental')
         return await buildIncremental(build, raw, options.maxParts ?? MAX_PARTS);
       // A table reads whole raw views (an incremental model before it may have narrowed them).
@@ -182,7 +189,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
         return await reuse(build);
       if (model.materialized === 'partitioned')
         return await buildPartitioned(build, current ? change : ALL_CHANGED, (years) =>
-          renderModelSql(model, { ...context, years }, session.dialect),
+          render(model, session, years),
         );
       return await buildTable(build);
     } catch (error) {

@@ -99,6 +99,45 @@ export async function compareLakes(
   return differences;
 }
 
+/**
+ * A table of a lake against the view of the same name in a DuckDB warehouse file (a model
+ * ephemeral on DuckDB is a view there, a table on Spark): what differs, as compareLakes says it.
+ */
+export async function compareViewWithTable(
+  warehouseFile: string,
+  timezone: string,
+  lake: string,
+  table: string,
+): Promise<TableDifference[]> {
+  const actual = manifest(lake, table);
+  if (!actual) return [{ table, problem: 'manifest missing (actual)' }];
+  const warehouse = await Warehouse.open({ file: warehouseFile, timezone });
+  try {
+    const columns = actual.columns.map((c) => {
+      const id = `"${c.name.replaceAll('"', '""')}"`;
+      return NUMERIC.test(c.type) ? `CAST(${id} AS DOUBLE)` : `CAST(${id} AS VARCHAR)`;
+    });
+    const result = await warehouse.query(
+      `SELECT ${columns.map((c, i) => `${c} AS c${i}`).join(', ')} FROM ${table} ORDER BY ALL`,
+    );
+    const want = result.rows.map((r) => actual.columns.map((_, i) => r[`c${i}`]));
+    const got = await rowsOf(warehouse, lake, actual);
+    if (want.length !== got.length)
+      return [{ table, problem: `${got.length} rows != ${want.length}` }];
+    const at = want.findIndex((row, i) => row.some((v, j) => !sameValue(v, got[i]?.[j])));
+    return at < 0
+      ? []
+      : [
+          {
+            table,
+            problem: `row ${at} differs: ${JSON.stringify(got[at])} != ${JSON.stringify(want[at])}`,
+          },
+        ];
+  } finally {
+    warehouse.close();
+  }
+}
+
 /** Every silver and gold table a lake has published. */
 export function publishedTables(lake: string, layers = ['silver', 'gold']): string[] {
   return layers.flatMap((layer) =>

@@ -38,7 +38,9 @@ export function registerTransform(program: Command): void {
           if (phase === 'done' && built) {
             finished += 1;
             const rows =
-              built.rows === null ? 'view' : `${built.rows.toLocaleString('en-US')} rows`;
+              built.rows === null
+                ? built.materialized
+                : `${built.rows.toLocaleString('en-US')} rows`;
             out.log(
               `[${finished}/${total}] ${model.id.padEnd(32)} ${rows.padStart(14)}  ${built.seconds.toFixed(2)} s${howBuilt(built)}`,
             );

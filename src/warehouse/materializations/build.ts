@@ -14,7 +14,8 @@ import type { Materialization, Model } from '../models.js';
 
 export interface ModelBuildResult {
   model: string;
-  materialized: Materialization;
+  /** How it was built on this engine: an ephemeral model is not written (ephemeral.ts). */
+  materialized: Materialization | 'ephemeral';
   rows: number | null;
   seconds: number;
   files: string[];

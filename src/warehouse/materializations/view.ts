@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Change } from '../changes.js';
+import { manifestPath, readManifest } from '../manifest.js';
 import type { Built, ModelBuild } from './build.js';
 
 /**
@@ -33,4 +34,25 @@ export async function buildView(
     change,
     version: viewVersion(build.model, versions, build.sql),
   };
+}
+
+/**
+ * An ephemeral model on this engine (ephemeral.ts): the models that read it run its SQL, so
+ * nothing is written; it is shown as a view, like a view model. A table of it that an earlier
+ * build (or another engine) published is removed, manifest first: it would no longer match the
+ * tables built from it.
+ */
+export async function buildEphemeral(
+  build: ModelBuild,
+  change: Change,
+  versions: ReadonlyMap<string, string>,
+): Promise<Built> {
+  const at = manifestPath(build.model);
+  const published = await readManifest(build.lake, at);
+  if (published) {
+    await build.lake.delete(at);
+    for (const file of published.files) await build.lake.delete(file);
+  }
+  const built = await buildView(build, change, versions);
+  return { ...built, result: { ...built.result, materialized: 'ephemeral' } };
 }
