@@ -241,8 +241,10 @@ async function importOne(
     // lake, where the file is published only if every record passed, and only if the same
     // content was not imported before.
     const seenThisImport = new Map<string, string>();
-    // Files are checked side by side (one per worker of the pool), and their reports taken in
-    // the order of the input: a file's landing decisions wait for the file before it.
+    // Files are checked side by side (one on a worker of the pool, one here), and their reports
+    // taken in the order of the input: a file's landing decisions wait for the file before it.
+    // A file under way when the one before it fails still lands; without --skip-bad the
+    // import then removes it with the rest (holdBack), as if it had only been checked.
     const underWay: Array<{ file: ExportFile; dryRun: boolean; report: Promise<FileReport> }> = [];
     let turn: Promise<unknown> = Promise.resolve();
     const takeReport = async ({ file, dryRun, report: pending }: (typeof underWay)[number]) => {
