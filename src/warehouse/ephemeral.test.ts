@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { duckdbDialect } from './dialects/duckdb.js';
 import { inlineEphemeralInputs, readOnlyInWindow } from './ephemeral.js';
 import { loadModels, parseModel } from './models.js';
 
@@ -40,16 +41,28 @@ describe('ephemeral models', () => {
     assert.deepEqual(input.ephemeralOn, ['duckdb']);
     assert.equal(readOnlyInWindow(reader.sql, input.id), true);
     const calls: Array<[string, boolean]> = [];
-    const sql = inlineEphemeralInputs(reader, reader.sql, 'duckdb', byId, (m, narrowed) => {
-      calls.push([m.id, narrowed]);
-      return m.sql;
+    const notMaterialized = duckdbDialect.macros.not_materialized([], {
+      timezone: 'UTC',
+      lakeRoot: '/lake',
     });
+    const sql = inlineEphemeralInputs(
+      reader,
+      reader.sql,
+      'duckdb',
+      byId,
+      (m, narrowed) => {
+        calls.push([m.id, narrowed]);
+        return m.sql;
+      },
+      notMaterialized,
+    );
     assert.deepEqual(calls, [['silver.int_spotify_plays', true]]);
-    assert.match(sql, /^WITH ephemeral_silver_int_spotify_plays AS \(\n/);
+    // Computed where fct_play reads it, never held whole (DuckDB would hold a CTE read twice).
+    assert.match(sql, /^WITH ephemeral_silver_int_spotify_plays AS NOT MATERIALIZED \(\n/);
     assert.doesNotMatch(sql, /silver\.int_spotify_plays/);
     // On Spark it stays a table that fct_play reads.
     assert.equal(
-      inlineEphemeralInputs(reader, reader.sql, 'spark', byId, (m) => m.sql),
+      inlineEphemeralInputs(reader, reader.sql, 'spark', byId, (m) => m.sql, ''),
       reader.sql,
     );
   });

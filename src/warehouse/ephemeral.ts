@@ -21,7 +21,11 @@ export const isEphemeralOn = (model: Model, engine: EngineName) =>
  * An input is narrowed only where every read of it is cut by a partition window
  * (`FROM silver.x WHERE {{ partition_window(...) }}`): those reads see only rows of the window,
  * which the narrowed input computes as its own build of those years would. A read of all of it
- * (an all-time total) gets it whole.
+ * (an all-time total) gets it whole. *
+ * `notMaterialized` is the dialect's `{{ not_materialized }}`: the CTE is computed where it is
+ * read, never held whole. It stands for a table, and is as large as one (fct_play's input is
+ * every stream); DuckDB would hold it in memory for the reads past the first, spilling it to
+ * disk under the build's memory limit.
  */
 export function inlineEphemeralInputs(
   model: Model,
@@ -29,6 +33,7 @@ export function inlineEphemeralInputs(
   engine: EngineName,
   modelsById: ReadonlyMap<string, Model>,
   render: (model: Model, narrowed: boolean) => string,
+  notMaterialized: string,
   narrowed = true,
 ): string {
   let result = sql;
@@ -36,13 +41,22 @@ export function inlineEphemeralInputs(
     const input = modelsById.get(id);
     if (!input || !isEphemeralOn(input, engine)) continue;
     const cut = narrowed && readOnlyInWindow(model.sql, id);
-    const inner = inlineEphemeralInputs(input, render(input, cut), engine, modelsById, render, cut);
+    const inner = inlineEphemeralInputs(
+      input,
+      render(input, cut),
+      engine,
+      modelsById,
+      render,
+      notMaterialized,
+      cut,
+    );
     const name = `ephemeral_${input.layer}_${input.name}`;
+    const header = `${name} AS ${notMaterialized ? `${notMaterialized} ` : ''}(`;
     const body = result.replace(references(id), name);
     const leadingWith = /^\s*WITH\s+/i.exec(body);
     result = leadingWith
-      ? `WITH ${name} AS (\n${inner}\n),\n${body.slice(leadingWith[0].length)}`
-      : `WITH ${name} AS (\n${inner}\n)\n${body}`;
+      ? `WITH ${header}\n${inner}\n),\n${body.slice(leadingWith[0].length)}`
+      : `WITH ${header}\n${inner}\n)\n${body}`;
   }
   return result;
 }

@@ -140,7 +140,15 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const render = (model: Model, session: Engine, years?: ReadonlySet<number>) => {
     const own = (m: Model, narrowed: boolean) =>
       renderModelSql(m, { ...context, years: narrowed ? years : undefined }, session.dialect);
-    return inlineEphemeralInputs(model, own(model, true), session.name, modelsById, own);
+    const notMaterialized = session.dialect.macros.not_materialized([], context);
+    return inlineEphemeralInputs(
+      model,
+      own(model, true),
+      session.name,
+      modelsById,
+      own,
+      notMaterialized,
+    );
   };
 
   /** One model, on one of the build's sessions: what it built, or its error named. */

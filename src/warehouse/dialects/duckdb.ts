@@ -23,6 +23,9 @@ export const duckdbDialect: Dialect = {
   finish: (sql) => sql,
   macros: {
     ...commonMacros(string),
+    // DuckDB holds a CTE read more than once in memory, spilling it past the build's memory
+    // limit (runner.ts): reading 500,000 wide rows back from disk cost more than recomputing them.
+    not_materialized: () => 'NOT MATERIALIZED',
     to_instant: ([x]) => `CAST(${x} AS TIMESTAMPTZ)`,
     local_time: ([x], { timezone }) => `timezone(${string(timezone)}, ${x})`,
     utc_date: ([x]) => `CAST(${x} AT TIME ZONE 'UTC' AS DATE)`,

@@ -33,6 +33,12 @@ export const MACROS = {
     meaning: 'the natural key of an account-data record (src/importer/natural-key.ts)',
     arity: 0,
   },
+  not_materialized: {
+    signature: 'not_materialized',
+    meaning:
+      'in `name AS {{ not_materialized }} (...)`: a CTE each read computes again, where holding its rows once would cost more (DuckDB holds a CTE read twice; Spark never does)',
+    arity: 0,
+  },
   partition_window: {
     signature: 'partition_window(column)',
     meaning: 'the rows a partitioned build of some years reads (TRUE on a whole build)',

@@ -49,6 +49,8 @@ export const sparkDialect: Dialect = {
     }),
   macros: {
     ...commonMacros(string),
+    // Spark writes every CTE into each query that reads it: there is nothing to ask for.
+    not_materialized: () => '',
     to_instant: ([x]) => `CAST(${x} AS TIMESTAMP)`,
     // The session time zone is WRAPPED_TIMEZONE: the wall clock there, without a zone.
     local_time: ([x]) => `CAST(${x} AS TIMESTAMP_NTZ)`,

@@ -1,5 +1,5 @@
 -- silver.fct_play, rendered for Spark (lake /lake, time zone Europe/Berlin)
-WITH spotify_plays AS (
+WITH spotify_plays AS  (
   SELECT * FROM silver__int_spotify_plays
   WHERE TRUE
 ),
