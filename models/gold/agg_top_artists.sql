@@ -1,7 +1,7 @@
 -- Top artists per week, month, year and of all time (user's time zone), ranked by plays, then
 -- minutes (`rank`), and by minutes, then plays (`rank_by_minutes`); ties then by the name or key.
 -- `period` is `2026-W47`, `2026-11`, `2026` or `all`; `period_type` says which.
--- depends_on: silver.int_play_periods, silver.int_play_years
+-- depends_on: silver.fct_play, silver.int_play_years
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
 -- any change (runner.ts). A week belongs to the year it starts in.
 -- materialized: partitioned
@@ -10,31 +10,53 @@
 -- check: not_null(period_type, rank, rank_by_minutes, plays, minutes)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH grouped AS (
-  -- Weeks and months from every stream; years and all time summed from silver.int_play_years.
-  SELECT listener_id, period_type, period, any_value(period_start) AS period_start, artist_name,
+  -- Weeks and months from every stream, grouped by the day they start (a date groups faster
+  -- than its label, made once per row below); years and all time summed from
+  -- silver.int_play_years.
+  SELECT listener_id, 'week' AS period_type,
+    CAST(date_trunc('week', {{ local_time(ended_at) }}) AS DATE) AS period_start, artist_name,
     count(*) FILTER (WHERE counts_as_play) AS plays, sum(ms_played) AS ms_played
-  FROM silver.int_play_periods
-  WHERE period_type IN ('week', 'month') AND {{ partition_window(ended_at) }} AND content_type = 'track' AND artist_name IS NOT NULL
-  GROUP BY listener_id, period_type, period, artist_name
+  FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }} AND content_type = 'track' AND artist_name IS NOT NULL
+  GROUP BY listener_id, CAST(date_trunc('week', {{ local_time(ended_at) }}) AS DATE), artist_name
   UNION ALL
-  SELECT listener_id, 'year', CAST(year(year_start) AS STRING), year_start, artist_name,
-    CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
+  SELECT listener_id, 'month', CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), artist_name,
+    count(*) FILTER (WHERE counts_as_play), sum(ms_played)
+  FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }} AND content_type = 'track' AND artist_name IS NOT NULL
+  GROUP BY listener_id, CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), artist_name
+  UNION ALL
+  SELECT listener_id, 'year', year_start, artist_name, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
   WHERE {{ partition_window(year_start) }} AND artist_name IS NOT NULL
   GROUP BY listener_id, year_start, artist_name
   UNION ALL
-  SELECT listener_id, 'all', 'all', CAST(NULL AS DATE), artist_name,
-    CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
+  SELECT listener_id, 'all', CAST(NULL AS DATE), artist_name, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
   WHERE artist_name IS NOT NULL
   GROUP BY listener_id, artist_name
 ),
+-- Each artist's place in the order of the names (every artist any play names): ties are broken by that number.
+keys AS (
+  SELECT artist_name, row_number() OVER (ORDER BY artist_name) AS key_order
+  FROM (SELECT DISTINCT artist_name FROM silver.int_play_years WHERE artist_name IS NOT NULL) AS artists
+),
+-- Ranked on numbers alone (the names join after): sorting text made most of this model's time.
 ranked AS (
-  SELECT listener_id, period_type, period, period_start, artist_name, plays,
-    {{ minutes(ms_played) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY plays DESC, ms_played DESC, artist_name) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY ms_played DESC, plays DESC, artist_name) AS BIGINT) AS rank_by_minutes
-  FROM grouped
+  SELECT g.listener_id, g.period_type, g.period_start, k.key_order, g.plays, g.ms_played,
+    row_number() OVER (PARTITION BY g.listener_id, g.period_type, g.period_start ORDER BY g.plays DESC, g.ms_played DESC, k.key_order) AS rank,
+    row_number() OVER (PARTITION BY g.listener_id, g.period_type, g.period_start ORDER BY g.ms_played DESC, g.plays DESC, k.key_order) AS rank_by_minutes
+  FROM grouped AS g
+  JOIN keys AS k USING (artist_name)
 )
-SELECT listener_id, period_type, period, period_start, artist_name, plays, minutes, rank, rank_by_minutes
-FROM ranked
+SELECT r.listener_id, r.period_type,
+  CASE r.period_type
+    WHEN 'week' THEN {{ iso_week(r.period_start) }}
+    WHEN 'month' THEN {{ year_month(r.period_start) }}
+    WHEN 'year' THEN CAST(year(r.period_start) AS STRING)
+    ELSE 'all'
+  END AS period,
+  r.period_start, k.artist_name, r.plays, {{ minutes(r.ms_played) }} AS minutes,
+  CAST(r.rank AS BIGINT) AS rank, CAST(r.rank_by_minutes AS BIGINT) AS rank_by_minutes
+FROM ranked AS r
+JOIN keys AS k USING (key_order)

@@ -2,7 +2,7 @@
 -- minutes (`rank`), and by minutes, then plays (`rank_by_minutes`); ties then by the name or key.
 -- A track is its `track_key` (silver.dim_track): the URI when known, else its names; it is named
 -- as silver.dim_track names it (one name per track, whichever build made it).
--- depends_on: silver.int_play_periods, silver.int_play_years, silver.int_track_names
+-- depends_on: silver.fct_play, silver.int_play_years, silver.int_track_names
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
 -- any change (runner.ts). A week belongs to the year it starts in.
 -- materialized: partitioned
@@ -12,33 +12,53 @@
 -- check: not_null(period_type, rank, rank_by_minutes, plays, track_name)
 -- check: accepted_values(period_type: week, month, year, all)
 WITH grouped AS (
-  -- Weeks and months from every stream; years and all time summed from silver.int_play_years.
-  SELECT listener_id, period_type, period, any_value(period_start) AS period_start, track_key,
+  -- Weeks and months from every stream, grouped by the day they start (a date groups faster
+  -- than its label, made once per row below); years and all time summed from
+  -- silver.int_play_years.
+  SELECT listener_id, 'week' AS period_type,
+    CAST(date_trunc('week', {{ local_time(ended_at) }}) AS DATE) AS period_start, track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays, sum(ms_played) AS ms_played
-  FROM silver.int_play_periods
-  WHERE period_type IN ('week', 'month') AND {{ partition_window(ended_at) }} AND content_type = 'track' AND track_name IS NOT NULL
-  GROUP BY listener_id, period_type, period, track_key
+  FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }} AND content_type = 'track' AND track_name IS NOT NULL
+  GROUP BY listener_id, CAST(date_trunc('week', {{ local_time(ended_at) }}) AS DATE), track_key
   UNION ALL
-  SELECT listener_id, 'year', CAST(year(year_start) AS STRING), year_start, track_key,
-    CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
+  SELECT listener_id, 'month', CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), track_key,
+    count(*) FILTER (WHERE counts_as_play), sum(ms_played)
+  FROM silver.fct_play
+  WHERE {{ partition_window(ended_at) }} AND content_type = 'track' AND track_name IS NOT NULL
+  GROUP BY listener_id, CAST(date_trunc('month', {{ local_time(ended_at) }}) AS DATE), track_key
+  UNION ALL
+  SELECT listener_id, 'year', year_start, track_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
   WHERE {{ partition_window(year_start) }} AND named
   GROUP BY listener_id, year_start, track_key
   UNION ALL
-  SELECT listener_id, 'all', 'all', CAST(NULL AS DATE), track_key,
-    CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
+  SELECT listener_id, 'all', CAST(NULL AS DATE), track_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
   WHERE named
   GROUP BY listener_id, track_key
 ),
+-- Each track named, and its place in the order of the keys: ties are broken by that number.
+keys AS (
+  SELECT track_key, track_uri, track_name, artist_name, row_number() OVER (ORDER BY track_key) AS key_order
+  FROM silver.int_track_names
+),
+-- Ranked on numbers alone (the names join after): sorting text made most of this model's time.
 ranked AS (
-  SELECT listener_id, period_type, period, period_start, track_key, plays,
-    {{ minutes(ms_played) }} AS minutes,
-    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY plays DESC, ms_played DESC, track_key) AS BIGINT) AS rank,
-    CAST(row_number() OVER (PARTITION BY listener_id, period ORDER BY ms_played DESC, plays DESC, track_key) AS BIGINT) AS rank_by_minutes
-  FROM grouped
+  SELECT g.listener_id, g.period_type, g.period_start, k.key_order, g.plays, g.ms_played,
+    row_number() OVER (PARTITION BY g.listener_id, g.period_type, g.period_start ORDER BY g.plays DESC, g.ms_played DESC, k.key_order) AS rank,
+    row_number() OVER (PARTITION BY g.listener_id, g.period_type, g.period_start ORDER BY g.ms_played DESC, g.plays DESC, k.key_order) AS rank_by_minutes
+  FROM grouped AS g
+  JOIN keys AS k USING (track_key)
 )
-SELECT r.listener_id, r.period_type, r.period, r.period_start, r.track_key, d.track_uri, d.track_name,
-  d.artist_name, r.plays, r.minutes, r.rank, r.rank_by_minutes
+SELECT r.listener_id, r.period_type,
+  CASE r.period_type
+    WHEN 'week' THEN {{ iso_week(r.period_start) }}
+    WHEN 'month' THEN {{ year_month(r.period_start) }}
+    WHEN 'year' THEN CAST(year(r.period_start) AS STRING)
+    ELSE 'all'
+  END AS period,
+  r.period_start, k.track_key, k.track_uri, k.track_name, k.artist_name, r.plays, {{ minutes(r.ms_played) }} AS minutes,
+  CAST(r.rank AS BIGINT) AS rank, CAST(r.rank_by_minutes AS BIGINT) AS rank_by_minutes
 FROM ranked AS r
-JOIN silver.int_track_names AS d USING (track_key)
+JOIN keys AS k USING (key_order)
