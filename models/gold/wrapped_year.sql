@@ -5,7 +5,7 @@
 -- The top 5 lists are `gold.agg_top_*` rows with `period_type = 'year'`.
 -- Partitioned by the year of `first_play_at`, which is the row's year. The top lists and the
 -- clock are read by the year's period only, so their all-time rows do not concern it.
--- depends_on: silver.fct_play, gold.agg_top_artists, gold.agg_top_tracks, gold.agg_top_albums, gold.agg_listening_clock, gold.agg_daily_listening, gold.agg_discovery
+-- depends_on: silver.fct_play, silver.int_play_years, gold.agg_top_artists, gold.agg_top_tracks, gold.agg_top_albums, gold.agg_listening_clock, gold.agg_daily_listening, gold.agg_discovery
 -- materialized: partitioned
 -- event_time: first_play_at
 -- lookup: gold.agg_top_artists
@@ -44,45 +44,71 @@ longest_streak AS (
 discovered AS (
   SELECT listener_id, CAST(year(first_day) AS STRING) AS year, count(*) AS new_artists
   FROM gold.agg_discovery WHERE kind = 'artist' GROUP BY 1, 2
+),
+-- The year's streams summed, before anything is joined to them (a row per year, not per stream).
+totals AS (
+  SELECT
+    listener_id,
+    year,
+    coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'track')) }}, 0) AS minutes,
+    count(*) FILTER (WHERE counts_as_play AND content_type = 'track') AS plays,
+    coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'episode')) }}, 0) AS podcast_minutes,
+    coalesce({{ minutes(sum(ms_played) FILTER (WHERE content_type = 'unknown')) }}, 0) AS unidentified_minutes,
+    min(ended_at) AS first_play_at,
+    max(ended_at) AS last_play_at,
+    bool_or(ms_played_estimated) AS has_estimated_minutes
+  FROM base
+  GROUP BY listener_id, year
+),
+-- Distinct tracks, artists and albums with a play (30 s or more), counted from
+-- silver.int_play_years (a row per year and track as played) instead of from every stream.
+uniques AS (
+  SELECT
+    listener_id,
+    CAST(year(year_start) AS STRING) AS year,
+    count(DISTINCT track_key) FILTER (WHERE plays > 0 AND named) AS unique_tracks,
+    count(DISTINCT artist_name) FILTER (WHERE plays > 0) AS unique_artists,
+    count(DISTINCT album_key) FILTER (WHERE plays > 0) AS unique_albums
+  FROM silver.int_play_years
+  WHERE {{ partition_window(year_start) }}
+  GROUP BY listener_id, year_start
 )
 SELECT
-  b.listener_id,
-  b.year,
-  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'track')) }}, 0) AS minutes,
-  count(*) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS plays,
-  count(DISTINCT b.track_key)
-    FILTER (WHERE b.counts_as_play AND b.content_type = 'track' AND b.track_name IS NOT NULL) AS unique_tracks,
-  count(DISTINCT b.artist_name) FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_artists,
-  count(DISTINCT b.album_key)
-    FILTER (WHERE b.counts_as_play AND b.content_type = 'track') AS unique_albums,
-  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'episode')) }}, 0) AS podcast_minutes,
-  coalesce({{ minutes(sum(b.ms_played) FILTER (WHERE b.content_type = 'unknown')) }}, 0) AS unidentified_minutes,
-  any_value(ta.artist_name) AS top_artist,
-  any_value(tt.track_name) AS top_track,
-  any_value(tb.album_name) AS top_album,
-  any_value(ph.hour) AS peak_hour,
-  any_value(pd.day) AS most_played_day,
-  any_value(pd.minutes) AS most_played_day_minutes,
-  coalesce(any_value(ls.days), 0) AS longest_streak_days,
-  coalesce(any_value(d.new_artists), 0) AS new_artists,
-  min(b.ended_at) AS first_play_at,
-  max(b.ended_at) AS last_play_at,
-  bool_or(b.ms_played_estimated) AS has_estimated_minutes
-FROM base AS b
+  t.listener_id,
+  t.year,
+  t.minutes,
+  t.plays,
+  coalesce(u.unique_tracks, 0) AS unique_tracks,
+  coalesce(u.unique_artists, 0) AS unique_artists,
+  coalesce(u.unique_albums, 0) AS unique_albums,
+  t.podcast_minutes,
+  t.unidentified_minutes,
+  ta.artist_name AS top_artist,
+  tt.track_name AS top_track,
+  tb.album_name AS top_album,
+  ph.hour AS peak_hour,
+  pd.day AS most_played_day,
+  pd.minutes AS most_played_day_minutes,
+  coalesce(ls.days, 0) AS longest_streak_days,
+  coalesce(d.new_artists, 0) AS new_artists,
+  t.first_play_at,
+  t.last_play_at,
+  t.has_estimated_minutes
+FROM totals AS t
+LEFT JOIN uniques AS u ON u.listener_id = t.listener_id AND u.year = t.year
 LEFT JOIN (
   SELECT listener_id, period, artist_name FROM gold.agg_top_artists
   WHERE period_type = 'year' AND rank = 1 AND {{ partition_window(period_start) }}
-) AS ta ON ta.listener_id = b.listener_id AND ta.period = b.year
+) AS ta ON ta.listener_id = t.listener_id AND ta.period = t.year
 LEFT JOIN (
   SELECT listener_id, period, track_name FROM gold.agg_top_tracks
   WHERE period_type = 'year' AND rank = 1 AND {{ partition_window(period_start) }}
-) AS tt ON tt.listener_id = b.listener_id AND tt.period = b.year
+) AS tt ON tt.listener_id = t.listener_id AND tt.period = t.year
 LEFT JOIN (
   SELECT listener_id, period, album_name FROM gold.agg_top_albums
   WHERE period_type = 'year' AND rank = 1 AND {{ partition_window(period_start) }}
-) AS tb ON tb.listener_id = b.listener_id AND tb.period = b.year
-LEFT JOIN peak_hour AS ph ON ph.listener_id = b.listener_id AND ph.year = b.year
-LEFT JOIN peak_day AS pd ON pd.listener_id = b.listener_id AND pd.year = b.year
-LEFT JOIN longest_streak AS ls ON ls.listener_id = b.listener_id AND ls.year = b.year
-LEFT JOIN discovered AS d ON d.listener_id = b.listener_id AND d.year = b.year
-GROUP BY b.listener_id, b.year
+) AS tb ON tb.listener_id = t.listener_id AND tb.period = t.year
+LEFT JOIN peak_hour AS ph ON ph.listener_id = t.listener_id AND ph.year = t.year
+LEFT JOIN peak_day AS pd ON pd.listener_id = t.listener_id AND pd.year = t.year
+LEFT JOIN longest_streak AS ls ON ls.listener_id = t.listener_id AND ls.year = t.year
+LEFT JOIN discovered AS d ON d.listener_id = t.listener_id AND d.year = t.year
