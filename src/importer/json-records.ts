@@ -35,6 +35,13 @@ export type JsonRecord = {
 );
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/**
+ * The bytes that matter between strings inside a record: a quote, a colon and the brackets.
+ * Everything else there (whitespace, numbers, true, false, null, commas) is stepped over with
+ * one table lookup; pretty-printed exports are mostly such bytes outside their strings.
+ */
+const STRUCTURAL = new Uint8Array(256);
+for (const byte of [0x22, 0x3a, 0x7b, 0x5b, 0x7d, 0x5d]) STRUCTURAL[byte] = 1;
 const BOM = [0xef, 0xbb, 0xbf];
 
 function describeByte(byte: number): string {
@@ -115,6 +122,10 @@ export async function* readRecordBatches(
             continue;
           }
           const b = chunk[i] as number;
+          if (STRUCTURAL[b] === 0) {
+            i++;
+            continue;
+          }
           if (b === 0x22) inString = true;
           else if (b === 0x3a && depth === 1) colons++;
           else if (b === 0x7b || b === 0x5b) depth++;
