@@ -1,20 +1,19 @@
 -- gold.agg_top_tracks, rendered for Spark (lake /lake, time zone Europe/Berlin)
 WITH grouped AS (
-  -- Weeks and months from every stream, grouped by the day they start (a date groups faster
-  -- than its label, made once per row below); years and all time summed from
-  -- silver.int_play_years.
-  SELECT listener_id, 'week' AS period_type,
-    CAST(date_trunc('week', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE) AS period_start, track_key,
+  -- Weeks and months from every stream in one pass (grouping sets), each grouped by the day
+  -- it starts (a date groups faster than its label, made once per row below); years and all
+  -- time summed from silver.int_play_years.
+  SELECT listener_id, CASE WHEN grouping(week_start) = 0 THEN 'week' ELSE 'month' END AS period_type,
+    CASE WHEN grouping(week_start) = 0 THEN week_start ELSE month_start END AS period_start, track_key,
     count(*) FILTER (WHERE counts_as_play) AS plays, sum(ms_played) AS ms_played
-  FROM silver__fct_play
-  WHERE TRUE AND content_type = 'track' AND track_name IS NOT NULL
-  GROUP BY listener_id, CAST(date_trunc('week', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE), track_key
-  UNION ALL
-  SELECT listener_id, 'month', CAST(date_trunc('month', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE), track_key,
-    count(*) FILTER (WHERE counts_as_play), sum(ms_played)
-  FROM silver__fct_play
-  WHERE TRUE AND content_type = 'track' AND track_name IS NOT NULL
-  GROUP BY listener_id, CAST(date_trunc('month', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE), track_key
+  FROM (
+    SELECT listener_id, track_key, counts_as_play, ms_played,
+      CAST(date_trunc('week', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE) AS week_start,
+      CAST(date_trunc('month', CAST(ended_at AS TIMESTAMP_NTZ)) AS DATE) AS month_start
+    FROM silver__fct_play
+    WHERE TRUE AND content_type = 'track' AND track_name IS NOT NULL
+  ) AS streams
+  GROUP BY GROUPING SETS ((listener_id, week_start, track_key), (listener_id, month_start, track_key))
   UNION ALL
   SELECT listener_id, 'year', year_start, track_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver__int_play_years
