@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FsLake } from '../src/lake/drivers/fs.js';
+import { Warehouse } from '../src/warehouse/engine.js';
 import { BIN, SMALL_MODELS, tempDir, wrapped } from './support/helpers.js';
 
 describe('wrapped command line', () => {
@@ -172,6 +173,53 @@ describe('wrapped command line', () => {
       { env },
     );
     assert.equal(queried.stdout, '[{"plays":3}]\n');
+  });
+
+  it('transform drops the view of a model taken out of the project, and keeps a view of your own', async () => {
+    const home = await tempDir();
+    const models = join(await tempDir(), 'models');
+    await cp(SMALL_MODELS, models, { recursive: true });
+    const retired = join(models, 'silver', 'int_artist_plays.sql');
+    await writeFile(
+      retired,
+      '-- depends_on: silver.fct_play\n-- materialized: view\nselect artist_id, count(*) as plays from silver.fct_play group by artist_id\n',
+    );
+    const env = { WRAPPED_HOME: home, WRAPPED_MODELS: models, WRAPPED_TIMEZONE: 'UTC' };
+    const lake = new FsLake(join(home, 'lake'));
+    const play = { ts: '2026-11-20T08:00:00Z', track: 'Song', artist: 'Band', ms: 180000 };
+    await lake.put('raw/test/plays/a.json', JSON.stringify([play]));
+    const views = async () => {
+      const listed = await wrapped(
+        [
+          'query',
+          "select schema_name || '.' || view_name as id from duckdb_views() where not internal order by id",
+          '--json',
+        ],
+        { env },
+      );
+      assert.equal(listed.code, 0, listed.stderr);
+      return (JSON.parse(listed.stdout) as Array<{ id: string }>).map((r) => r.id);
+    };
+    const first = await wrapped(['transform'], { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok((await views()).includes('silver.int_artist_plays'));
+    const warehouse = await Warehouse.open({
+      file: join(home, 'warehouse.duckdb'),
+      timezone: 'UTC',
+    });
+    await warehouse.run('CREATE VIEW silver.my_artists AS SELECT * FROM silver.dim_artist');
+    warehouse.close();
+
+    await rm(retired);
+    const rebuilt = await wrapped(['transform'], { env });
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.deepEqual(await views(), [
+      'bronze.stg_plays',
+      'gold.agg_daily_listening',
+      'silver.dim_artist',
+      'silver.fct_play',
+      'silver.my_artists',
+    ]);
   });
 
   it('transform with no models says so plainly', async () => {

@@ -14,8 +14,10 @@ import {
   type ModelBuildResult,
   openWarehouse,
 } from '../warehouse/index.js';
+import { publishedManifests } from '../warehouse/manifest.js';
 import type { Model } from '../warehouse/models.js';
 import { attachPublishedTables } from '../warehouse/runner.js';
+import { dropRetiredViews } from '../warehouse/view-stamps.js';
 
 export interface TransformResult {
   load_id: string;
@@ -110,6 +112,11 @@ async function transformLocked(
       // cloud lake, readers pull the new parts when they next open it).
       if (engine.name !== 'duckdb' && buildLake.localRoot !== undefined)
         await attachPublishedTables(warehouse, buildLake);
+      // A model taken out of the project leaves no view behind in an older warehouse.
+      const published = (await publishedManifests(buildLake)).map((path) =>
+        path.split('/').slice(0, 2).join('.'),
+      );
+      await dropRetiredViews(warehouse, new Set([...models.map((m) => m.id), ...published]));
     } finally {
       warehouse.close();
     }

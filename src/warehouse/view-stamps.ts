@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LAYERS } from '../lake/layout.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
 
 /**
@@ -49,4 +50,30 @@ export async function showView(
   await warehouse.run(`CREATE OR REPLACE VIEW ${target} AS ${sql}`);
   await warehouse.run(`COMMENT ON VIEW ${target} IS ${sqlString(stamp)}`);
   stamps.set(id, stamp);
+}
+
+/**
+ * Drops the views a build no longer makes: a stamped view (made by wrapped-me) in bronze, silver
+ * or gold whose name is in `current` neither as a model nor as a table published in the lake.
+ * A model taken out of the project (`silver.int_play_periods`, in December 2026) would otherwise
+ * stay in an older warehouse, listed beside the tables and still reading them. A view of the
+ * user's own carries no stamp and is left alone. Returns the views dropped, `layer.name`.
+ */
+export async function dropRetiredViews(
+  warehouse: Warehouse,
+  current: ReadonlySet<string>,
+): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const [id, stamp] of await readViewStamps(warehouse)) {
+    const [layer, name] = id.split('.') as [string, string];
+    if (
+      !stamp.startsWith('wrapped-me view ') ||
+      !(LAYERS as readonly string[]).includes(layer) ||
+      current.has(id)
+    )
+      continue;
+    await warehouse.run(`DROP VIEW IF EXISTS ${layer}.${sqlIdentifier(name)}`);
+    dropped.push(id);
+  }
+  return dropped;
 }
