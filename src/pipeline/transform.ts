@@ -14,7 +14,7 @@ import {
   type ModelBuildResult,
   openWarehouse,
 } from '../warehouse/index.js';
-import { publishedManifests } from '../warehouse/manifest.js';
+import { manifestPath } from '../warehouse/manifest.js';
 import type { Model } from '../warehouse/models.js';
 import { attachPublishedTables } from '../warehouse/runner.js';
 import { dropRetiredViews } from '../warehouse/view-stamps.js';
@@ -112,11 +112,13 @@ async function transformLocked(
       // cloud lake, readers pull the new parts when they next open it).
       if (engine.name !== 'duckdb' && buildLake.localRoot !== undefined)
         await attachPublishedTables(warehouse, buildLake);
-      // A model taken out of the project leaves no view behind in an older warehouse.
-      const published = (await publishedManifests(buildLake)).map((path) =>
-        path.split('/').slice(0, 2).join('.'),
+      // A model taken out of the project leaves no view behind in an older warehouse. The lake
+      // is asked only about views no model names (a table still published there stays shown).
+      const modelIds = new Set(models.map((m) => m.id));
+      await dropRetiredViews(
+        warehouse,
+        (table) => modelIds.has(table.id) || buildLake.exists(manifestPath(table)),
       );
-      await dropRetiredViews(warehouse, new Set([...models.map((m) => m.id), ...published]));
     } finally {
       warehouse.close();
     }

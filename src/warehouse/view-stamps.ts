@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { LAYERS } from '../lake/layout.js';
+import { LAYERS, type Layer } from '../lake/layout.js';
 import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
+
+/** How every stamp begins: a view with another comment, or none, is not wrapped-me's. */
+const STAMP_PREFIX = 'wrapped-me view ';
 
 /**
  * A view's stamp, kept in its comment: a hash of the SQL it reads. For a published table that
@@ -10,7 +13,7 @@ import { sqlIdentifier, sqlString, type Warehouse } from './engine.js';
  * (check-memory.ts). Replacing a view any other way drops its comment, and with it the stamp.
  */
 export const viewStamp = (sql: string) =>
-  `wrapped-me view ${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+  `${STAMP_PREFIX}${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
 
 /** Every stamped view of the warehouse: `layer.name` -> stamp. */
 export async function readViewStamps(warehouse: Warehouse): Promise<Map<string, string>> {
@@ -54,24 +57,20 @@ export async function showView(
 
 /**
  * Drops the views a build no longer makes: a stamped view (made by wrapped-me) in bronze, silver
- * or gold whose name is in `current` neither as a model nor as a table published in the lake.
- * A model taken out of the project (`silver.int_play_periods`, in December 2026) would otherwise
- * stay in an older warehouse, listed beside the tables and still reading them. A view of the
- * user's own carries no stamp and is left alone. Returns the views dropped, `layer.name`.
+ * or gold that `isCurrent` does not claim. A model taken out of the project
+ * (`silver.int_play_periods`, in December 2026) would otherwise stay in an older warehouse,
+ * listed beside the tables and still reading them. A view of the user's own carries no stamp and
+ * is left alone. Returns the views dropped, `layer.name`.
  */
 export async function dropRetiredViews(
   warehouse: Warehouse,
-  current: ReadonlySet<string>,
+  isCurrent: (table: { id: string; layer: Layer; name: string }) => boolean | Promise<boolean>,
 ): Promise<string[]> {
   const dropped: string[] = [];
   for (const [id, stamp] of await readViewStamps(warehouse)) {
-    const [layer, name] = id.split('.') as [string, string];
-    if (
-      !stamp.startsWith('wrapped-me view ') ||
-      !(LAYERS as readonly string[]).includes(layer) ||
-      current.has(id)
-    )
-      continue;
+    const [layer, name] = id.split('.') as [Layer, string];
+    if (!stamp.startsWith(STAMP_PREFIX) || !LAYERS.includes(layer)) continue;
+    if (await isCurrent({ id, layer, name })) continue;
     await warehouse.run(`DROP VIEW IF EXISTS ${layer}.${sqlIdentifier(name)}`);
     dropped.push(id);
   }
