@@ -57,7 +57,6 @@ port.on('message', (message: ToWorker) => {
   inspectFile(file, {
     explicit: message.explicit,
     skipBad: message.skipBad,
-    sha256: () => '', // the main thread hashes the file as it reads it
     onRecords: (records) => port.postMessage({ type: 'records', records }),
   }).then(
     (inspection) => port.postMessage({ type: 'done', inspection }),

@@ -81,8 +81,6 @@ export interface InspectOptions {
   sink?: (chunk: Uint8Array) => Promise<void>;
   /** A bad record is listed in `refused` and the rest read on, instead of failing the file. */
   skipBad?: boolean;
-  /** The file's sha-256, when the caller computes it (inspect-pool.ts, on the reading thread). */
-  sha256?: () => string;
 }
 
 /** Files decided by their name alone, without reading them: personal details, non-JSON files. */
@@ -126,13 +124,14 @@ export async function inspectFile(
   const byName = skipByName(file.path, Boolean(options.explicit));
   if (byName) return byName;
   const hint = nameHint(base);
-  const hash = options.sha256 ? undefined : createHash('sha256');
-  const sha256 = options.sha256 ?? (() => hash?.digest('hex') as string);
+  // Hashed where it is checked: on a worker thread, the main thread only reads and lands.
+  const hash = createHash('sha256');
+  const sha256 = () => hash.digest('hex');
   let bytes = 0;
   const source = await file.open();
   async function* tapped(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {
-      hash?.update(chunk);
+      hash.update(chunk);
       bytes += chunk.length;
       options.onBytes?.(chunk.length);
       if (options.sink) await options.sink(chunk);
