@@ -15,6 +15,15 @@ import { writtenFiles } from './written-files.js';
  */
 const PARTITIONED_ROW_GROUP = 32_768;
 
+/**
+ * Rows a partitioned write holds before it writes them out. DuckDB's default (524,288) holds a
+ * whole table of plays at 500k streams, outside the memory limit the build sets (runner.ts):
+ * the full build peaked at 436-543 MB (one bench run: 631) in 6.16-6.73 s. Flushed at every
+ * row group's worth (the row groups come out the same), it peaked at 424-483 MB in 5.91-6.24 s
+ * (ten runs each, 4 December).
+ */
+const PARTITIONED_FLUSH_ROWS = PARTITIONED_ROW_GROUP;
+
 /** The attached in-memory database holding a build's temporary tables (createTempTable). */
 const SCRATCH = 'build_scratch';
 
@@ -73,6 +82,7 @@ export class DuckdbEngine implements Engine {
         columns: await this.describe(`SELECT * FROM ${readParts(this.lakeRoot, [file])}`),
       };
     }
+    await this.warehouse.run(`SET partitioned_write_flush_threshold = ${PARTITIONED_FLUSH_ROWS}`);
     const copied = await this.warehouse.query(
       `COPY (${sql}) TO ${sqlString(absolute)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${PARTITIONED_ROW_GROUP}, PARTITION_BY (${sqlIdentifier(partitionColumn)}))`,
     );
