@@ -90,9 +90,9 @@ export const floorBenchmark: Benchmark = {
 /**
  * The floor itself: DuckDB's own SQL, timed from the copy of the files to the last Parquet
  * (`essential`); then, on the same plays, the product's three top lists (`lists`, with their
- * rows).
+ * rows), left in `out/top_tracks`, `out/top_albums` and `out/top_artists`.
  */
-async function duckdbFloor(
+export async function duckdbFloor(
   streamingDir: string,
   out: string,
 ): Promise<{ essential: number; lists: number; listRows: number }> {
