@@ -124,7 +124,8 @@ export async function inspectFile(
   const byName = skipByName(file.path, Boolean(options.explicit));
   if (byName) return byName;
   const hint = nameHint(base);
-  // Hashed where it is checked: on a worker thread, the main thread only reads and lands.
+  // Hashed where it is checked: a worker thread's file on that thread, so that the main
+  // thread, which reads and lands every file, does not hash them all (inspect-pool.ts).
   const hash = createHash('sha256');
   const sha256 = () => hash.digest('hex');
   let bytes = 0;
