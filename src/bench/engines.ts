@@ -34,9 +34,9 @@ export const sparkBenchmark: Benchmark = {
     try {
       for (const streams of SIZES) {
         const raw = join(dir, `raw-${streams}`);
-        await writeSyntheticExtendedExport(join(raw, 'export'), streams);
+        const { lastPlayAt } = await writeSyntheticExtendedExport(join(raw, 'export'), streams);
         await importExport({ lake: new FsLake(join(raw, 'lake')), inputs: [join(raw, 'export')] });
-        const hourFile = await hourOfPlays(raw);
+        const hourFile = await hourOfPlays(raw, { after: lastPlayAt });
         for (const name of ['duckdb', 'spark'] as const) {
           const base = join(dir, `${name}-${streams}`);
           await cp(join(raw, 'lake'), join(base, 'lake'), { recursive: true });

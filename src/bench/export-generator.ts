@@ -5,12 +5,13 @@ import { join } from 'node:path';
  * Writes a synthetic extended streaming history (2025-26 field set) of `streams` records in
  * files of `perFile`, laid out like the real export. Deterministic: the same arguments give the
  * same bytes. For benchmarks; the simulator's export generator is the faithful one.
+ * `lastPlayAt` is when the latest stream ended (epoch ms), for benches that add plays after it.
  */
 export async function writeSyntheticExtendedExport(
   folder: string,
   streams: number,
   perFile = 33_000,
-): Promise<{ files: string[]; bytes: number }> {
+): Promise<{ files: string[]; bytes: number; lastPlayAt: number }> {
   const dir = join(folder, 'Spotify Extended Streaming History');
   await mkdir(dir, { recursive: true });
   let seed = 42;
@@ -68,5 +69,5 @@ export async function writeSyntheticExtendedExport(
     bytes += Buffer.byteLength(text);
     written += count;
   }
-  return { files, bytes };
+  return { files, bytes, lastPlayAt: at };
 }

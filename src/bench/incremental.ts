@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagedModelsDir } from '../config/settings.js';
 import { importExport } from '../importer/importer.js';
-import { lastYear } from '../importer/limits.js';
 import { FsLake } from '../lake/drivers/fs.js';
 import { newLoadId } from '../lake/load-id.js';
 import { Warehouse } from '../warehouse/engine.js';
@@ -28,7 +27,7 @@ export const incrementalBenchmark: Benchmark = {
     for (const streams of SIZES) {
       const base = join(dir, String(streams));
       const lake = new FsLake(join(base, 'lake'));
-      await writeSyntheticExtendedExport(join(base, 'export'), streams);
+      const { lastPlayAt } = await writeSyntheticExtendedExport(join(base, 'export'), streams);
       await importExport({ lake, inputs: [join(base, 'export')] });
       const warehouse = await Warehouse.open({
         file: join(base, 'warehouse.duckdb'),
@@ -50,7 +49,10 @@ export const incrementalBenchmark: Benchmark = {
           ['known', 0],
           ['new', 1],
         ] as const) {
+          // Where a real hourly run's plays land: just after the latest play, in the year that
+          // holds it (a busy partition to rebuild), not in an empty year of their own.
           const hourFile = await hourOfPlays(join(base, `hour-${kind}`), {
+            after: lastPlayAt,
             hour,
             newTracks: kind === 'new',
           });
@@ -78,19 +80,26 @@ export const incrementalBenchmark: Benchmark = {
 };
 
 /**
- * A new extended-history file: the generator's first streams, moved to after the history (next
- * year, the latest import allows), `hour` hours after the first such hour. With `newTracks`,
- * each is a song no earlier file has, by an artist no earlier file has.
+ * A new extended-history file: the generator's first streams, moved to the hours after `after`
+ * (the history's latest play, epoch ms): `hour` hours after the first whole hour that follows
+ * it. With `newTracks`, each is a song no earlier file has, by an artist no earlier file has.
+ * Refuses to cross into another year, which would make the hour a cheap partition of its own.
  */
 export async function hourOfPlays(
   base: string,
-  options: { hour?: number; newTracks?: boolean } = {},
+  options: { after: number; hour?: number; newTracks?: boolean },
 ): Promise<string> {
   const folder = join(base, 'hour');
   const { files } = await writeSyntheticExtendedExport(folder, HOUR_OF_PLAYS);
   const file = files[0] as string;
   const records = JSON.parse(await readFile(file, 'utf8')) as Array<Record<string, unknown>>;
-  const start = Date.parse(`${lastYear()}-06-01T10:00:00Z`) + (options.hour ?? 0) * 3_600_000;
+  const HOUR = 3_600_000;
+  const start = (Math.floor(options.after / HOUR) + 1 + (options.hour ?? 0)) * HOUR;
+  const end = start + records.length * 180_000;
+  if (new Date(end).getUTCFullYear() !== new Date(options.after).getUTCFullYear())
+    throw new Error(
+      `the hour of plays after ${new Date(options.after).toISOString()} would cross into the next year; generate a history that ends earlier`,
+    );
   records.forEach((r, i) => {
     r.ts = new Date(start + i * 180_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (options.newTracks) {
