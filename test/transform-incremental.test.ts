@@ -4,9 +4,11 @@
  * gold table equals, row for row, what `wrapped transform --full-refresh` builds from all raw.
  */
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { writeSyntheticExtendedExport } from '../src/bench/export-generator.js';
+import { hourOfPlays } from '../src/bench/incremental.js';
 import { packagedModelsDir } from '../src/config/settings.js';
 import { FsLake } from '../src/lake/drivers/fs.js';
 import { newLoadId } from '../src/lake/load-id.js';
@@ -212,6 +214,53 @@ describe('transform: partitioned tables across a year boundary', () => {
   });
 });
 
+describe('transform: an hour of plays rebuilds its days, not its year', () => {
+  it('plays landed among existing ones, and a duplicate, give the tables a full refresh gives', async () => {
+    const dir = await tempDir();
+    // Auckland: local days are not UTC days, so the days rebuilt are cut where the parts are.
+    const env = { WRAPPED_HOME: join(dir, 'home'), WRAPPED_TIMEZONE: 'Pacific/Auckland' };
+    const run = async (args: string[]) => {
+      const result = await wrapped(args, { env });
+      assert.equal(result.code, 0, result.stderr);
+    };
+    // 3,000 streams about 16 minutes apart: 2015-01-01 to early February.
+    const history = await writeSyntheticExtendedExport(join(dir, 'export'), 3_000);
+    await run(['import', join(dir, 'export')]);
+    await transformJson(env);
+
+    // An hour of new songs in the middle of that history, among plays already there, and one
+    // stream the export already holds (an exact duplicate, which silver keeps once).
+    const middle = Date.parse('2015-01-15T00:00:00Z');
+    const hour = await hourOfPlays(join(dir, 'hour'), { after: middle, newTracks: true });
+    const exported = JSON.parse(await readFile(history.files[0] as string, 'utf8')) as unknown[];
+    const duplicate = join(dir, 'duplicate', 'Streaming_History_Audio_2015_9.json');
+    await mkdir(join(dir, 'duplicate'));
+    await writeFile(duplicate, JSON.stringify([exported[400]]));
+    await run(['import', hour, duplicate]);
+    const built = await transformJson(env);
+    for (const table of [
+      'silver.fct_play',
+      'gold.agg_daily_listening',
+      'gold.agg_hourly_listening',
+      'gold.agg_track_daily',
+    ]) {
+      const model = built.models.find((m) => m.model === table);
+      assert.ok(model?.days, `${table} is rebuilt by days: ${JSON.stringify(model)}`);
+      assert.deepEqual(model.partitions, ['2015'], table);
+      // What follows learns the days that changed, not "everything" (which would rebuild all).
+      assert.equal(model.change, 'dated', table);
+    }
+    const days = built.models.find((m) => m.model === 'silver.fct_play')?.days;
+    // The hour (15 January UTC, 15 January in Auckland) and the duplicate's day, widened by 8.
+    assert.ok(days && days.from <= '2015-01-07' && days.to >= '2015-01-23', JSON.stringify(days));
+    assert.ok(days.to < '2015-02-15', JSON.stringify(days));
+
+    const incremental = await fingerprints(env);
+    await transformJson(env, ['--full-refresh']);
+    assert.deepEqual(await fingerprints(env), incremental);
+  });
+});
+
 /** `wrapped transform --json`: what each model's build did. */
 async function transformJson(env: Record<string, string>, args: string[] = []) {
   const built = await wrapped(['transform', '--json', ...args], { env });
@@ -223,6 +272,8 @@ async function transformJson(env: Record<string, string>, args: string[] = []) {
       rows: number;
       added?: number;
       partitions?: string[];
+      days?: { from: string; to: string };
+      change?: string;
       reused?: boolean;
     }>;
   };

@@ -4,6 +4,7 @@
 -- depends_on: silver.fct_play
 -- materialized: partitioned
 -- event_time: day
+-- rebuild: days
 -- key: listener_id, day
 -- check: expression(minutes <= 1440)
 SELECT

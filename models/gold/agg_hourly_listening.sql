@@ -3,6 +3,7 @@
 -- depends_on: silver.fct_play
 -- materialized: partitioned
 -- event_time: day
+-- rebuild: days
 -- key: listener_id, day, hour
 -- check: expression(hour BETWEEN 0 AND 23)
 SELECT

@@ -6,6 +6,7 @@
 -- depends_on: silver.fct_play, silver.int_track_names, silver.int_album_names
 -- materialized: partitioned
 -- event_time: day
+-- rebuild: days
 -- lookup: silver.int_track_names (track_key)
 -- lookup: silver.int_album_names (album_key)
 -- check: unique(listener_id, day, track_key, artist_name)

@@ -23,6 +23,7 @@
 -- side (rule 5 looks minutes away). New names and tracks in the lookups only concern new plays.
 -- materialized: partitioned
 -- event_time: ended_at
+-- rebuild: days
 -- lookup: silver.int_name_links (artist_name = coalesce(artist_name, ''), name = track_name)
 -- lookup: silver.int_track_names (track_key)
 -- depends_on: silver.int_spotify_plays, bronze.stg_listens, silver.int_name_links, silver.int_track_names

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Change, inputChange, partitionWindowSql, yearsTouched } from './changes.js';
+import {
+  type Change,
+  daysTouched,
+  inputChange,
+  partitionWindowSql,
+  yearsOfSpan,
+  yearsTouched,
+} from './changes.js';
 import { parseModel } from './models.js';
 
 const model = (header: string) =>
@@ -21,6 +28,32 @@ describe('changes', () => {
       partitionWindowSql('p.ended_at', new Set([2025, 2023, 2024, 2027])),
       "((p.ended_at >= DATE '2022-12-24' AND p.ended_at < DATE '2026-01-09') OR (p.ended_at >= DATE '2026-12-24' AND p.ended_at < DATE '2028-01-09'))",
     );
+  });
+
+  it('a few changed days rebuild those days widened by 8; a long, undated or undescribed change rebuilds years', () => {
+    const span = daysTouched(dated('2026-12-12', '2026-12-11'));
+    assert.deepEqual(span, { from: '2026-12-03', to: '2026-12-20' });
+    assert.deepEqual([...yearsOfSpan(span as { from: string; to: string })], [2026]);
+    // Late December reaches into the next year's part.
+    const newYear = daysTouched(dated('2026-12-30')) as { from: string; to: string };
+    assert.deepEqual(newYear, { from: '2026-12-22', to: '2027-01-07' });
+    assert.deepEqual([...yearsOfSpan(newYear)], [2026, 2027]);
+    // Inputs are read 8 days further out on both sides.
+    assert.equal(
+      partitionWindowSql('ended_at', undefined, newYear),
+      "(ended_at >= DATE '2026-12-14' AND ended_at < DATE '2027-01-16')",
+    );
+    assert.deepEqual(daysTouched(dated('2026-01-01', '2026-02-01')), {
+      from: '2025-12-24',
+      to: '2026-02-09',
+    });
+    assert.equal(daysTouched(dated('2026-01-01', '2026-02-02')), undefined, 'over 31 days');
+    assert.equal(
+      daysTouched({ kind: 'dated', days: new Set(['2026-01-01']), undated: true }),
+      undefined,
+    );
+    assert.equal(daysTouched({ kind: 'all' }), undefined);
+    assert.equal(daysTouched({ kind: 'additions' }), undefined);
   });
 
   it('what each kind of model makes of its inputs changes', () => {

@@ -84,11 +84,63 @@ export function yearsTouched(days: Iterable<string>): Set<number> {
   return years;
 }
 
+/** A span of local days, both ends included (YYYY-MM-DD). */
+export interface DaySpan {
+  from: string;
+  to: string;
+}
+
+/**
+ * The longest span of changed days a model made day by day (`rebuild: days`) rebuilds as days;
+ * a longer one (an export of years) rebuilds its years.
+ */
+export const MAX_DAY_SPAN = 31;
+
+const DAY_MS = 86_400_000;
+const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+const shiftDay = (day: string, days: number) =>
+  isoDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
+
+/**
+ * The rows a change on these days can touch in a model whose rows are each made from input rows
+ * within the margin of their own day: the changed days' span, widened by the margin on both
+ * sides. Undefined when the change is not dated, reaches undated rows, or spans more than
+ * MAX_DAY_SPAN days: then its years are rebuilt.
+ */
+export function daysTouched(change: Change): DaySpan | undefined {
+  if (change.kind !== 'dated' || change.undated) return undefined;
+  const days = [...change.days].filter((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)));
+  if (days.length === 0 || days.length !== change.days.size) return undefined;
+  days.sort();
+  const first = days[0] as string;
+  const last = days.at(-1) as string;
+  if ((Date.parse(last) - Date.parse(first)) / DAY_MS > MAX_DAY_SPAN) return undefined;
+  return {
+    from: shiftDay(first, -PARTITION_MARGIN_DAYS),
+    to: shiftDay(last, PARTITION_MARGIN_DAYS),
+  };
+}
+
+/** The years a span of days falls in. */
+export function yearsOfSpan(span: DaySpan): Set<number> {
+  const years = new Set<number>();
+  for (let year = Number(span.from.slice(0, 4)); year <= Number(span.to.slice(0, 4)); year++)
+    years.add(year);
+  return years;
+}
+
 /**
  * The SQL condition `{{ partition_window(column) }}` becomes: the rows a build of these years
- * reads, each year widened by the margin on both sides. TRUE when every year is built.
+ * (or of this span of days) reads, widened by the margin on both sides. TRUE when every year is
+ * built.
  */
-export function partitionWindowSql(column: string, years: ReadonlySet<number> | undefined) {
+export function partitionWindowSql(
+  column: string,
+  years: ReadonlySet<number> | undefined,
+  days?: DaySpan,
+) {
+  if (days !== undefined)
+    return `(${column} >= DATE '${shiftDay(days.from, -PARTITION_MARGIN_DAYS)}' AND ${column} < DATE '${shiftDay(days.to, 1 + PARTITION_MARGIN_DAYS)}')`;
   if (years === undefined) return 'TRUE';
   if (years.size === 0) return 'FALSE';
   const sorted = [...years].sort((a, b) => a - b);

@@ -78,6 +78,14 @@ describe('model files', () => {
       /models\/silver\/x\.sql:1: only bronze models read raw files, so only they can be incremental/,
     );
     assert.throws(
+      () => model('silver', 'x', '-- rebuild: hours'),
+      /x\.sql:1: rebuild must be "days" or "years", not "hours"/,
+    );
+    assert.throws(
+      () => model('silver', 'x', '-- rebuild: days'),
+      /x\.sql: "rebuild: days" says how a partitioned model rebuilds; this one is table/,
+    );
+    assert.throws(
       () => model('silver', 'x', '-- x\n-- check: unique(a b)'),
       /x\.sql:2: bad check .*"a b" is not a column name/,
     );

@@ -20,6 +20,11 @@ export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
  *                      `event_time`, and a build rebuilds only the years its inputs changed
  *   -- event_time: ended_at                       the column that dates a row (partitions, and
  *                                                 which days a change touched)
+ *   -- rebuild: days                              (partitioned) each row is made from input rows
+ *                                                 within the partition margin of its own day, so
+ *                                                 a change of a few days rebuilds those days
+ *                                                 (widened by the margin) inside their year's
+ *                                                 part instead of the whole year; default years
  *   -- ephemeral_on: duckdb                       engines that do not write it: each model that
  *                                                 reads it runs its SQL as a CTE, rendered for
  *                                                 the same years; the engine shows it as a view
@@ -45,6 +50,8 @@ export interface Model {
   ephemeralOn: EngineName[];
   /** The column that dates a row: partitions of a partitioned model, days touched by a change. */
   eventTime?: string;
+  /** A partitioned model whose rows are made day by day: a short change rebuilds its days. */
+  rebuild?: 'days';
   /** Inputs read by key (declared in depends_on): rows they add only matter to new rows. */
   lookups: string[];
   /** For a lookup: its key columns, each with the expression over this model's rows it meets. */
@@ -69,6 +76,7 @@ const KNOWN_FIELDS = new Set([
   'lookup',
   'check',
   'ephemeral_on',
+  'rebuild',
 ]);
 const MATERIALIZATIONS: Materialization[] = ['table', 'view', 'incremental', 'partitioned'];
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -88,6 +96,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   let key: string[] = [];
   let materialized: Materialization = 'table';
   let eventTime: string | undefined;
+  let rebuild: 'days' | undefined;
   const ephemeralOn: EngineName[] = [];
   const lookups: string[] = [];
   const lookupKeys: Record<string, LookupKey[]> = {};
@@ -165,6 +174,11 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
           );
         materialized = value as Materialization;
         break;
+      case 'rebuild':
+        if (value !== 'days' && value !== 'years')
+          throw new ModelError(`${where}: rebuild must be "days" or "years", not "${value}".`);
+        rebuild = value === 'days' ? 'days' : undefined;
+        break;
       case 'check':
         checks.push(...parseCheck(value, where));
         break;
@@ -187,6 +201,10 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   if (materialized === 'partitioned' && eventTime === undefined)
     throw new ModelError(
       `${file}: a partitioned model needs "-- event_time: <column>", the column whose year picks the part.`,
+    );
+  if (rebuild !== undefined && materialized !== 'partitioned')
+    throw new ModelError(
+      `${file}: "rebuild: days" says how a partitioned model rebuilds; this one is ${materialized}.`,
     );
   for (const lookup of lookups)
     if (!dependsOn.includes(lookup))
@@ -212,6 +230,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     materialized,
     ephemeralOn,
     ...(eventTime === undefined ? {} : { eventTime }),
+    ...(rebuild === undefined ? {} : { rebuild }),
     lookups,
     lookupKeys,
     checks,

@@ -30,7 +30,11 @@ import {
   sweepStaleStaging,
 } from './materializations/build.js';
 import { buildIncremental, MAX_PARTS, type RawViewsShown } from './materializations/incremental.js';
-import { buildPartitioned, inPartitionFolder } from './materializations/partitioned.js';
+import {
+  type BuildScope,
+  buildPartitioned,
+  inPartitionFolder,
+} from './materializations/partitioned.js';
 import { buildTable } from './materializations/table.js';
 import { buildEphemeral, buildView, viewVersion } from './materializations/view.js';
 import { buildOrder, type Model } from './models.js';
@@ -136,10 +140,13 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
   const manifests: TableManifest[] = [];
   const context = { lakeRoot, timezone: engine.timezone };
   const modelsById = new Map(options.models.map((m) => [m.id, m]));
-  /** A model's SQL on a session, its ephemeral inputs written in, for a build of some years. */
-  const render = (model: Model, session: Engine, years?: ReadonlySet<number>) => {
+  /**
+   * A model's SQL on a session, its ephemeral inputs written in, for a build of some years or
+   * days (a whole build when neither).
+   */
+  const render = (model: Model, session: Engine, scope: BuildScope = {}) => {
     const own = (m: Model, narrowed: boolean) =>
-      renderModelSql(m, { ...context, years: narrowed ? years : undefined }, session.dialect);
+      renderModelSql(m, narrowed ? { ...context, ...scope } : context, session.dialect);
     const notMaterialized = session.dialect.macros.not_materialized([], context);
     return inlineEphemeralInputs(
       model,
@@ -196,8 +203,8 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       if (current && change.kind === 'none' && model.dependsOn.length > 0)
         return await reuse(build);
       if (model.materialized === 'partitioned')
-        return await buildPartitioned(build, current ? change : ALL_CHANGED, (years) =>
-          render(model, session, years),
+        return await buildPartitioned(build, current ? change : ALL_CHANGED, (scope) =>
+          render(model, session, scope),
         );
       return await buildTable(build);
     } catch (error) {

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import type { ModelBuildResult } from '../../warehouse/runner.js';
 import { commandContext } from '../context.js';
 
-/** What a build did to one model, for the progress line: kept, appended, or which years. */
+/** What a build did to one model, for the progress line: kept, appended, which days or years. */
 function howBuilt(built: ModelBuildResult): string {
   if (built.reused) return '  unchanged';
   if (built.added !== undefined && built.added !== built.rows)
     return `  +${built.added.toLocaleString('en-US')} rows`;
+  if (built.days !== undefined) return `  rebuilt ${built.days.from}..${built.days.to}`;
   if (built.partitions !== undefined && built.partitions.length > 0) {
     const years = built.partitions.filter((p) => p !== 'undated');
     const shown = years.length > 4 ? `${years[0]}..${years.at(-1)}` : years.join(', ');

@@ -55,8 +55,8 @@ export function commonMacros(
     // The natural keys of export streams, defined once in src/importer/natural-key.ts.
     extended_stream_key: () => EXTENDED_STREAM_KEY_SQL,
     account_stream_key: () => ACCOUNT_STREAM_KEY_SQL,
-    // The rows a partitioned build of some years reads (changes.ts); TRUE on a whole build.
+    // The rows a partitioned build of some years or days reads (changes.ts); TRUE on a whole build.
     partition_window: ([column = ''], context: RenderContext) =>
-      partitionWindowSql(column, context.years),
+      partitionWindowSql(column, context.years, context.days),
   };
 }

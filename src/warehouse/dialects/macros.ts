@@ -7,6 +7,7 @@
  * `{{ name }}` or `{{ name(arg, ...) }}`; arguments are SQL expressions (or string literals where
  * the signature says so) and may hold other macros, rendered first.
  */
+import type { DaySpan } from '../changes.js';
 export interface MacroSpec {
   /** The call as written in a model. */
   signature: string;
@@ -41,7 +42,7 @@ export const MACROS = {
   },
   partition_window: {
     signature: 'partition_window(column)',
-    meaning: 'the rows a partitioned build of some years reads (TRUE on a whole build)',
+    meaning: 'the rows a partitioned build of some years or days reads (TRUE on a whole build)',
     arity: 1,
   },
   to_instant: {
@@ -176,11 +177,15 @@ export const MACROS = {
 
 export type MacroName = keyof typeof MACROS;
 
-/** Where a model is rendered: the time zone, the lake, and the years a partitioned build makes. */
+/**
+ * Where a model is rendered: the time zone, the lake, and what a partitioned build makes: some
+ * years, or a span of days (changes.ts).
+ */
 export interface RenderContext {
   timezone: string;
   lakeRoot: string;
   years?: ReadonlySet<number>;
+  days?: DaySpan;
 }
 
 /** One dialect's rendering of a macro; `args` are rendered SQL, split at top-level commas. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { moveFile, removeFolder } from '../../lake/file-ops.js';
 import type { Lake } from '../../lake/lake.js';
-import { type Change, NO_CHANGE } from '../changes.js';
+import { type Change, type DaySpan, NO_CHANGE } from '../changes.js';
 import type { Column, Engine } from '../engines/engine.js';
 import {
   manifestPath,
@@ -25,6 +25,8 @@ export interface ModelBuildResult {
   reused?: boolean;
   /** Partitioned models: the parts this build rewrote (years, or "undated"). */
   partitions?: string[];
+  /** Partitioned models built day by day: the days rebuilt within those parts. */
+  days?: DaySpan;
   /** What this build changed, as the models that read it see it (changes.ts). */
   change: Change['kind'];
 }
