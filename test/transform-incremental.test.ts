@@ -250,6 +250,14 @@ describe('transform: an hour of plays rebuilds its days, not its year', () => {
       // What follows learns the days that changed, not "everything" (which would rebuild all).
       assert.equal(model.change, 'dated', table);
     }
+    // The top lists rebuild the weeks and months that hold those days, the year's rows and the
+    // all-time ones; their other weeks and months are copied.
+    for (const table of ['gold.agg_top_tracks', 'gold.agg_top_albums', 'gold.agg_top_artists']) {
+      const model = built.models.find((m) => m.model === table);
+      assert.ok(model?.days, `${table} is rebuilt by periods: ${JSON.stringify(model)}`);
+      assert.deepEqual(model.partitions, ['2014', '2015', 'undated'], table);
+      assert.equal(model.change, 'dated', table);
+    }
     const days = built.models.find((m) => m.model === 'silver.fct_play')?.days;
     // The hour (15 January UTC, 15 January in Auckland) and the duplicate's day, widened by 8.
     assert.ok(days && days.from <= '2015-01-07' && days.to >= '2015-01-23', JSON.stringify(days));

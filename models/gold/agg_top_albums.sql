@@ -4,9 +4,12 @@
 -- account data alone count once their track is known by URI somewhere.
 -- depends_on: silver.fct_play, silver.int_play_years, silver.int_album_names
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
--- any change (runner.ts). A week belongs to the year it starts in.
+-- any change (runner.ts). A week belongs to the year it starts in. A short change rebuilds the
+-- weeks and months around its days, its years' rows and the all-time ones (`rebuild: months`):
+-- a week's or month's rows read only its own plays, a year's only `silver.int_play_years`.
 -- materialized: partitioned
 -- event_time: period_start
+-- rebuild: months where period_type IN ('week', 'month')
 -- lookup: silver.int_album_names (album_key)
 -- key: listener_id, period, album_key
 -- check: not_null(period_type, rank, rank_by_minutes, plays, album_name)
@@ -29,7 +32,7 @@ WITH grouped AS (
   UNION ALL
   SELECT listener_id, 'year', year_start, album_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
-  WHERE {{ partition_window(year_start) }} AND album_key IS NOT NULL
+  WHERE {{ partition_years(year_start) }} AND album_key IS NOT NULL
   GROUP BY listener_id, year_start, album_key
   UNION ALL
   SELECT listener_id, 'all', CAST(NULL AS DATE), album_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)

@@ -3,9 +3,12 @@
 -- `period` is `2026-W47`, `2026-11`, `2026` or `all`; `period_type` says which.
 -- depends_on: silver.fct_play, silver.int_play_years
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
--- any change (runner.ts). A week belongs to the year it starts in.
+-- any change (runner.ts). A week belongs to the year it starts in. A short change rebuilds the
+-- weeks and months around its days, its years' rows and the all-time ones (`rebuild: months`):
+-- a week's or month's rows read only its own plays, a year's only `silver.int_play_years`.
 -- materialized: partitioned
 -- event_time: period_start
+-- rebuild: months where period_type IN ('week', 'month')
 -- key: listener_id, period, artist_name
 -- check: not_null(period_type, rank, rank_by_minutes, plays, minutes)
 -- check: accepted_values(period_type: week, month, year, all)
@@ -27,7 +30,7 @@ WITH grouped AS (
   UNION ALL
   SELECT listener_id, 'year', year_start, artist_name, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
-  WHERE {{ partition_window(year_start) }} AND artist_name IS NOT NULL
+  WHERE {{ partition_years(year_start) }} AND artist_name IS NOT NULL
   GROUP BY listener_id, year_start, artist_name
   UNION ALL
   SELECT listener_id, 'all', CAST(NULL AS DATE), artist_name, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)

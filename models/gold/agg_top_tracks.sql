@@ -4,9 +4,12 @@
 -- as silver.dim_track names it (one name per track, whichever build made it).
 -- depends_on: silver.fct_play, silver.int_play_years, silver.int_track_names
 -- Partitioned by the year of `period_start`; the `all` rows have none and are rebuilt on
--- any change (runner.ts). A week belongs to the year it starts in.
+-- any change (runner.ts). A week belongs to the year it starts in. A short change rebuilds the
+-- weeks and months around its days, its years' rows and the all-time ones (`rebuild: months`):
+-- a week's or month's rows read only its own plays, a year's only `silver.int_play_years`.
 -- materialized: partitioned
 -- event_time: period_start
+-- rebuild: months where period_type IN ('week', 'month')
 -- lookup: silver.int_track_names (track_key)
 -- key: listener_id, period, track_key
 -- check: not_null(period_type, rank, rank_by_minutes, plays, track_name)
@@ -29,7 +32,7 @@ WITH grouped AS (
   UNION ALL
   SELECT listener_id, 'year', year_start, track_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)
   FROM silver.int_play_years
-  WHERE {{ partition_window(year_start) }} AND named
+  WHERE {{ partition_years(year_start) }} AND named
   GROUP BY listener_id, year_start, track_key
   UNION ALL
   SELECT listener_id, 'all', CAST(NULL AS DATE), track_key, CAST(sum(plays) AS BIGINT), CAST(sum(ms_played) AS BIGINT)

@@ -5,6 +5,7 @@ import {
   daysTouched,
   inputChange,
   partitionWindowSql,
+  partitionYearsSql,
   yearsOfSpan,
   yearsTouched,
 } from './changes.js';
@@ -53,6 +54,16 @@ describe('changes', () => {
       undefined,
     );
     assert.equal(daysTouched({ kind: 'all' }), undefined);
+    // A month's list starts up to 31 days before a play in it.
+    assert.deepEqual(daysTouched(dated('2026-12-12'), 31), {
+      from: '2026-11-03',
+      to: '2026-12-20',
+    });
+    assert.equal(partitionYearsSql('year_start', undefined), 'TRUE');
+    assert.equal(
+      partitionYearsSql('year_start', new Set([2026, 2025])),
+      '(year(year_start) IN (2025, 2026))',
+    );
     assert.equal(daysTouched({ kind: 'additions' }), undefined);
   });
 

@@ -102,12 +102,13 @@ const shiftDay = (day: string, days: number) =>
   isoDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
 
 /**
- * The rows a change on these days can touch in a model whose rows are each made from input rows
- * within the margin of their own day: the changed days' span, widened by the margin on both
- * sides. Undefined when the change is not dated, reaches undated rows, or spans more than
- * MAX_DAY_SPAN days: then its years are rebuilt.
+ * The days of the rows a change on these days can touch in a model whose rows are each made from
+ * input rows within the margin of their own day, or up to `reachDays` after it (a month's list
+ * starts up to 31 days before a play in it): the changed days' span, widened by the margin on
+ * both sides and by the reach before it. Undefined when the change is not dated, reaches undated
+ * rows, or spans more than MAX_DAY_SPAN days: then its years are rebuilt.
  */
-export function daysTouched(change: Change): DaySpan | undefined {
+export function daysTouched(change: Change, reachDays = 0): DaySpan | undefined {
   if (change.kind !== 'dated' || change.undated) return undefined;
   const days = [...change.days].filter((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)));
   if (days.length === 0 || days.length !== change.days.size) return undefined;
@@ -116,9 +117,26 @@ export function daysTouched(change: Change): DaySpan | undefined {
   const last = days.at(-1) as string;
   if ((Date.parse(last) - Date.parse(first)) / DAY_MS > MAX_DAY_SPAN) return undefined;
   return {
-    from: shiftDay(first, -PARTITION_MARGIN_DAYS),
+    from: shiftDay(first, -PARTITION_MARGIN_DAYS - reachDays),
     to: shiftDay(last, PARTITION_MARGIN_DAYS),
   };
+}
+
+/** The span a day further on each end, `days` later. */
+export const extendSpan = (span: DaySpan, days: number): DaySpan => ({
+  from: span.from,
+  to: shiftDay(span.to, days),
+});
+
+/**
+ * `{{ partition_years(column) }}`: the rows of a date column (a year's first day) in the years a
+ * build makes. A month-made model (`rebuild: months`) reads its year rows' inputs with it, since
+ * its days window does not hold the years' first days. TRUE when every year is built.
+ */
+export function partitionYearsSql(column: string, years: ReadonlySet<number> | undefined) {
+  if (years === undefined) return 'TRUE';
+  if (years.size === 0) return 'FALSE';
+  return `(year(${column}) IN (${[...years].sort((a, b) => a - b).join(', ')}))`;
 }
 
 /** The years a span of days falls in. */

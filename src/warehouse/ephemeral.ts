@@ -68,10 +68,14 @@ const references = (id: string) =>
 /** Whether every read of `id` in a model's SQL (as written) is cut by its partition window. */
 export function readOnlyInWindow(modelSql: string, id: string): boolean {
   const all = modelSql.match(references(id))?.length ?? 0;
+  return all > 0 && windowedReads(modelSql, id) === all;
+}
+
+/** How many reads of `id` in a model's SQL (as written) are cut by its partition window. */
+export function windowedReads(modelSql: string, id: string): number {
   const windowed = new RegExp(
     `\\bFROM\\s+${id.replace('.', '\\.')}(?:\\s+(?:AS\\s+)?(?!WHERE\\b)[A-Za-z_]\\w*)?\\s+WHERE\\s+\\{\\{\\s*partition_window\\(`,
     'gi',
   );
-  const cut = modelSql.match(windowed)?.length ?? 0;
-  return all > 0 && cut === all;
+  return modelSql.match(windowed)?.length ?? 0;
 }

@@ -77,9 +77,17 @@ describe('model files', () => {
       () => model('silver', 'x', '-- materialized: incremental'),
       /models\/silver\/x\.sql:1: only bronze models read raw files, so only they can be incremental/,
     );
+    assert.deepEqual(
+      model(
+        'gold',
+        'x',
+        "-- materialized: partitioned\n-- event_time: d\n-- rebuild: months where kind IN ('week')",
+      ).rebuild,
+      { unit: 'months', where: "kind IN ('week')" },
+    );
     assert.throws(
       () => model('silver', 'x', '-- rebuild: hours'),
-      /x\.sql:1: rebuild must be "days" or "years", not "hours"/,
+      /x\.sql:1: rebuild must be "days", "years" or "months where <condition>", not "hours"/,
     );
     assert.throws(
       () => model('silver', 'x', '-- rebuild: days'),

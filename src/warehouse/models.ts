@@ -25,6 +25,12 @@ export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
  *                                                 a change of a few days rebuilds those days
  *                                                 (widened by the margin) inside their year's
  *                                                 part instead of the whole year; default years
+ *   -- rebuild: months where period_type = 'week'  (partitioned) the rows the condition picks each
+ *                                                 cover at most a month from their day (a week's
+ *                                                 or a month's list): a short change rebuilds the
+ *                                                 ones whose month holds a changed day; the other
+ *                                                 rows are rebuilt with their year (dated) or on
+ *                                                 every build (undated)
  *   -- ephemeral_on: duckdb                       engines that do not write it: each model that
  *                                                 reads it runs its SQL as a CTE, rendered for
  *                                                 the same years; the engine shows it as a view
@@ -50,14 +56,24 @@ export interface Model {
   ephemeralOn: EngineName[];
   /** The column that dates a row: partitions of a partitioned model, days touched by a change. */
   eventTime?: string;
-  /** A partitioned model whose rows are made day by day: a short change rebuilds its days. */
-  rebuild?: 'days';
+  /**
+   * A partitioned model whose rows (`where` picks them; all when unset) are made from the input
+   * rows of their own day (`days`) or of up to a month from it (`months`): a short change
+   * rebuilds only those rows around it (materializations/partitioned.ts).
+   */
+  rebuild?: Rebuild;
   /** Inputs read by key (declared in depends_on): rows they add only matter to new rows. */
   lookups: string[];
   /** For a lookup: its key columns, each with the expression over this model's rows it meets. */
   lookupKeys: Record<string, LookupKey[]>;
   checks: CheckSpec[];
   sql: string;
+}
+
+export interface Rebuild {
+  unit: 'days' | 'months';
+  /** SQL over the model's columns: the rows made this way (others rebuild with their year). */
+  where?: string;
 }
 
 export interface LookupKey {
@@ -96,7 +112,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
   let key: string[] = [];
   let materialized: Materialization = 'table';
   let eventTime: string | undefined;
-  let rebuild: 'days' | undefined;
+  let rebuild: Rebuild | undefined;
   const ephemeralOn: EngineName[] = [];
   const lookups: string[] = [];
   const lookupKeys: Record<string, LookupKey[]> = {};
@@ -175,9 +191,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
         materialized = value as Materialization;
         break;
       case 'rebuild':
-        if (value !== 'days' && value !== 'years')
-          throw new ModelError(`${where}: rebuild must be "days" or "years", not "${value}".`);
-        rebuild = value === 'days' ? 'days' : undefined;
+        rebuild = parseRebuild(value, where);
         break;
       case 'check':
         checks.push(...parseCheck(value, where));
@@ -204,7 +218,7 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     );
   if (rebuild !== undefined && materialized !== 'partitioned')
     throw new ModelError(
-      `${file}: "rebuild: days" says how a partitioned model rebuilds; this one is ${materialized}.`,
+      `${file}: "rebuild: ${rebuild.unit}" says how a partitioned model rebuilds; this one is ${materialized}.`,
     );
   for (const lookup of lookups)
     if (!dependsOn.includes(lookup))
@@ -236,6 +250,17 @@ export function parseModel(file: string, layer: Layer, text: string): Model {
     checks,
     sql,
   };
+}
+
+/** `days`, `years` (the default: undefined) or `months where <condition>`. */
+function parseRebuild(value: string, where: string): Rebuild | undefined {
+  if (value === 'years') return undefined;
+  if (value === 'days') return { unit: 'days' };
+  const months = /^months where (.+)$/.exec(value);
+  if (months?.[1]) return { unit: 'months', where: months[1].trim() };
+  throw new ModelError(
+    `${where}: rebuild must be "days", "years" or "months where <condition>", not "${value}".`,
+  );
 }
 
 /** `silver.x` or `silver.x (a, b = coalesce(c, ''))`: a lookup and how its key meets our rows. */

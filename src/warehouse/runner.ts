@@ -11,7 +11,7 @@ import { daysOfRows } from './diff.js';
 import type { Warehouse } from './engine.js';
 import { DuckdbEngine } from './engines/duckdb.js';
 import type { Engine } from './engines/engine.js';
-import { inlineEphemeralInputs, isEphemeralOn } from './ephemeral.js';
+import { inlineEphemeralInputs, isEphemeralOn, windowedReads } from './ephemeral.js';
 import {
   exposeTable,
   manifestPath,
@@ -203,8 +203,11 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       if (current && change.kind === 'none' && model.dependsOn.length > 0)
         return await reuse(build);
       if (model.materialized === 'partitioned')
-        return await buildPartitioned(build, current ? change : ALL_CHANGED, (scope) =>
-          render(model, session, scope),
+        return await buildPartitioned(
+          build,
+          current ? change : ALL_CHANGED,
+          (scope) => render(model, session, scope),
+          current ? periodInputChange(model, seen) : undefined,
         );
       return await buildTable(build);
     } catch (error) {
@@ -318,6 +321,21 @@ function buildMemory(engine: Engine): { hold(): Promise<void>; release(): Promis
       if (held) await engine.run('RESET memory_limit');
     },
   };
+}
+
+/**
+ * For a model made by months (`rebuild: months where ...`): the change of the inputs its picked
+ * rows are made from, which it reads through `{{ partition_window }}` (and its lookups). An
+ * input read only whole or through `{{ partition_years }}` (a top list's `silver.int_play_years`,
+ * dated on each year's first day) makes its year and all-time rows, so it moves the years
+ * rebuilt but not the days. Undefined for other models: every input counts.
+ */
+function periodInputChange(model: Model, seen: ReadonlyMap<string, Change>): Change | undefined {
+  if (model.rebuild?.unit !== 'months') return undefined;
+  const byDay = model.dependsOn.filter(
+    (dep) => model.lookups.includes(dep) || windowedReads(model.sql, dep) > 0,
+  );
+  return inputChange({ ...model, dependsOn: byDay }, seen);
 }
 
 /** Models built side by side by default: two, for the 2-core machines this runs on. */

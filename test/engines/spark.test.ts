@@ -394,8 +394,9 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
         played?.added !== undefined && played.added > 0 && played.added < played.rows,
         JSON.stringify(played),
       );
-      // Six more hours of polls: a change of a few days, which the day-by-day models rebuild as
-      // days inside their year's part (partitioned.ts), on Spark as on DuckDB.
+      // Six more hours of polls: a change of a few days, which the day-made models rebuild as
+      // days inside their year's part, and the top lists as the weeks and months around them
+      // (partitioned.ts), on Spark as on DuckDB.
       await pollHourly(sim, login, { lake: sparkLake, hours: 6, only: ['recently_played'] });
       const hourly = await wrapped(['transform', '--engine', 'spark', '--json'], {
         env: env(sparkHome),
@@ -406,11 +407,10 @@ describe('Spark engine: the same tables as DuckDB', { skip }, () => {
           models: Array<{ model: string; days?: { from: string }; change?: string }>;
         }
       ).models;
-      const plays = hourlyModels.find((m) => m.model === 'silver.fct_play');
-      assert.ok(
-        plays?.days && plays.change === 'dated',
-        JSON.stringify(hourlyModels.filter((m) => m.model.includes('play'))),
-      );
+      for (const table of ['silver.fct_play', 'gold.agg_top_tracks']) {
+        const model = hourlyModels.find((m) => m.model === table);
+        assert.ok(model?.days && model.change === 'dated', JSON.stringify(model));
+      }
       const fullHome = `${sparkHome}-full`;
       await cp(sparkHome, fullHome, { recursive: true });
       const full = await wrapped(['transform', '--engine', 'spark', '--full-refresh'], {

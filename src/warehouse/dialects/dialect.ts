@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ACCOUNT_STREAM_KEY_SQL, EXTENDED_STREAM_KEY_SQL } from '../../importer/natural-key.js';
 import { checkLakePath } from '../../lake/paths.js';
-import { partitionWindowSql } from '../changes.js';
+import { partitionWindowSql, partitionYearsSql } from '../changes.js';
 import type { MacroName, MacroRenderer, RenderContext } from './macros.js';
 
 export type DialectName = 'duckdb' | 'spark';
@@ -42,7 +42,12 @@ export function commonMacros(
   string: (value: string) => string,
 ): Pick<
   Record<MacroName, MacroRenderer>,
-  'timezone' | 'lake_path' | 'extended_stream_key' | 'account_stream_key' | 'partition_window'
+  | 'timezone'
+  | 'lake_path'
+  | 'extended_stream_key'
+  | 'account_stream_key'
+  | 'partition_window'
+  | 'partition_years'
 > {
   return {
     timezone: (_args, context) => string(context.timezone),
@@ -58,5 +63,8 @@ export function commonMacros(
     // The rows a partitioned build of some years or days reads (changes.ts); TRUE on a whole build.
     partition_window: ([column = ''], context: RenderContext) =>
       partitionWindowSql(column, context.years, context.days),
+    // The rows of those years, by a date column holding a year's first day (changes.ts).
+    partition_years: ([column = ''], context: RenderContext) =>
+      partitionYearsSql(column, context.years),
   };
 }

@@ -45,6 +45,11 @@ export const MACROS = {
     meaning: 'the rows a partitioned build of some years or days reads (TRUE on a whole build)',
     arity: 1,
   },
+  partition_years: {
+    signature: 'partition_years(column)',
+    meaning: "the rows of a year's-first-day column in the years a partitioned build makes",
+    arity: 1,
+  },
   to_instant: {
     signature: 'to_instant(expression)',
     meaning: 'text (ISO 8601) or a date as a point in time (a date is local midnight)',
