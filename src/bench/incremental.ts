@@ -13,6 +13,9 @@ import type { Benchmark, Figure } from './types.js';
 const SIZES = [10_000, 500_000];
 /** "One hour of plays": this many streams, in one new file, an hour after the history ends. */
 const HOUR_OF_PLAYS = 20;
+const HOUR_MS = 3_600_000;
+/** Three minutes apart: the hour's 20 plays fill it. */
+const PLAY_EVERY_MS = 180_000;
 
 /**
  * `wrapped transform` after one more hour of plays lands, at two history sizes, for an hour of
@@ -93,15 +96,14 @@ export async function hourOfPlays(
   const { files } = await writeSyntheticExtendedExport(folder, HOUR_OF_PLAYS);
   const file = files[0] as string;
   const records = JSON.parse(await readFile(file, 'utf8')) as Array<Record<string, unknown>>;
-  const HOUR = 3_600_000;
-  const start = (Math.floor(options.after / HOUR) + 1 + (options.hour ?? 0)) * HOUR;
-  const end = start + records.length * 180_000;
+  const start = (Math.floor(options.after / HOUR_MS) + 1 + (options.hour ?? 0)) * HOUR_MS;
+  const end = start + records.length * PLAY_EVERY_MS;
   if (new Date(end).getUTCFullYear() !== new Date(options.after).getUTCFullYear())
     throw new Error(
       `the hour of plays after ${new Date(options.after).toISOString()} would cross into the next year; generate a history that ends earlier`,
     );
   records.forEach((r, i) => {
-    r.ts = new Date(start + i * 180_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    r.ts = new Date(start + i * PLAY_EVERY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (options.newTracks) {
       r.spotify_track_uri = `spotify:track:benchnew${String(i).padStart(14, '0')}`;
       r.master_metadata_track_name = `A Song Never Heard ${i}`;

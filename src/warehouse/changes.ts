@@ -72,6 +72,11 @@ export function inputChange(model: Model, changes: ReadonlyMap<string, Change>):
  */
 export const PARTITION_MARGIN_DAYS = 8;
 
+const DAY_MS = 86_400_000;
+const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+const shiftDay = (day: string, days: number) =>
+  isoDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
+
 /** The years whose partitions a change on these days can touch (the margin applied). */
 export function yearsTouched(days: Iterable<string>): Set<number> {
   const years = new Set<number>();
@@ -79,7 +84,7 @@ export function yearsTouched(days: Iterable<string>): Set<number> {
     const at = Date.parse(`${day}T00:00:00Z`);
     if (Number.isNaN(at)) continue;
     for (const offset of [-PARTITION_MARGIN_DAYS, 0, PARTITION_MARGIN_DAYS])
-      years.add(new Date(at + offset * 86_400_000).getUTCFullYear());
+      years.add(new Date(at + offset * DAY_MS).getUTCFullYear());
   }
   return years;
 }
@@ -96,11 +101,6 @@ export interface DaySpan {
  */
 export const MAX_DAY_SPAN = 31;
 
-const DAY_MS = 86_400_000;
-const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10);
-const shiftDay = (day: string, days: number) =>
-  isoDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
-
 /**
  * The days of the rows a change on these days can touch in a model whose rows are each made from
  * input rows within the margin of their own day, or up to `reachDays` after it (a month's list
@@ -110,9 +110,9 @@ const shiftDay = (day: string, days: number) =>
  */
 export function daysTouched(change: Change, reachDays = 0): DaySpan | undefined {
   if (change.kind !== 'dated' || change.undated) return undefined;
-  const days = [...change.days].filter((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)));
-  if (days.length === 0 || days.length !== change.days.size) return undefined;
-  days.sort();
+  const days = [...change.days].sort();
+  if (days.length === 0 || days.some((day) => Number.isNaN(Date.parse(`${day}T00:00:00Z`))))
+    return undefined;
   const first = days[0] as string;
   const last = days.at(-1) as string;
   if ((Date.parse(last) - Date.parse(first)) / DAY_MS > MAX_DAY_SPAN) return undefined;
@@ -122,7 +122,7 @@ export function daysTouched(change: Change, reachDays = 0): DaySpan | undefined 
   };
 }
 
-/** The span a day further on each end, `days` later. */
+/** The span with its last day `days` later. */
 export const extendSpan = (span: DaySpan, days: number): DaySpan => ({
   from: span.from,
   to: shiftDay(span.to, days),
@@ -157,8 +157,10 @@ export function partitionWindowSql(
   years: ReadonlySet<number> | undefined,
   days?: DaySpan,
 ) {
-  if (days !== undefined)
-    return `(${column} >= DATE '${shiftDay(days.from, -PARTITION_MARGIN_DAYS)}' AND ${column} < DATE '${shiftDay(days.to, 1 + PARTITION_MARGIN_DAYS)}')`;
+  // Days from..to, widened by the margin.
+  const window = (span: DaySpan) =>
+    `(${column} >= DATE '${shiftDay(span.from, -PARTITION_MARGIN_DAYS)}' AND ${column} < DATE '${shiftDay(span.to, 1 + PARTITION_MARGIN_DAYS)}')`;
+  if (days !== undefined) return window(days);
   if (years === undefined) return 'TRUE';
   if (years.size === 0) return 'FALSE';
   const sorted = [...years].sort((a, b) => a - b);
@@ -168,11 +170,8 @@ export function partitionWindowSql(
     if (last && last[1] === year - 1) last[1] = year;
     else ranges.push([year, year]);
   }
-  const day = (year: number, offsetDays: number) =>
-    new Date(Date.UTC(year, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
-  const conditions = ranges.map(
-    ([from, to]) =>
-      `(${column} >= DATE '${day(from, -PARTITION_MARGIN_DAYS)}' AND ${column} < DATE '${day(to + 1, PARTITION_MARGIN_DAYS)}')`,
+  const conditions = ranges.map(([from, to]) =>
+    window({ from: `${from}-01-01`, to: `${to}-12-31` }),
   );
   return `(${conditions.join(' OR ')})`;
 }

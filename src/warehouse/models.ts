@@ -57,8 +57,8 @@ export interface Model {
   /** The column that dates a row: partitions of a partitioned model, days touched by a change. */
   eventTime?: string;
   /**
-   * A partitioned model whose rows (`where` picks them; all when unset) are made from the input
-   * rows of their own day (`days`) or of up to a month from it (`months`): a short change
+   * A partitioned model whose rows are made from the input rows of their own day (`days`), or
+   * whose rows `where` picks are made from up to a month from it (`months`): a short change
    * rebuilds only those rows around it (materializations/partitioned.ts).
    */
   rebuild?: Rebuild;
@@ -70,11 +70,10 @@ export interface Model {
   sql: string;
 }
 
-export interface Rebuild {
-  unit: 'days' | 'months';
-  /** SQL over the model's columns: the rows made this way (others rebuild with their year). */
-  where?: string;
-}
+export type Rebuild =
+  | { unit: 'days' }
+  /** `where`: SQL over the model's columns, the rows made this way (others rebuild by year). */
+  | { unit: 'months'; where: string };
 
 export interface LookupKey {
   column: string;

@@ -208,7 +208,7 @@ function narrowBuild(
   // The other rows are of whole years (a year's list) or all time: the changed days' own local
   // years, with no margin (a year's row holds exactly its year's plays).
   const years = new Set([...inputs.days].map((day) => Number(day.slice(0, 4))));
-  const picked = rebuild.where ?? 'TRUE';
+  const picked = rebuild.where;
   return {
     days,
     scope: { days: extendSpan(days, MONTH_DAYS), years },
