@@ -14,7 +14,7 @@ import { type LedgerSummary, readLedgerSummaries } from './ledger-index.js';
  * load that never finished, and is never read). A source with no files yet is an empty
  * relation with the same columns, so the models build on an empty lake too.
  */
-interface RawSource {
+export interface RawSource {
   name: string;
   matches(entry: LedgerSummary, file: LedgerSummary['files'][number]): boolean;
   /** SELECT over a list of absolute paths (a SQL list literal); must yield _load_id and _source_file. */
@@ -171,10 +171,21 @@ export function sourceFiles(
  */
 export function rowSourcesOf(sql: string): string[] | undefined {
   if (/\bFROM\s+raw_loads\b/i.test(sql) || /\braw_gaps\b/.test(sql)) return undefined;
-  const read = RAW_SOURCES.map((s) => s.name).filter((name) =>
-    new RegExp(`\\b${name}\\b`).test(sql),
-  );
+  const read = rawSourcesNamed(sql);
   return read.length > 0 ? read : undefined;
+}
+
+/** The raw sources of these names (every one when undefined), in RAW_SOURCES' order. */
+export function rawSourcesAmong(names: readonly string[] | undefined): RawSource[] {
+  return names === undefined ? RAW_SOURCES : RAW_SOURCES.filter((s) => names.includes(s.name));
+}
+
+/**
+ * The raw views a model's SQL names that hold files by load (all but `raw_gaps` and
+ * `raw_loads`, which are always whole): the views an incremental build may have narrowed.
+ */
+export function rawSourcesNamed(sql: string): string[] {
+  return RAW_SOURCES.map((s) => s.name).filter((name) => new RegExp(`\\b${name}\\b`).test(sql));
 }
 
 /** Whether any of these loads landed a file of one of these raw sources. */
@@ -195,9 +206,10 @@ export async function registerRawViews(
   warehouse: Warehouse,
   catalog: RawCatalog,
   onlyLoads?: ReadonlySet<string>,
+  sources?: readonly string[],
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const source of RAW_SOURCES) {
+  for (const source of rawSourcesAmong(sources)) {
     const paths = sourceFiles(catalog, source.name, onlyLoads);
     counts[source.name] = paths.length;
     // read_json refuses an empty file list: with no file yet, the view is the same SELECT over

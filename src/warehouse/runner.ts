@@ -38,7 +38,7 @@ import {
 import { buildTable } from './materializations/table.js';
 import { buildEphemeral, buildView, viewVersion } from './materializations/view.js';
 import { buildOrder, type Model } from './models.js';
-import { type RawCatalog, readRawCatalog } from './raw-sources.js';
+import { RAW_SOURCES, type RawCatalog, rawSourcesNamed, readRawCatalog } from './raw-sources.js';
 import { readViewStamps } from './view-stamps.js';
 
 export {
@@ -199,7 +199,7 @@ export async function buildModels(options: BuildOptions): Promise<ModelBuildResu
       if (model.materialized === 'incremental')
         return await buildIncremental(build, raw, options.maxParts ?? MAX_PARTS);
       // A table reads whole raw views (an incremental model before it may have narrowed them).
-      if (model.layer === 'bronze') await raw.show(undefined);
+      if (model.layer === 'bronze') await raw.show(undefined, rawSourcesNamed(sql));
       if (current && change.kind === 'none' && model.dependsOn.length > 0)
         return await reuse(build);
       if (model.materialized === 'partitioned')
@@ -401,19 +401,31 @@ function publishedIsCurrent(build: ModelBuild): boolean {
   return previous.partitions !== undefined && previous.files.every(inPartitionFolder);
 }
 
-/** The raw views as the build needs them: whole, or narrowed to some loads (registered once). */
+/**
+ * The raw views as the build needs them: each whole, or narrowed to some loads, registered when
+ * a model reads it and it does not already hold those loads. Only the views a model reads are
+ * registered: registering all nine took 18-25 ms of an hourly build at 500k streams, before
+ * any silver model could start, for a table that reads only the gaps (always whole).
+ */
 class RawViews implements RawViewsShown {
-  private shown: string | undefined;
+  /** Each registered raw view: which loads it holds ('all', or their ids). */
+  private readonly shown = new Map<string, string>();
+  private registered = false;
   constructor(
     private readonly engine: Engine,
     readonly catalog: RawCatalog,
   ) {}
 
-  async show(loads: ReadonlySet<string> | undefined): Promise<void> {
+  async show(
+    loads: ReadonlySet<string> | undefined,
+    sources: readonly string[] = RAW_SOURCES.map((s) => s.name),
+  ): Promise<void> {
     const key = loads === undefined ? 'all' : [...loads].sort().join(',');
-    if (this.shown === key) return;
-    await this.engine.registerRawViews(this.catalog, loads);
-    this.shown = key;
+    const stale = sources.filter((source) => this.shown.get(source) !== key);
+    if (stale.length === 0 && this.registered) return;
+    await this.engine.registerRawViews(this.catalog, loads, stale);
+    for (const source of stale) this.shown.set(source, key);
+    this.registered = true;
   }
 }
 

@@ -43,19 +43,30 @@ export interface Engine {
   run(sql: string): Promise<void>;
   /** Runs a query; values as JSON (integers as numbers when exact). */
   query(sql: string): Promise<QueryResult>;
-  /** The raw lake as the views the bronze models read (raw-sources.ts); files read per view. */
+  /**
+   * The raw lake as the views the bronze models read (raw-sources.ts); files read per view.
+   * With `sources`, only those raw views (and the gaps and loads, always whole) are created.
+   */
   registerRawViews(
     catalog: RawCatalog,
     onlyLoads?: ReadonlySet<string>,
+    sources?: readonly string[],
   ): Promise<Record<string, number>>;
   /** A relation (to follow FROM) reading exactly these Parquet parts (lake paths). */
   parts(files: string[]): Promise<string>;
   /**
    * Writes the rows of `sql` as Parquet (zstd) under `folder`, a lake path the build owns.
    * With `partitionColumn`, one hive-style sub-folder `<column>=<value>/` per value, the column
-   * itself left out of the files.
+   * itself left out of the files. With `knownColumns` (what the caller already knows the rows'
+   * columns to be: a narrowed build runs the SQL its published parts were built with), the
+   * engine returns those instead of describing the SQL again (on DuckDB, planning it twice).
    */
-  writeParquet(sql: string, folder: string, partitionColumn?: string): Promise<WrittenParquet>;
+  writeParquet(
+    sql: string,
+    folder: string,
+    partitionColumn?: string,
+    knownColumns?: Column[],
+  ): Promise<WrittenParquet>;
   /** Makes `<layer>.<name>` read a published manifest's parts for the rest of the session. */
   expose(manifest: TableManifest): Promise<void>;
   /** Makes `<layer>.<name>` a view over other tables (a view model). */

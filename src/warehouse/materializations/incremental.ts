@@ -3,7 +3,7 @@ import { NO_CHANGE } from '../changes.js';
 import { daysOfRows } from '../diff.js';
 import type { TableManifest } from '../manifest.js';
 import { versionOf, writeManifest } from '../manifest.js';
-import { loadsHoldAny, type RawCatalog, rowSourcesOf } from '../raw-sources.js';
+import { loadsHoldAny, type RawCatalog, rawSourcesNamed, rowSourcesOf } from '../raw-sources.js';
 import {
   type Built,
   type ModelBuild,
@@ -24,7 +24,8 @@ export const MAX_PARTS = 24;
 /** The raw views as a build needs them: whole, or narrowed to some loads. */
 export interface RawViewsShown {
   readonly catalog: RawCatalog;
-  show(loads: ReadonlySet<string> | undefined): Promise<void>;
+  /** The named raw views (every one when undefined) holding these loads (all when undefined). */
+  show(loads: ReadonlySet<string> | undefined, sources?: readonly string[]): Promise<void>;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function buildIncremental(
     // A load it read was taken back (`wrapped loads remove`): its rows must go too.
     previous.loads.some((id) => !present.has(id))
   ) {
-    await raw.show(undefined);
+    await raw.show(undefined, rawSourcesNamed(sql));
     const whole = await buildTable(
       { ...build, previous: undefined },
       { loads: all, sql_hash: incrementalHash(sql) },
@@ -74,7 +75,7 @@ export async function buildIncremental(
     await writeManifest(lake, manifest);
     return reuse({ ...build, previous: manifest });
   }
-  await raw.show(fresh);
+  await raw.show(fresh, rawSourcesNamed(sql));
   const staging = stagingFolder(model, loadId);
   const mergedStaging = stagingFolder(model, loadId, '-merged');
   const merge = previous.files.length + 1 > maxParts;

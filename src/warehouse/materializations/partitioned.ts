@@ -83,7 +83,11 @@ export async function buildPartitioned(
     if (narrow && keptFiles.length > 0)
       rowsNow += ` UNION ALL SELECT * FROM ${await engine.parts(keptFiles)} AS rows_kept WHERE NOT ${narrow.rows}`;
     const partitioned = `SELECT *, coalesce(CAST(year(${eventTime}) AS STRING), '${UNDATED}') AS ${PARTITION_COLUMN} FROM (${rowsNow}) AS rows_now`;
-    const written = await engine.writeParquet(partitioned, staging, PARTITION_COLUMN);
+    // A narrowed build runs the SQL its parts were built with (publishedIsCurrent), so its
+    // columns are theirs. Described through the union they can read wider: Parquet has no
+    // HUGEINT (a sum), so kept rows come back DOUBLE, which is what a full build's files hold.
+    const known = narrow ? previous?.columns : undefined;
+    const written = await engine.writeParquet(partitioned, staging, PARTITION_COLUMN, known);
     const rebuilt = narrow
       ? new Set(
           [...narrow.parts].filter((key) => previous?.partitions?.[key] || written.files.has(key)),
@@ -91,10 +95,7 @@ export async function buildPartitioned(
       : years === undefined
         ? new Set([...Object.keys(build.previous?.partitions ?? {}), ...written.files.keys()])
         : new Set([...[...years].map(String), UNDATED]);
-    // A narrowed build runs the SQL its parts were built with (publishedIsCurrent), so its
-    // columns are theirs. Described through the union they can read wider: Parquet has no
-    // HUGEINT (a sum), so kept rows come back DOUBLE, which is what a full build's files hold.
-    const columns = narrow && previous ? previous.columns : written.columns;
+    const columns = known ?? written.columns;
     // What changed: the rebuilt parts' rows against the rows they replace.
     const old = build.previous;
     const oldFiles = [...rebuilt].flatMap((key) => old?.partitions?.[key] ?? []);

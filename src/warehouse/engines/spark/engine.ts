@@ -90,8 +90,18 @@ export class SparkEngine implements Engine {
     return this.session.execute(sql);
   }
 
-  registerRawViews(catalog: RawCatalog, onlyLoads?: ReadonlySet<string>) {
-    return registerSparkRawViews((sql) => this.run(sql), this.lakeRoot, catalog, onlyLoads);
+  registerRawViews(
+    catalog: RawCatalog,
+    onlyLoads?: ReadonlySet<string>,
+    sources?: readonly string[],
+  ) {
+    return registerSparkRawViews(
+      (sql) => this.run(sql),
+      this.lakeRoot,
+      catalog,
+      onlyLoads,
+      sources,
+    );
   }
 
   async parts(files: string[]): Promise<string> {

@@ -2,7 +2,12 @@ import { relative } from 'node:path';
 import { LISTEN_COLUMNS } from '../../../importer/listens/listen.js';
 import { ACCOUNT_COLUMNS, EXTENDED_COLUMNS } from '../../../importer/natural-key.js';
 import { DEFAULT_LISTENER } from '../../../listeners/registry.js';
-import { listenerOfLoad, RAW_SOURCES, type RawCatalog, sourceFiles } from '../../raw-sources.js';
+import {
+  listenerOfLoad,
+  type RawCatalog,
+  rawSourcesAmong,
+  sourceFiles,
+} from '../../raw-sources.js';
 import { sparkString } from './sql.js';
 
 /**
@@ -122,11 +127,12 @@ export async function registerSparkRawViews(
   lakeRoot: string,
   catalog: RawCatalog,
   onlyLoads?: ReadonlySet<string>,
+  sources?: readonly string[],
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   // Every raw row names its listener, by its load (raw-sources.ts).
   const listener = listenerOfLoad(catalog, '_load_id', sparkString);
-  for (const source of RAW_SOURCES) {
+  for (const source of rawSourcesAmong(sources)) {
     const spark = SPARK_RAW_SOURCES[source.name];
     if (spark === undefined) throw new Error(`No Spark reading of raw source ${source.name}`);
     const paths = sourceFiles(catalog, source.name, onlyLoads);
