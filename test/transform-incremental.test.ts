@@ -15,6 +15,8 @@ import { newLoadId } from '../src/lake/load-id.js';
 import { exportZip } from '../src/simulator/export.js';
 import { type Simulator, startSimulator } from '../src/simulator/server.js';
 import { Warehouse } from '../src/warehouse/engine.js';
+import type { TableManifest } from '../src/warehouse/manifest.js';
+import { MAX_PARTITION_PARTS } from '../src/warehouse/materializations/partitioned.js';
 import { loadModels } from '../src/warehouse/models.js';
 import { buildModels } from '../src/warehouse/runner.js';
 import { queryRows, REPO, tempDir, wrapped } from './support/helpers.js';
@@ -262,6 +264,30 @@ describe('transform: an hour of plays rebuilds its days, not its year', () => {
     // The hour (15 January UTC, 15 January in Auckland) and the duplicate's day, widened by 8.
     assert.ok(days && days.from <= '2015-01-07' && days.to >= '2015-01-23', JSON.stringify(days));
     assert.ok(days.to < '2015-02-15', JSON.stringify(days));
+
+    // Then hours as they come, after the latest play: two in one day, then one a day. An hour
+    // rewrites only the parts holding rows it makes (the year's other rows stay in their part),
+    // and a year never holds more than MAX_PARTITION_PARTS parts (then they are merged).
+    const playParts = async () => {
+      const path = join(env.WRAPPED_HOME, 'lake', 'silver', 'fct_play', '_manifest.json');
+      const manifest = JSON.parse(await readFile(path, 'utf8')) as TableManifest;
+      return manifest.partitions?.['2015'] ?? [];
+    };
+    let before = await playParts();
+    for (const [i, day] of [0, 0, 1, 2, 3].entries()) {
+      const next = await hourOfPlays(join(dir, `later-${i}`), {
+        after: history.lastPlayAt + day * 86_400_000,
+        hour: i,
+      });
+      await run(['import', next]);
+      await transformJson(env);
+      const parts = await playParts();
+      assert.ok(parts.length <= MAX_PARTITION_PARTS, `hour ${i}: ${parts.join(' ')}`);
+      // The second hour of the same day makes the same days: only the first hour's part goes.
+      if (i === 1)
+        assert.equal(before.filter((part) => parts.includes(part)).length, before.length - 1);
+      before = parts;
+    }
 
     const incremental = await fingerprints(env);
     await transformJson(env, ['--full-refresh']);

@@ -38,8 +38,9 @@ export interface BuildScope {
 }
 
 /**
- * A partitioned model: one part per year of its event_time (local years), plus one for rows
- * with no date, each in its folder `event_year=<year>/` (`event_year=undated/`). When its inputs
+ * A partitioned model: a partition per year of its event_time (local years), plus one for rows
+ * with no date, each in its folder `event_year=<year>/` (`event_year=undated/`): one part when
+ * the year was built whole, up to MAX_PARTITION_PARTS after narrowed builds. When its inputs
  * changed on some days and the published parts are current, only the years those days touch
  * (with a margin, changes.ts) are rebuilt, from inputs narrowed by
  * `{{ partition_window(column) }}`; the undated part is rebuilt on any change. Otherwise every
@@ -47,11 +48,11 @@ export interface BuildScope {
  *
  * A model made day by day (`rebuild: days`) whose inputs changed on a few days (an hour of new
  * plays) rebuilds only the days around them: their rows come from the model's SQL narrowed to
- * those days, the rest of their years' rows from the parts they replace, and only the rebuilt
- * days are compared. An hourly run at 500k streams rebuilt 40,000 plays of the year for 20 new
- * ones. A top list (`rebuild: months`) rebuilds the weeks and months around the changed days and
- * its years' and all-time rows, and copies its other weeks and months. `render(scope)` is the
- * model's SQL for a build of that scope.
+ * those days, and only they are compared; the parts holding none of them stay (planRewrite).
+ * An hourly run at 500k streams rebuilt 40,000 plays of the year for 20 new ones. A top list
+ * (`rebuild: months`) rebuilds the weeks and months around the changed days and its years' and
+ * all-time rows, and keeps its other weeks and months. `render(scope)` is the model's SQL for a
+ * build of that scope.
  */
 export async function buildPartitioned(
   build: ModelBuild,
@@ -69,25 +70,40 @@ export async function buildPartitioned(
     narrow || !previous || inputs.kind !== 'dated' ? undefined : yearsTouched(inputs.days);
   const sql = render(narrow ? narrow.scope : { years });
   const staging = stagingFolder(model, loadId);
+  const keptStaging = stagingFolder(model, loadId, '-kept');
   const keep = narrow
     ? `WHERE ${narrow.rows}`
     : years === undefined
       ? ''
       : `WHERE year(${eventTime}) IN (${[...years].join(', ')}) OR ${eventTime} IS NULL`;
-  // The published parts a narrowed build rewrites: their rows it does not make stay.
-  const keptFiles = narrow
-    ? [...narrow.parts].flatMap((key) => previous?.partitions?.[key] ?? [])
-    : [];
+  // Which published parts a narrowed build rewrites, and which it leaves as they are.
+  const rewrite = narrow && previous ? await planRewrite(build, previous, narrow) : undefined;
+  const withYear = (rows: string) =>
+    `SELECT *, coalesce(CAST(year(${eventTime}) AS STRING), '${UNDATED}') AS ${PARTITION_COLUMN} FROM (${rows}) AS rows_now`;
   try {
-    let rowsNow = `SELECT * FROM (${sql}) AS rows_built ${keep}`;
-    if (narrow && keptFiles.length > 0)
-      rowsNow += ` UNION ALL SELECT * FROM ${await engine.parts(keptFiles)} AS rows_kept WHERE NOT ${narrow.rows}`;
-    const partitioned = `SELECT *, coalesce(CAST(year(${eventTime}) AS STRING), '${UNDATED}') AS ${PARTITION_COLUMN} FROM (${rowsNow}) AS rows_now`;
     // A narrowed build runs the SQL its parts were built with (publishedIsCurrent), so its
     // columns are theirs. Described through the union they can read wider: Parquet has no
     // HUGEINT (a sum), so kept rows come back DOUBLE, which is what a full build's files hold.
     const known = narrow ? previous?.columns : undefined;
-    const written = await engine.writeParquet(partitioned, staging, PARTITION_COLUMN, known);
+    const written = await engine.writeParquet(
+      withYear(`SELECT * FROM (${sql}) AS rows_built ${keep}`),
+      staging,
+      PARTITION_COLUMN,
+      known,
+    );
+    // The other rows of the parts it rewrites, in parts of their own: the next hour's build
+    // finds no row of its own in them, and leaves them as they are.
+    const kept =
+      narrow && rewrite && rewrite.keptRows > 0
+        ? await engine.writeParquet(
+            withYear(
+              `SELECT * FROM ${await engine.parts(rewrite.rewritten)} AS rows_kept WHERE NOT ${narrow.rows}`,
+            ),
+            keptStaging,
+            PARTITION_COLUMN,
+            known,
+          )
+        : undefined;
     const rebuilt = narrow
       ? new Set(
           [...narrow.parts].filter((key) => previous?.partitions?.[key] || written.files.has(key)),
@@ -96,24 +112,25 @@ export async function buildPartitioned(
         ? new Set([...Object.keys(build.previous?.partitions ?? {}), ...written.files.keys()])
         : new Set([...[...years].map(String), UNDATED]);
     const columns = known ?? written.columns;
-    // What changed: the rebuilt parts' rows against the rows they replace.
+    // What changed: the rows it made against the rows they replace (a narrowed build's old rows
+    // are those of the parts it rewrites that it makes: the rest it copied unchanged).
     const old = build.previous;
-    const oldFiles = [...rebuilt].flatMap((key) => old?.partitions?.[key] ?? []);
+    const oldRows = async () => {
+      if (rewrite && narrow)
+        return rewrite.rewritten.length === 0
+          ? undefined
+          : `(SELECT * FROM ${await engine.parts(rewrite.rewritten)} AS part_rows WHERE ${narrow.rows})`;
+      const files = [...rebuilt].flatMap((key) => old?.partitions?.[key] ?? []);
+      return files.length === 0 ? undefined : await engine.parts(files);
+    };
     const newFiles = [...written.files.values()].flat();
-    // A narrowed build compares only the rows it made: the rest was copied unchanged.
-    const compared = async (files: string[]) =>
-      files.length === 0
-        ? undefined
-        : narrow
-          ? `(SELECT * FROM ${await engine.parts(files)} AS part_rows WHERE ${narrow.rows})`
-          : await engine.parts(files);
     const change =
       old === undefined || build.fullRefresh || !sameColumns(old.columns, columns)
         ? ALL_CHANGED
         : await diffRows(
             engine,
-            await compared(oldFiles),
-            await compared(newFiles),
+            await oldRows(),
+            newFiles.length === 0 ? undefined : await engine.parts(newFiles),
             model.eventTime,
           );
     // Same rows in the same parts: the published version stands. Same rows cut another way (in
@@ -123,13 +140,22 @@ export async function buildPartitioned(
     const partitions: Record<string, string[]> = {};
     for (const [key, files] of Object.entries(old?.partitions ?? {}))
       if (!rebuilt.has(key)) partitions[key] = files;
-    for (const [key, files] of written.files)
-      partitions[key] = await moveParts(
-        lake,
-        files,
-        (i) =>
-          `${model.layer}/${model.name}/${PARTITION_COLUMN}=${key}/part-${loadId}${i > 0 ? `-${i}` : ''}.parquet`,
-      );
+      else if (rewrite) partitions[key] = files.filter((file) => rewrite.untouched.has(file));
+    const place = async (written: Map<string, string[]>, suffix: string) => {
+      for (const [key, files] of written) {
+        const moved = await moveParts(
+          lake,
+          files,
+          (i) =>
+            `${model.layer}/${model.name}/${PARTITION_COLUMN}=${key}/part-${loadId}${suffix}${i > 0 ? `-${i}` : ''}.parquet`,
+        );
+        partitions[key] = [...(partitions[key] ?? []), ...moved];
+      }
+    };
+    if (kept) await place(kept.files, '-kept');
+    await place(written.files, '');
+    for (const key of Object.keys(partitions))
+      if (partitions[key]?.length === 0) delete partitions[key];
     const files = Object.keys(partitions)
       .sort()
       .flatMap((key) => partitions[key] as string[]);
@@ -159,7 +185,69 @@ export async function buildPartitioned(
     };
   } finally {
     await removeStaging(lake, staging);
+    if (rewrite) await removeStaging(lake, keptStaging);
   }
+}
+
+/** A partition holds at most this many parts after a narrowed build; beyond, they are merged. */
+export const MAX_PARTITION_PARTS = 4;
+
+/** What a narrowed build does with the published parts of the partitions it rebuilds. */
+interface Rewrite {
+  /** Parts holding rows it makes: those rows are made again, their others copied. */
+  rewritten: string[];
+  /** Parts holding none of its rows: they stay as they are. */
+  untouched: Set<string>;
+  /** How many rows of the rewritten parts it does not make (copied into a part of their own). */
+  keptRows: number;
+}
+
+/**
+ * Which parts a narrowed build rewrites: those holding a row it makes. The first hour of a year
+ * copies the year's other rows into a part of their own (40,000 plays at 500k streams); every
+ * later hour of the same days finds none of its rows there, and rewrites only the last hour's
+ * part. A partition never holds more than MAX_PARTITION_PARTS parts: beyond, every part but its
+ * largest is rewritten too (merged into one).
+ */
+async function planRewrite(
+  build: ModelBuild,
+  previous: TableManifest,
+  narrow: NarrowBuild,
+): Promise<Rewrite> {
+  const { engine } = build;
+  const candidates = [...narrow.parts].flatMap((key) => previous.partitions?.[key] ?? []);
+  const counted: { file: string; rows: number; made: number }[] = [];
+  if (candidates.length > 0) {
+    // One relation at a time: Spark's session takes one statement at a time.
+    const counts: string[] = [];
+    for (const [i, file] of candidates.entries())
+      counts.push(
+        `SELECT ${i} AS part, count(*) AS n, count(CASE WHEN ${narrow.rows} THEN 1 END) AS made FROM ${await engine.parts([file])} AS part_rows`,
+      );
+    const result = await engine.query(counts.join(' UNION ALL '));
+    for (const row of result.rows)
+      counted.push({
+        file: candidates[Number(row.part)] as string,
+        rows: Number(row.n),
+        made: Number(row.made),
+      });
+  }
+  const rewritten = new Set(counted.filter((c) => c.made > 0).map((c) => c.file));
+  for (const key of narrow.parts) {
+    const files = new Set(previous.partitions?.[key] ?? []);
+    const untouched = counted.filter((c) => files.has(c.file) && !rewritten.has(c.file));
+    // After this build: the untouched parts, a part of kept rows, and one of rows made.
+    if (untouched.length + 2 <= MAX_PARTITION_PARTS) continue;
+    const largest = untouched.reduce((a, b) => (b.rows > a.rows ? b : a));
+    for (const c of untouched) if (c !== largest) rewritten.add(c.file);
+  }
+  return {
+    rewritten: [...rewritten],
+    untouched: new Set(counted.filter((c) => !rewritten.has(c.file)).map((c) => c.file)),
+    keptRows: counted
+      .filter((c) => rewritten.has(c.file))
+      .reduce((sum, c) => sum + c.rows - c.made, 0),
+  };
 }
 
 /** A build narrower than years: what its SQL is rendered for, and which rows it makes. */
