@@ -82,8 +82,8 @@ export async function buildPartitioned(
     `SELECT *, coalesce(CAST(year(${eventTime}) AS STRING), '${UNDATED}') AS ${PARTITION_COLUMN} FROM (${rows}) AS rows_now`;
   try {
     // A narrowed build runs the SQL its parts were built with (publishedIsCurrent), so its
-    // columns are theirs. Described through the union they can read wider: Parquet has no
-    // HUGEINT (a sum), so kept rows come back DOUBLE, which is what a full build's files hold.
+    // columns are theirs: not described again (DuckDB would plan the SQL twice), and the same
+    // for the kept rows, which read back wider (Parquet has no HUGEINT: a sum comes back DOUBLE).
     const known = narrow ? previous?.columns : undefined;
     const written = await engine.writeParquet(
       withYear(`SELECT * FROM (${sql}) AS rows_built ${keep}`),
@@ -141,8 +141,8 @@ export async function buildPartitioned(
     for (const [key, files] of Object.entries(old?.partitions ?? {}))
       if (!rebuilt.has(key)) partitions[key] = files;
       else if (rewrite) partitions[key] = files.filter((file) => rewrite.untouched.has(file));
-    const place = async (written: Map<string, string[]>, suffix: string) => {
-      for (const [key, files] of written) {
+    const place = async (staged: Map<string, string[]>, suffix: string) => {
+      for (const [key, files] of staged) {
         const moved = await moveParts(
           lake,
           files,
