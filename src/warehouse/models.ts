@@ -28,7 +28,8 @@ export type Materialization = 'table' | 'view' | 'incremental' | 'partitioned';
  *   -- rebuild: months where period_type = 'week'  (partitioned) the rows the condition picks each
  *                                                 cover at most a month from their day (a week's
  *                                                 or a month's list): a short change rebuilds the
- *                                                 ones whose month holds a changed day; the other
+ *                                                 ones whose day lies up to 31 days before a
+ *                                                 changed day; the other
  *                                                 rows are rebuilt with their year (dated) or on
  *                                                 every build (undated)
  *   -- ephemeral_on: duckdb                       engines that do not write it: each model that

@@ -38,7 +38,7 @@ import {
 import { buildTable } from './materializations/table.js';
 import { buildEphemeral, buildView, viewVersion } from './materializations/view.js';
 import { buildOrder, type Model } from './models.js';
-import { RAW_SOURCES, type RawCatalog, rawSourcesNamed, readRawCatalog } from './raw-sources.js';
+import { type RawCatalog, rawSourcesNamed, readRawCatalog } from './raw-sources.js';
 import { readViewStamps } from './view-stamps.js';
 
 export {
@@ -416,10 +416,7 @@ class RawViews implements RawViewsShown {
     readonly catalog: RawCatalog,
   ) {}
 
-  async show(
-    loads: ReadonlySet<string> | undefined,
-    sources: readonly string[] = RAW_SOURCES.map((s) => s.name),
-  ): Promise<void> {
+  async show(loads: ReadonlySet<string> | undefined, sources: readonly string[]): Promise<void> {
     const key = loads === undefined ? 'all' : [...loads].sort().join(',');
     const stale = sources.filter((source) => this.shown.get(source) !== key);
     if (stale.length === 0 && this.registered) return;

@@ -24,8 +24,8 @@ export const MAX_PARTS = 24;
 /** The raw views as a build needs them: whole, or narrowed to some loads. */
 export interface RawViewsShown {
   readonly catalog: RawCatalog;
-  /** The named raw views (every one when undefined) holding these loads (all when undefined). */
-  show(loads: ReadonlySet<string> | undefined, sources?: readonly string[]): Promise<void>;
+  /** These raw views (by name) holding these loads (all when undefined). */
+  show(loads: ReadonlySet<string> | undefined, sources: readonly string[]): Promise<void>;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type DaySpan,
   daysTouched,
   extendSpan,
+  partitionYearsSql,
   yearsOfSpan,
   yearsTouched,
 } from '../changes.js';
@@ -75,7 +76,7 @@ export async function buildPartitioned(
     ? `WHERE ${narrow.rows}`
     : years === undefined
       ? ''
-      : `WHERE year(${eventTime}) IN (${[...years].join(', ')}) OR ${eventTime} IS NULL`;
+      : `WHERE ${partitionYearsSql(eventTime, years)} OR ${eventTime} IS NULL`;
   // Which published parts a narrowed build rewrites, and which it leaves as they are.
   const rewrite = narrow && previous ? await planRewrite(build, previous, narrow) : undefined;
   const withYear = (rows: string) =>
@@ -301,7 +302,7 @@ function narrowBuild(
   return {
     days,
     scope: { days: extendSpan(days, MONTH_DAYS), years },
-    rows: `coalesce(((${picked}) AND ${inDays(days)}) OR (NOT (${picked}) AND (${eventTime} IS NULL OR year(${eventTime}) IN (${[...years].sort((a, b) => a - b).join(', ')}))), false)`,
+    rows: `coalesce(((${picked}) AND ${inDays(days)}) OR (NOT (${picked}) AND (${eventTime} IS NULL OR ${partitionYearsSql(eventTime, years)})), false)`,
     parts: new Set([...yearsOfSpan(days), ...years].map(String).concat(UNDATED)),
   };
 }
