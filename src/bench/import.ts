@@ -17,9 +17,9 @@ const STREAMS = Number(process.env.BENCH_IMPORT_STREAMS ?? 500_000);
 /**
  * `wrapped import` of a generated extended export (500,000 streams by default, in files of
  * 33,000 like Spotify's; BENCH_IMPORT_STREAMS=1400000 makes about 1 GB), the full transform of
- * it, and the memory of handing the plays out again. What DuckDB alone takes for the same
- * essential work is the floor bench's (floor.ts), not this one's: a bare read and aggregate
- * does far less than the product, so a ratio against it says nothing.
+ * it, and the memory of handing the plays out again. DuckDB alone doing the same essential
+ * work is timed by the floor bench (floor.ts); this one has no ratio, since a bare read and
+ * aggregate of the files does far less than the product and a ratio against it says nothing.
  */
 export const importBenchmark: Benchmark = {
   name: 'import export',
